@@ -1,0 +1,8 @@
+export type {
+  CreateTokenInput,
+  EdenToken,
+  ResetPeriod,
+  TokenBackend,
+  TokenType,
+  UpdateTokenInput,
+} from './port.js';

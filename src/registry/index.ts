@@ -1,0 +1,4 @@
+export * from './naming.js';
+export type { EnvironmentPolicy, EnvironmentPolicyInput } from './policy.js';
+export { environmentPolicySchema, parseEnvironments } from './policy.js';
+export type * from './types.js';

@@ -1,0 +1,76 @@
+import { InvalidInputError } from '../core/errors.js';
+
+/**
+ * Token names are `{environment}-{app}`; rotated generations append `--g{n}` (n ≥ 2), so
+ * `prod-web-app--g3` is generation 3 of the logical token `prod-web-app`. Segments are
+ * letters, digits and `_`, joined by single dashes, so `--` can only mean a generation.
+ */
+export const GENERATION_SEPARATOR = '--g';
+const SEGMENT = /^[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*$/;
+const GENERATION = /--g([1-9][0-9]{0,5})$/;
+/** Eden's limit on names. */
+export const MAX_NAME_LENGTH = 200;
+
+export interface ParsedName {
+  /** The logical name without generation: `prod-web-app`. */
+  logicalName: string;
+  environment: string;
+  app: string;
+  /** 1 for the bare name. */
+  generation: number;
+}
+
+/** Throws `InvalidInputError` unless `value` is a valid environment or app segment. */
+export function assertSegment(kind: 'environment' | 'app', value: unknown): asserts value is string {
+  if (typeof value !== 'string' || !SEGMENT.test(value)) {
+    throw new InvalidInputError(
+      `Invalid ${kind} name ${JSON.stringify(value)}: use letters, digits and "_", separated by single dashes`,
+      { field: kind },
+    );
+  }
+}
+
+/** `prod` + `web-app` (+ generation 3) → `prod-web-app--g3`. */
+export function formatTokenName(environment: string, app: string, generation = 1): string {
+  assertSegment('environment', environment);
+  assertSegment('app', app);
+  if (!Number.isInteger(generation) || generation < 1) {
+    throw new InvalidInputError(`Invalid generation ${generation}: must be an integer ≥ 1`, {
+      field: 'generation',
+    });
+  }
+  const name = `${environment}-${app}${generation > 1 ? `${GENERATION_SEPARATOR}${generation}` : ''}`;
+  if (name.length > MAX_NAME_LENGTH) {
+    throw new InvalidInputError(
+      `Token name is ${name.length} characters; Eden allows at most ${MAX_NAME_LENGTH}`,
+      {
+        field: 'name',
+      },
+    );
+  }
+  return name;
+}
+
+/** Splits off a generation suffix: `prod-web-app--g3` → `{ base: 'prod-web-app', generation: 3 }`. */
+export function splitGeneration(name: string): { base: string; generation: number } {
+  const m = GENERATION.exec(name);
+  if (!m) return { base: name, generation: 1 };
+  return { base: name.slice(0, m.index), generation: Number(m[1]) };
+}
+
+/**
+ * Parses a token name against the known environments (longest match first, since environment
+ * names may contain dashes). Returns `undefined` for names that match no environment (unmanaged).
+ */
+export function parseTokenName(name: string, environments: readonly string[]): ParsedName | undefined {
+  const { base, generation } = splitGeneration(name);
+  let best: string | undefined;
+  for (const env of environments) {
+    if (base.length > env.length + 1 && base.startsWith(`${env}-`) && (!best || env.length > best.length))
+      best = env;
+  }
+  if (!best) return undefined;
+  const app = base.slice(best.length + 1);
+  if (!SEGMENT.test(app)) return undefined;
+  return { logicalName: base, environment: best, app, generation };
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { ConfigurationError } from '../core/errors.js';
+
+const money = z.number().finite().nonnegative().max(99_999);
+const days = z.number().int().positive().max(3650);
+
+/** An environment's rules. Every field is optional; unset means "no rule". */
+export const environmentPolicySchema = z.strictObject({
+  /** Token type created in this environment. Default `api_token`. */
+  tokenType: z.enum(['api_token', 'sandbox_api_token']).default('api_token'),
+  budget: z
+    .strictObject({
+      /** Budget (USD) given when `create` names none. */
+      default: money.optional(),
+      /** Highest budget allowed on any write. */
+      max: money.optional(),
+      /** Tokens must have a budget (`activeBalance: true`). */
+      required: z.boolean().default(false),
+      /** Budget refills to its amount every period. */
+      resetPeriod: z.enum(['none', 'daily', 'weekly', 'monthly']).default('none'),
+    })
+    .refine((b) => b.default === undefined || b.max === undefined || b.default <= b.max, {
+      message: 'budget.default must not exceed budget.max',
+    })
+    .optional(),
+  expiry: z
+    .strictObject({
+      /** Tokens must have an expiry date. */
+      required: z.boolean().default(false),
+      defaultDays: days.optional(),
+      maxDays: days.optional(),
+    })
+    .refine((e) => e.defaultDays === undefined || e.maxDays === undefined || e.defaultDays <= e.maxDays, {
+      message: 'expiry.defaultDays must not exceed expiry.maxDays',
+    })
+    .optional(),
+  /** Alert thresholds used by the AlertSystem (defaults there when unset). */
+  alerts: z
+    .strictObject({
+      /** Days before expiry at which to warn, e.g. [14, 7, 3, 1]. */
+      expiryDays: z.array(z.number().int().nonnegative()).optional(),
+      /** Low balance below this fraction of the budget (0.2 = 20 %). */
+      lowBalanceRatio: z.number().min(0).max(1).optional(),
+      /** Low balance below this absolute amount (USD). */
+      lowBalanceAmount: money.optional(),
+      /** Fractions of the budget used at which to warn, e.g. [0.5, 0.75, 0.9, 1]. */
+      budgetThresholds: z.array(z.number().min(0).max(1)).optional(),
+    })
+    .optional(),
+});
+
+export type EnvironmentPolicyInput = z.input<typeof environmentPolicySchema>;
+export type EnvironmentPolicy = z.output<typeof environmentPolicySchema>;
+
+const ENV_NAME = /^[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*$/;
+
+/** Validates the `environments` option once, with messages that name the environment and field. */
+export function parseEnvironments(input: unknown): Record<string, EnvironmentPolicy> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ConfigurationError('`environments` must be an object: { dev: {...}, prod: {...} }');
+  }
+  const out: Record<string, EnvironmentPolicy> = {};
+  for (const [name, policy] of Object.entries(input)) {
+    if (!ENV_NAME.test(name)) {
+      throw new ConfigurationError(
+        `Invalid environment name "${name}": use letters, digits and "_", separated by single dashes`,
+      );
+    }
+    if (name === 'unmanaged')
+      throw new ConfigurationError('"unmanaged" is reserved and cannot name an environment');
+    const r = environmentPolicySchema.safeParse(policy ?? {});
+    if (!r.success)
+      throw new ConfigurationError(`Invalid policy for environment "${name}":\n${z.prettifyError(r.error)}`);
+    out[name] = r.data;
+  }
+  if (Object.keys(out).length === 0) throw new ConfigurationError('Declare at least one environment');
+  return out;
+}
