@@ -75,3 +75,24 @@ export interface ApplyResult {
   succeeded: number;
   failed: number;
 }
+
+/**
+ * Metadata the registry and the RotationManager keep on a token's SecretStore entry, so the
+ * entry always names the Eden token its value belongs to.
+ */
+export interface SecretEntryMetadata {
+  [key: string]: string | number | boolean | null;
+  tokenName: string;
+  generation: number;
+}
+
+/** The read-only side of `TokenRegistry` that UsageMonitor and AlertSystem depend on. */
+export interface RegistryView {
+  readonly environments: Readonly<Record<string, import('./policy.js').EnvironmentPolicy>>;
+  /** Parses an Eden token name (any generation) into environment / app / logical name. */
+  parseName(tokenName: string): import('./naming.js').ParsedName | undefined;
+  list(filter?: { environment?: string }): Promise<ManagedToken[]>;
+  byEnvironment(): Promise<TokensByEnvironment>;
+  /** Accepts a logical name or any generation's name. Throws `NotFoundError`. */
+  get(name: string): Promise<ManagedToken>;
+}

@@ -1,1 +1,1 @@
-export {};
+export type { RotationFailure, RotationFailureSource } from './types.js';
