@@ -1,0 +1,100 @@
+import { ConfigurationError } from '../core/errors.js';
+import { type Logger, silentLogger } from '../core/types.js';
+import { RateLimiter } from './rate-limiter.js';
+import { defaultRetryDelay, defaultSleep, type RetryDelay, type Sleep } from './retry.js';
+
+/** The default v2 host; the version is part of the base URL. */
+export const DEFAULT_BASE_URL = 'https://api.edenai.run/v2';
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RETRIES = 2;
+
+/**
+ * Options shared by `CustomTokenClient` and `CostClient`.
+ *
+ * @example
+ * const options: ClientOptions = { apiKey: process.env.EDENAI_API_KEY, maxRequestsPerSecond: 10 };
+ * const tokens = new CustomTokenClient(options);
+ * const costs = new CostClient(options);
+ */
+export interface ClientOptions {
+  /** Bearer key. Default: `process.env.EDENAI_API_KEY`; missing → `ConfigurationError`. */
+  apiKey?: string | undefined;
+  /** Includes the API version. Default `https://api.edenai.run/v2`. */
+  baseUrl?: string | undefined;
+  /** Per-attempt timeout. Default 30 000 ms. */
+  timeoutMs?: number | undefined;
+  /** Retries after the first attempt (408/409/429/5xx and connection errors). Default 2. */
+  maxRetries?: number | undefined;
+  /** A `fetch` implementation (a fake server's, a proxy-aware one…). Default: global `fetch`. */
+  fetch?: typeof fetch | undefined;
+  /** Receives one `debug` line per attempt (method, path, status, ms, attempt). Default: silent. */
+  logger?: Logger | undefined;
+  /**
+   * Paces requests on the client (sliding 1000 ms window). Default: off. Eden documents 10/s per
+   * account; pass `rateLimiter` instead to share one budget between several clients.
+   */
+  maxRequestsPerSecond?: number | undefined;
+  /** A limiter shared by several clients of one account. Wins over `maxRequestsPerSecond`. */
+  rateLimiter?: RateLimiter | undefined;
+  /** Delay before retry number `attempt` (1-based); `retryAfterMs` is the server's `Retry-After`. */
+  retryDelay?: RetryDelay | undefined;
+  /** Waits between retries; tests inject one that returns at once. */
+  sleep?: Sleep | undefined;
+  /** Time source used to read `Retry-After` HTTP dates. Default: the system clock. */
+  clock?: (() => Date) | undefined;
+}
+
+/** Options after defaults, validated once at construction. */
+export interface ResolvedOptions {
+  apiKey: string;
+  baseUrl: string;
+  timeoutMs: number;
+  maxRetries: number;
+  fetch: typeof fetch | undefined;
+  logger: Logger;
+  rateLimiter: RateLimiter | undefined;
+  retryDelay: RetryDelay;
+  sleep: Sleep;
+  clock: () => Date;
+}
+
+function nonNegativeInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ConfigurationError(`${name} must be a non-negative integer, got ${value}`);
+  }
+  return value;
+}
+
+/** Applies defaults and rejects a misconfiguration before any request is made. */
+export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
+  const apiKey = options.apiKey ?? process.env['EDENAI_API_KEY'];
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
+    throw new ConfigurationError(
+      'Missing Eden AI API key: pass { apiKey } or set the EDENAI_API_KEY environment variable',
+    );
+  }
+  const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]/.test(baseUrl)) {
+    throw new ConfigurationError(`baseUrl must be an http(s) URL, got ${JSON.stringify(options.baseUrl)}`);
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
+    throw new ConfigurationError(`timeoutMs must be a positive number, got ${timeoutMs}`);
+  }
+  let rateLimiter = options.rateLimiter;
+  if (!rateLimiter && options.maxRequestsPerSecond !== undefined) {
+    rateLimiter = new RateLimiter({ perSecond: options.maxRequestsPerSecond });
+  }
+  return {
+    apiKey,
+    baseUrl,
+    timeoutMs,
+    maxRetries: nonNegativeInteger('maxRetries', options.maxRetries ?? DEFAULT_MAX_RETRIES),
+    fetch: options.fetch,
+    logger: options.logger ?? silentLogger,
+    rateLimiter,
+    retryDelay: options.retryDelay ?? defaultRetryDelay,
+    sleep: options.sleep ?? defaultSleep,
+    clock: options.clock ?? (() => new Date()),
+  };
+}

@@ -1,0 +1,162 @@
+// Public types of the fake Eden AI server.
+
+/** Eden's token types. */
+export type FakeTokenType = 'api_token' | 'sandbox_api_token';
+/** Eden's budget reset periods. */
+export type FakeResetPeriod = 'none' | 'daily' | 'weekly' | 'monthly';
+
+/**
+ * Options of {@link createFakeEdenAI}.
+ *
+ * @example
+ * const fake = await createFakeEdenAI({ clock: () => now, rateLimit: { perSecond: 10 } });
+ */
+export interface FakeEdenAIOptions {
+  /** The only bearer accepted. Default `'fake-edenai-api-key'`. */
+  apiKey?: string;
+  /** Serve HTTP on 127.0.0.1 (default `true`). With `false`, only `fake.fetch` serves requests. */
+  listen?: boolean;
+  /** Port to listen on (default 0: any free port). */
+  port?: number;
+  /** The fake's "now": expiry, budget resets, usage dates, the rate-limit window, the request log. */
+  clock?: () => Date;
+  /** Real milliseconds added before every answer (benches, timeout tests). */
+  latencyMs?: number;
+  /** More than `perSecond` requests in any 1000 ms window answer 429 with `Retry-After`. */
+  rateLimit?: { perSecond: number };
+  /**
+   * `'readable'` (default, legacy v2): GET and list include the `token` value.
+   * `'masked'` (Eden's newer API): they include `masked`, `key_prefix` and `last4` instead.
+   */
+  tokenValues?: 'readable' | 'masked';
+  /** The cost API rejects longer `begin..end` ranges (inclusive day count) with a 400. Default 366. */
+  maxCostRangeDays?: number;
+  /** Account credits in USD for `/cost_management/credits/` (default 100). Non-sandbox usage spends them. */
+  credits?: number;
+  /** Load state from this JSON file at start (when it exists) and save it after every change. */
+  stateFile?: string;
+}
+
+/** Where a fault applies. A string `path` equals the URL path, with or without the `/v2` prefix. */
+export interface FaultMatch {
+  method?: string;
+  path?: string | RegExp;
+}
+
+/**
+ * A fault to inject into the next matching requests (`times`, default 1; `Infinity` for all).
+ * Latency faults add up and let the request go on; the first other matching fault decides the answer.
+ *
+ * @example
+ * fake.inject({ kind: 'lostResponse', match: { method: 'POST', path: '/user/custom_token/' } });
+ */
+export type Fault = { match?: FaultMatch; times?: number } & (
+  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  | { kind: 'rateLimit'; retryAfterSeconds?: number }
+  | { kind: 'html'; status?: number }
+  | { kind: 'latency'; ms: number }
+  | { kind: 'drop' }
+  | { kind: 'lostResponse' }
+);
+
+/** One request the fake received. `status` is 0 when no answer reached the client (drop, lostResponse, abort). */
+export interface FakeRequestLogEntry {
+  method: string;
+  /** URL path without the query, e.g. `/v2/user/custom_token/`. */
+  path: string;
+  status: number;
+  at: Date;
+  /** The injected fault that shaped this answer, if any. */
+  fault?: Fault['kind'];
+}
+
+/** A live token as the fake holds it (no value: use `fake.tokenValue(name)`). */
+export interface FakeTokenSnapshot {
+  name: string;
+  tokenType: FakeTokenType;
+  balance: number | null;
+  activeBalance: boolean;
+  expireTime: Date | null;
+  balanceResetPeriod: FakeResetPeriod;
+  balanceResetAmount: number | null;
+}
+
+/** Input of `fake.simulateUsage`. */
+export interface SimulateUsageInput {
+  /** Token name. */
+  token: string;
+  /** USD, ≥ 0. */
+  cost: number;
+  /** Number of API calls (default 1). */
+  calls?: number;
+  /** `{category}__{subfeature}` (default `'text__chat'`). */
+  feature?: string;
+  /** Default `'openai'`. */
+  provider?: string;
+  /** Day the cost is recorded on (default: the clock's UTC day). */
+  date?: Date | string;
+}
+
+export type SimulateUsageResult =
+  | { ok: true }
+  | { ok: false; reason: 'unknown_token' | 'expired' | 'insufficient_balance' };
+
+/** A token in an exported state. Money is a decimal string (exact); `value` is the token value. */
+export interface FakeStateToken {
+  name: string;
+  value: string;
+  tokenType: FakeTokenType;
+  balance: string | null;
+  activeBalance: boolean;
+  expireTime: string | null;
+  balanceResetPeriod: FakeResetPeriod;
+  balanceResetAmount: string | null;
+  /** The Europe/Paris period (`YYYY-MM-DD` or `YYYY-MM`) of the last budget reset check. */
+  resetPeriodKey: string | null;
+}
+
+/** Aggregated cost history: one row per token name, day, feature and provider. */
+export interface FakeStateUsage {
+  token: string;
+  date: string;
+  feature: string;
+  provider: string;
+  cost: string;
+  calls: number;
+}
+
+/** The fake's whole state as plain JSON (what `stateFile` holds). It contains token values. */
+export interface FakeState {
+  version: 1;
+  credits: string;
+  tokens: FakeStateToken[];
+  usage: FakeStateUsage[];
+}
+
+/** Options to spread into a client's constructor. */
+export interface FakeClientOptions {
+  apiKey: string;
+  baseUrl: string;
+  fetch?: typeof fetch;
+}
+
+/** A running fake Eden AI server. */
+export interface FakeEdenAI {
+  /** `http://127.0.0.1:PORT/v2`, or `http://fake-edenai.local/v2` when not listening. */
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  /** A fetch served in-process by the same handler (no socket). Any host is accepted. */
+  readonly fetch: typeof fetch;
+  readonly clientOptions: FakeClientOptions;
+  /** Every request received, oldest first. */
+  readonly requests: readonly FakeRequestLogEntry[];
+  close(): Promise<void>;
+  tokens(): FakeTokenSnapshot[];
+  tokenValue(name: string): string | undefined;
+  simulateUsage(input: SimulateUsageInput): SimulateUsageResult;
+  inject(fault: Fault): void;
+  clearFaults(): void;
+  resetRequestLog(): void;
+  exportState(): FakeState;
+  importState(state: FakeState): void;
+}
