@@ -1,13 +1,21 @@
 import { defineConfig } from 'tsup';
 
-const entry = { index: 'src/index.ts', testing: 'src/testing/index.ts', cli: 'src/cli/main.ts' };
+// Heavy adapters live on their own subpaths so their optional peer dependencies load only when used.
+const library = {
+  index: 'src/index.ts',
+  testing: 'src/testing/index.ts',
+  aws: 'src/secrets/aws/index.ts',
+  vault: 'src/secrets/vault/index.ts',
+  redis: 'src/state/redis/index.ts',
+};
+const entry = { ...library, cli: 'src/cli/main.ts' };
 
 export default defineConfig([
   // ESM: dependencies stay external so users dedupe them.
   { entry, format: ['esm'], dts: true, sourcemap: true, clean: true, target: 'node20', platform: 'node' },
   // CJS: ky, p-limit and croner are ESM-only; bundling them avoids the `ky.default.create` interop trap.
   {
-    entry: { index: entry.index, testing: entry.testing },
+    entry: library,
     format: ['cjs'],
     dts: true,
     sourcemap: true,

@@ -1,3 +1,10 @@
 #!/usr/bin/env node
-// Placeholder until the CLI issue lands: prints a short tour so `npm run demo` runs.
-console.log('edenai-token-manager: the demo is being built. See README.md.');
+// The `edenai-tokens` command. Only light modules load here; each command and the SDK load on demand.
+import { run } from './run.js';
+
+process.exitCode = await run(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+});

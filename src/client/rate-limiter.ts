@@ -12,21 +12,32 @@ export interface RateLimiterOptions {
   perSecond: number;
   /** Default 1000. */
   windowMs?: number;
-  /**
-   * Added to the window so that jitter between our send time and the server's arrival time never
-   * puts N+1 requests into one server-side window. Default 30 ms (keeps ≥ 97 % of the limit).
-   */
+  /** Added to the window to absorb network jitter. Default 30 ms (keeps ≥ 97 % of the limit). */
   marginMs?: number;
   /** Milliseconds clock. Default `performance.now`. */
   now?: () => number;
   sleep?: Sleep;
 }
 
+/** Call when the request finished (answered or failed); frees the slot's timing for later requests. */
+export type ReleaseSlot = () => void;
+
+interface Slot {
+  start: number;
+  /** When the server saw it at the latest; undefined while the request is in flight. */
+  seen: number | undefined;
+}
+
 /**
- * Client-side pacing as a sliding window: at most `perSecond` requests start in any
- * `windowMs + marginMs`. Unlike a fixed interval (1 request every 100 ms), a burst may use the
- * whole budget at once, and a server that counts requests in any sliding window never sees more
- * than the limit. Waiters are served first come, first served.
+ * Client-side pacing as a sliding window: a server that counts requests in any sliding window
+ * never sees more than `perSecond`. A burst may use the whole budget at once (unlike a naive
+ * one-request-every-100-ms interval).
+ *
+ * We cannot see when the server received a request, only that it was between our send and its
+ * answer. A slot is therefore held while its request is in flight, then dated `answer − minRtt`
+ * (the answer time less the fastest round trip seen: the part of this round trip that may have
+ * been spent before reaching the server). Until enough round trips have been seen to know the
+ * fastest one, a slot is dated at its answer: cold connections can take 100+ ms to arrive.
  *
  * Share one instance between every client of one Eden account (the limit is per account).
  *
@@ -40,9 +51,13 @@ export class RateLimiter {
   readonly #span: number;
   readonly #now: () => number;
   readonly #sleep: Sleep;
-  /** Start times of the requests still inside the window, oldest first (at most `perSecond`). */
-  readonly #starts: number[] = [];
+  readonly #slots: Slot[] = [];
+  /** Recent round trips (ms), to know the fastest one. */
+  readonly #rtts: number[] = [];
+  #completed = 0;
   #tail: Promise<void> = Promise.resolve();
+  #released: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
 
   constructor(options: RateLimiterOptions) {
     const { perSecond, windowMs = 1000, marginMs = 30 } = options;
@@ -58,24 +73,69 @@ export class RateLimiter {
     this.#sleep = options.sleep ?? defaultSleep;
   }
 
-  /** Resolves when one more request may start; rejects with `signal.reason` if aborted while waiting. */
-  acquire(signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves when one more request may start, with the function to call once it has finished.
+   * Rejects with `signal.reason` if aborted while waiting. Waiters are served in order.
+   */
+  acquire(signal?: AbortSignal): Promise<ReleaseSlot> {
     const turn = this.#tail.then(() => this.#take(signal));
     // A waiter that aborted must not block the ones behind it.
-    this.#tail = turn.catch(() => {});
+    this.#tail = turn.then(
+      () => {},
+      () => {},
+    );
     return turn;
   }
 
-  async #take(signal: AbortSignal | undefined): Promise<void> {
+  async #take(signal: AbortSignal | undefined): Promise<ReleaseSlot> {
     for (;;) {
       signal?.throwIfAborted();
       const now = this.#now();
-      while (this.#starts.length > 0 && this.#starts[0]! + this.#span <= now) this.#starts.shift();
-      if (this.#starts.length < this.perSecond) {
-        this.#starts.push(now);
-        return;
+      let next = Number.POSITIVE_INFINITY;
+      for (let i = this.#slots.length - 1; i >= 0; i--) {
+        const seen = this.#slots[i]!.seen;
+        if (seen === undefined) continue;
+        if (seen + this.#span <= now) this.#slots.splice(i, 1);
+        else next = Math.min(next, seen + this.#span);
       }
-      await this.#sleep(this.#starts[0]! + this.#span - now, signal);
+      if (this.#slots.length < this.perSecond) {
+        const slot: Slot = { start: now, seen: undefined };
+        this.#slots.push(slot);
+        return () => this.#release(slot);
+      }
+      if (next === Number.POSITIVE_INFINITY) await this.#nextRelease(signal);
+      else await this.#sleep(next - now, signal);
     }
+  }
+
+  #release(slot: Slot): void {
+    if (slot.seen !== undefined) return;
+    const now = this.#now();
+    const rtt = Math.max(0, now - slot.start);
+    this.#rtts.push(rtt);
+    if (this.#rtts.length > 2 * this.perSecond) this.#rtts.shift();
+    this.#completed++;
+    const credit = this.#completed > this.perSecond ? Math.min(...this.#rtts) : 0;
+    slot.seen = now - Math.min(credit, rtt);
+    const wake = this.#wake;
+    this.#released = undefined;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  /** Every slot is in flight: wait until one finishes. */
+  #nextRelease(signal: AbortSignal | undefined): Promise<void> {
+    this.#released ??= new Promise<void>((resolve) => {
+      this.#wake = resolve;
+    });
+    if (!signal) return this.#released;
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#released!.then(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
   }
 }

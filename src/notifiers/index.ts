@@ -1,1 +1,10 @@
-export {};
+export { CallbackNotifier } from './callback.js';
+export { ConsoleNotifier, type ConsoleNotifierOptions } from './console.js';
+export type { DeliveryOptions } from './delivery.js';
+export { NotifierDeliveryError, WebhookVerificationError, type WebhookVerificationReason } from './errors.js';
+export type { AlertJson, WebhookPayload } from './payload.js';
+export type { WebhookSecret } from './signing.js';
+export { type SlackMessage, SlackNotifier, type SlackNotifierOptions, slackMessage } from './slack.js';
+export type { Notifier } from './types.js';
+export { type VerifyWebhookOptions, verifyWebhook, type WebhookHeaders } from './verify.js';
+export { WebhookNotifier, type WebhookNotifierOptions } from './webhook.js';

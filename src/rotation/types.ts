@@ -1,3 +1,9 @@
+import type { EdenToken } from '../backend/port.js';
+import type { Secret } from '../core/secret.js';
+import type { Clock, Logger, Progress } from '../core/types.js';
+import type { SecretStore } from '../secrets/types.js';
+import type { StateStore } from '../state/types.js';
+
 /** A rotation that failed and is waiting for `resume()` or a human; AlertSystem reports these. */
 export interface RotationFailure {
   /** Logical token name. */
@@ -12,3 +18,224 @@ export interface RotationFailure {
 export interface RotationFailureSource {
   failures(): Promise<RotationFailure[]>;
 }
+
+/**
+ * The steps of one rotation, in order (AWS Secrets Manager's create / set / test / finish,
+ * adapted to name-keyed Eden tokens). `rollback` runs only when a rotation is abandoned.
+ */
+export type RotationStep =
+  | 'lock'
+  | 'snapshot'
+  | 'drain'
+  | 'create'
+  | 'read'
+  | 'verify'
+  | 'promote'
+  | 'finish'
+  | 'rollback';
+
+/**
+ * Where a rotation stands:
+ * - `running`: between `lock` and `promote` (or its process died there: `resume()` continues it);
+ * - `failed`: stopped on a transient error before `promote`; `resume()` continues it;
+ * - `rollingBack` / `rolledBack`: abandoned (verify refused, or a definitive API error); the old
+ *   generation is current again;
+ * - `grace`: the new generation is current, the old one still works until `graceEndsAt`;
+ * - `completed`: the old generation is revoked.
+ */
+export type RotationPhase = 'running' | 'failed' | 'rollingBack' | 'rolledBack' | 'grace' | 'completed';
+
+/** What `verify` receives: the new generation and its value. */
+export interface RotationCandidate {
+  /** Logical name: `prod-web-app`. */
+  name: string;
+  /** Eden name of the new generation: `prod-web-app--g2`. */
+  tokenName: string;
+  generation: number;
+  secret: Secret;
+}
+
+/** Returns or resolves `false`, or throws, to abort the rotation (it is then rolled back). */
+export type VerifyHook = (candidate: RotationCandidate) => boolean | undefined | Promise<boolean | undefined>;
+
+/**
+ * The old generation's allowance during the grace period, in USD: a fixed amount, or a function
+ * of the remaining balance. Rounded down to cents and capped at the remaining balance.
+ */
+export type GraceAllowance = number | ((remaining: number) => number);
+
+export interface RotationManagerOptions {
+  /** The `TokenRegistry` (its backend, secret store, clock and policies are used). */
+  registry: RotationRegistry;
+  /** Where current values live. Default: `registry.secrets`. */
+  secrets?: SecretStore;
+  /** Journals and locks. Use a shared, durable store (FileStateStore or your own) in production. */
+  state: StateStore;
+  /** How long the old generation keeps working after the new one is promoted. Default 24 h. */
+  gracePeriodMs?: number;
+  /** Default: 10 % of the remaining balance rounded down to cents (0 when `gracePeriodMs` is 0). */
+  graceAllowance?: GraceAllowance;
+  /** Extra check of the new generation before it is promoted (e.g. one cheap API call with it). */
+  verify?: VerifyHook;
+  /** Default: `registry.clock`. Deadlines and lock leases are measured on it. */
+  clock?: Clock;
+  /** Lease of the per-token lock; a dead holder's lock is taken over after it. Default 5 min, max 1 h. */
+  lockLeaseMs?: number;
+  logger?: Logger;
+  /** Default concurrency of bulk work (`rotateExpiring`, `resume`, `finalize`). Default 4. */
+  concurrency?: number;
+}
+
+/** The part of `TokenRegistry` the RotationManager uses. */
+export interface RotationRegistry {
+  readonly backend: import('../backend/port.js').TokenBackend;
+  readonly secrets: SecretStore;
+  readonly clock: Clock;
+  parseName(tokenName: string): import('../registry/naming.js').ParsedName | undefined;
+  secretRefFor(logicalName: string): string;
+  policyFor(environment: string): import('../registry/policy.js').EnvironmentPolicy;
+  get(name: string): Promise<import('../registry/types.js').ManagedToken>;
+  snapshot(): Promise<{ managed: import('../registry/types.js').ManagedToken[]; unmanaged: EdenToken[] }>;
+}
+
+export interface RotateOptions {
+  /** Expiry of the new generation in days from now. Default: see `RotationManager` ("Expiry rule"). */
+  expiresInDays?: number;
+  signal?: AbortSignal;
+}
+
+/** The outcome of a rotation. Never holds a token value: `migrationSteps` cite fingerprints. */
+export interface RotationResult {
+  /** Logical name. */
+  name: string;
+  rotationId: string;
+  oldTokenName: string;
+  newTokenName: string;
+  generation: number;
+  /** `grace`: the old generation still works until `graceEndsAt`; `completed`: it is revoked. */
+  status: 'grace' | 'completed';
+  graceEndsAt: Date | null;
+  /** Human instructions for the people running the services (no values). */
+  migrationSteps: string[];
+}
+
+/** A rotation's journal, as `status(name)` reports it. */
+export interface RotationStatus {
+  name: string;
+  rotationId: string;
+  status: RotationPhase;
+  /** The step running or last finished. */
+  step: RotationStep;
+  oldTokenName: string;
+  newTokenName: string;
+  generation: number;
+  startedAt: Date;
+  updatedAt: Date;
+  graceEndsAt: Date | null;
+  /** USD kept by the old generation during the grace period (null: no budget). */
+  allowance: number | null;
+  /** USD the new generation was created with (null: no budget). */
+  newBalance: number | null;
+  error?: { step: RotationStep; message: string; at: Date; resumable: boolean };
+  /** The lock, when someone holds it. */
+  lock?: { holder: string; leaseExpiresAt: Date; expired: boolean };
+}
+
+export interface RotateExpiringOptions {
+  /** Rotate tokens whose current generation expires within this many days (or has expired). */
+  withinDays: number;
+  environment?: string;
+  /** Default: the manager's `concurrency` (4). */
+  concurrency?: number;
+  /** Return the plan; write nothing. */
+  dryRun?: boolean;
+  /** Called once per token, in completion order. */
+  onProgress?: (progress: Progress) => void;
+  /** Expiry of the new generations. Default: see `RotationManager` ("Expiry rule"). */
+  expiresInDays?: number;
+  /**
+   * The run lists all tokens once; a token whose turn comes later than this after that list
+   * triggers one fresh list (shared by the tokens after it), so the balance split is never
+   * based on an older balance. Default 60 000 ms (on the manager's clock).
+   */
+  snapshotMaxAgeMs?: number;
+  signal?: AbortSignal;
+}
+
+/** One token a bulk run would rotate (dry run) — no values. */
+export interface PlannedRotation {
+  name: string;
+  oldTokenName: string;
+  newTokenName: string;
+  expireTime: Date | null;
+  /** The current balance (null: no budget). */
+  balance: number | null;
+  /** What the old generation keeps for the grace period, and what the new one gets (USD). */
+  allowance: number | null;
+  newBalance: number | null;
+  newExpireTime: Date | null;
+}
+
+export interface BulkSkip {
+  name: string;
+  reason: string;
+}
+
+export interface BulkFailure {
+  name: string;
+  error: Error;
+}
+
+export interface RotateExpiringResult {
+  dryRun: boolean;
+  /** Dry run: what would be rotated. */
+  planned: PlannedRotation[];
+  rotated: RotationResult[];
+  failed: BulkFailure[];
+  skipped: BulkSkip[];
+}
+
+export interface ResumeResult {
+  resumed: RotationResult[];
+  failed: BulkFailure[];
+  skipped: BulkSkip[];
+}
+
+export interface FinalizeOptions {
+  /** Revoke old generations even before their grace deadline. */
+  force?: boolean;
+  concurrency?: number;
+}
+
+export interface FinalizeResult {
+  finalized: RotationResult[];
+  failed: BulkFailure[];
+  /** Still in their grace period. */
+  pending: { name: string; graceEndsAt: Date }[];
+  skipped: BulkSkip[];
+}
+
+/** Payloads carry names, ids and steps, never values. */
+export interface RotationEvents {
+  'rotation.started': { name: string; rotationId: string; oldTokenName: string; newTokenName: string; resumed: boolean };
+  'rotation.step': {
+    name: string;
+    rotationId: string;
+    step: RotationStep;
+    oldTokenName: string;
+    newTokenName: string;
+  };
+  /** After `rotate()` (status `grace` or `completed`) and again after `finalize()` (status `completed`). */
+  'rotation.succeeded': RotationResult;
+  'rotation.failed': {
+    name: string;
+    rotationId: string;
+    step: RotationStep;
+    message: string;
+    resumable: boolean;
+    rolledBack: boolean;
+  };
+}
+
+export type RotationEventName = keyof RotationEvents;
+export type RotationListener<E extends RotationEventName> = (payload: RotationEvents[E]) => void;

@@ -1,1 +1,3 @@
+export { FileStateStore, type FileStoreOptions } from './file.js';
+export { MemoryStateStore } from './memory.js';
 export type * from './types.js';

@@ -1,1 +1,19 @@
-export {};
+// The fake Eden AI server (`edenai-token-manager/testing`).
+
+export { createFakeEdenAI } from './create.js';
+export type {
+  FakeClientOptions,
+  FakeEdenAI,
+  FakeEdenAIOptions,
+  FakeRequestLogEntry,
+  FakeResetPeriod,
+  FakeState,
+  FakeStateToken,
+  FakeStateUsage,
+  FakeTokenSnapshot,
+  FakeTokenType,
+  Fault,
+  FaultMatch,
+  SimulateUsageInput,
+  SimulateUsageResult,
+} from './types.js';

@@ -1,8 +1,18 @@
 // Public types of the fake Eden AI server.
 
-/** Eden's token types. */
+/**
+ * Eden's token types.
+ *
+ * @example
+ * const type: FakeTokenType = 'sandbox_api_token';
+ */
 export type FakeTokenType = 'api_token' | 'sandbox_api_token';
-/** Eden's budget reset periods. */
+/**
+ * Eden's budget reset periods (refills at midnight Europe/Paris).
+ *
+ * @example
+ * const period: FakeResetPeriod = 'monthly';
+ */
 export type FakeResetPeriod = 'none' | 'daily' | 'weekly' | 'monthly';
 
 /**
@@ -37,7 +47,13 @@ export interface FakeEdenAIOptions {
   stateFile?: string;
 }
 
-/** Where a fault applies. A string `path` equals the URL path, with or without the `/v2` prefix. */
+/**
+ * Where a fault applies. A string `path` equals the URL path, with or without the `/v2` prefix;
+ * a RegExp is tested against the full path. `method` is case-insensitive.
+ *
+ * @example
+ * fake.inject({ kind: 'status', status: 503, match: { method: 'PATCH', path: /custom_token\/[^/]+\/$/ } });
+ */
 export interface FaultMatch {
   method?: string;
   path?: string | RegExp;
@@ -59,7 +75,12 @@ export type Fault = { match?: FaultMatch; times?: number } & (
   | { kind: 'lostResponse' }
 );
 
-/** One request the fake received. `status` is 0 when no answer reached the client (drop, lostResponse, abort). */
+/**
+ * One request the fake received. `status` is 0 when no answer reached the client (drop, lostResponse, abort).
+ *
+ * @example
+ * expect(fake.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+ */
 export interface FakeRequestLogEntry {
   method: string;
   /** URL path without the query, e.g. `/v2/user/custom_token/`. */
@@ -70,7 +91,12 @@ export interface FakeRequestLogEntry {
   fault?: Fault['kind'];
 }
 
-/** A live token as the fake holds it (no value: use `fake.tokenValue(name)`). */
+/**
+ * A live token as the fake holds it (no value: use `fake.tokenValue(name)`). Money in USD.
+ *
+ * @example
+ * expect(fake.tokens()).toContainEqual(expect.objectContaining({ name: 'prod-web-app', balance: 25 }));
+ */
 export interface FakeTokenSnapshot {
   name: string;
   tokenType: FakeTokenType;
@@ -81,7 +107,12 @@ export interface FakeTokenSnapshot {
   balanceResetAmount: number | null;
 }
 
-/** Input of `fake.simulateUsage`. */
+/**
+ * Input of `fake.simulateUsage`.
+ *
+ * @example
+ * fake.simulateUsage({ token: 'prod-web-app', cost: 0.25, calls: 3, feature: 'ocr__ocr', provider: 'google', date: '2026-03-02' });
+ */
 export interface SimulateUsageInput {
   /** Token name. */
   token: string;
@@ -97,11 +128,23 @@ export interface SimulateUsageInput {
   date?: Date | string;
 }
 
+/**
+ * Outcome of `fake.simulateUsage`: refused for unknown (or deleted) and expired tokens, and when an
+ * active balance is empty or below the cost (usage never overdraws).
+ *
+ * @example
+ * if (!fake.simulateUsage({ token: 'dev-app', cost: 1 }).ok) throw new Error('refused');
+ */
 export type SimulateUsageResult =
   | { ok: true }
   | { ok: false; reason: 'unknown_token' | 'expired' | 'insufficient_balance' };
 
-/** A token in an exported state. Money is a decimal string (exact); `value` is the token value. */
+/**
+ * A token in an exported state. Money is a decimal string (exact); `value` is the token value.
+ *
+ * @example
+ * const t: FakeStateToken = fake.exportState().tokens[0]!;
+ */
 export interface FakeStateToken {
   name: string;
   value: string;
@@ -115,7 +158,12 @@ export interface FakeStateToken {
   resetPeriodKey: string | null;
 }
 
-/** Aggregated cost history: one row per token name, day, feature and provider. */
+/**
+ * Aggregated cost history: one row per token name, day, feature and provider (kept after deletes).
+ *
+ * @example
+ * const spent = fake.exportState().usage.reduce((sum, u) => sum + Number(u.cost), 0);
+ */
 export interface FakeStateUsage {
   token: string;
   date: string;
@@ -125,7 +173,13 @@ export interface FakeStateUsage {
   calls: number;
 }
 
-/** The fake's whole state as plain JSON (what `stateFile` holds). It contains token values. */
+/**
+ * The fake's whole state as plain JSON (what `stateFile` holds). It contains token values.
+ *
+ * @example
+ * const snapshot = fake.exportState();
+ * other.importState(snapshot);
+ */
 export interface FakeState {
   version: 1;
   credits: string;
@@ -133,14 +187,27 @@ export interface FakeState {
   usage: FakeStateUsage[];
 }
 
-/** Options to spread into a client's constructor. */
+/**
+ * Options to spread into a client's constructor (`fetch` only when the fake does not listen).
+ *
+ * @example
+ * const client = new CustomTokenClient({ ...fake.clientOptions, maxRetries: 0 });
+ */
 export interface FakeClientOptions {
   apiKey: string;
   baseUrl: string;
   fetch?: typeof fetch;
 }
 
-/** A running fake Eden AI server. */
+/**
+ * A running fake Eden AI server, from {@link createFakeEdenAI}.
+ *
+ * @example
+ * const fake = await createFakeEdenAI({ listen: false });
+ * fake.inject({ kind: 'drop' });
+ * await fake.fetch(`${fake.baseUrl}/user/custom_token/`); // rejects: TypeError('fetch failed')
+ * await fake.close();
+ */
 export interface FakeEdenAI {
   /** `http://127.0.0.1:PORT/v2`, or `http://fake-edenai.local/v2` when not listening. */
   readonly baseUrl: string;

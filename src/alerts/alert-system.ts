@@ -1,0 +1,257 @@
+import { ConfigurationError, InvalidInputError } from '../core/errors.js';
+import { type Clock, type Logger, silentLogger, systemClock } from '../core/types.js';
+import type { Notifier } from '../notifiers/types.js';
+import type { RegistryView } from '../registry/types.js';
+import type { RotationFailureSource } from '../rotation/types.js';
+import { MemoryStateStore } from '../state/memory.js';
+import type { StateStore } from '../state/types.js';
+import type { CheckContext } from './alert.js';
+import { deliver } from './deliver.js';
+import { type EvaluateInput, type Evaluation, evaluate } from './evaluate.js';
+import { DeliveryLedger } from './ledger.js';
+import { BalancePeaks } from './peaks.js';
+import { assertTimeZone, periodKeys } from './periods.js';
+import { resolveRules } from './settings.js';
+import type {
+  Alert,
+  AlertKind,
+  AlertRules,
+  AlertSystemOptions,
+  ForecastSource,
+  HealthReport,
+  NotifierFailure,
+} from './types.js';
+
+/**
+ * Watches the registry's tokens and tells people before something breaks: expiry (14 / 7 / 3 / 1
+ * days, then expired), low balance, budget thresholds, exhaustion forecasts, policy violations,
+ * unmanaged tokens and failed rotations. `run()` sends each new alert once through every notifier
+ * and returns a health report; the `check…` methods only evaluate.
+ *
+ * Dedupe lives in the state store (`alerts/…` keys), one mark per (notifier, alert): a notifier
+ * that fails gets the alert again next run, the others are not sent duplicates. A mark is cleared
+ * when its condition resolves, so an alert that comes back is sent again.
+ *
+ * @example
+ * const alerts = new AlertSystem({
+ *   registry,
+ *   notifiers: [new ConsoleNotifier(), new SlackNotifier({ webhookUrl: process.env.SLACK_WEBHOOK! })],
+ *   state: new FileStateStore({ path: '.edenai-state.json' }),
+ * });
+ * const report = await alerts.run(); // call it every minute: each alert is still sent once
+ * console.log(formatHealthReport(report));
+ */
+export class AlertSystem {
+  private readonly registry: RegistryView;
+  private readonly usage: ForecastSource | undefined;
+  private readonly rotations: RotationFailureSource | undefined;
+  private readonly notifiers: readonly Notifier[];
+  private readonly state: StateStore;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly timeZone: string;
+  private readonly rulesFor: (environment: string) => AlertRules;
+  /** Runs of one instance never overlap (a slow run and the next tick would double-send). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: AlertSystemOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new ConfigurationError('AlertSystem needs an options object: { registry, notifiers }');
+    }
+    const {
+      registry,
+      usage,
+      rotations,
+      notifiers,
+      state,
+      clock,
+      logger,
+      timeZone = 'Europe/Paris',
+    } = options;
+    if (
+      !registry ||
+      typeof registry.byEnvironment !== 'function' ||
+      typeof registry.environments !== 'object'
+    ) {
+      throw new ConfigurationError('AlertSystem `registry` must be a TokenRegistry (or any RegistryView)');
+    }
+    if (usage !== undefined && typeof usage?.forecast !== 'function') {
+      throw new ConfigurationError('AlertSystem `usage` must have a forecast(name) method (a UsageMonitor)');
+    }
+    if (rotations !== undefined && typeof rotations?.failures !== 'function') {
+      throw new ConfigurationError(
+        'AlertSystem `rotations` must have a failures() method (a RotationManager)',
+      );
+    }
+    if (clock !== undefined && typeof clock !== 'function') {
+      throw new ConfigurationError('AlertSystem `clock` must be a function returning a Date');
+    }
+    assertTimeZone(timeZone);
+    this.notifiers = validateNotifiers(notifiers);
+    this.registry = registry;
+    this.usage = usage;
+    this.rotations = rotations;
+    this.state = state ?? new MemoryStateStore();
+    this.clock = clock ?? systemClock;
+    this.logger = logger ?? silentLogger;
+    this.timeZone = timeZone;
+    this.rulesFor = resolveRules(registry.environments, options.rules).forEnvironment;
+  }
+
+  /** The resolved rules of an environment (defaults, policy `alerts`, then your overrides). */
+  rules(environment: string): AlertRules {
+    return this.rulesFor(environment);
+  }
+
+  /**
+   * Expiry alerts (expiring and expired), sending nothing. With `withinDays` (or a number, as in
+   * the tutorial), every token expiring within that many days is reported.
+   *
+   * @example
+   * const soon = await alerts.checkExpiringTokens(7);
+   * console.log(`${soon.length} token(s) need rotation`);
+   */
+  async checkExpiringTokens(
+    options?: number | { withinDays?: number; environment?: string },
+  ): Promise<Alert[]> {
+    const o = typeof options === 'number' ? { withinDays: options } : (options ?? {});
+    if (o.withinDays !== undefined && !(Number.isInteger(o.withinDays) && o.withinDays >= 0)) {
+      throw new InvalidInputError(`withinDays must be a whole number of days ≥ 0, got ${o.withinDays}`, {
+        field: 'withinDays',
+      });
+    }
+    const ev = await this.evaluate({
+      only: new Set<AlertKind>(['expiring', 'expired']),
+      ...(o.withinDays === undefined ? {} : { withinDays: o.withinDays }),
+    });
+    return byEnvironment(ev.alerts, o.environment);
+  }
+
+  /**
+   * Low-balance alerts, sending nothing. `ratio` (or a number, as in the tutorial: `0.3` = 30 % of
+   * the budget) and `amount` (USD) replace the environments' thresholds for this call.
+   *
+   * @example
+   * const low = await alerts.checkLowBalanceTokens(0.3); // a token at 25 % of its budget is listed
+   */
+  async checkLowBalanceTokens(
+    options?: number | { ratio?: number; amount?: number; environment?: string },
+  ): Promise<Alert[]> {
+    const o = typeof options === 'number' ? { ratio: options } : (options ?? {});
+    if (o.ratio !== undefined && !(o.ratio >= 0 && o.ratio <= 1)) {
+      throw new InvalidInputError(
+        `Low-balance ratio must be a fraction between 0 and 1 (0.3 = 30 %), got ${o.ratio}`,
+        { field: 'ratio' },
+      );
+    }
+    if (o.amount !== undefined && !(Number.isFinite(o.amount) && o.amount >= 0)) {
+      throw new InvalidInputError(`Low-balance amount must be a USD amount ≥ 0, got ${o.amount}`, {
+        field: 'amount',
+      });
+    }
+    const lowBalance = {
+      ...(o.ratio === undefined ? {} : { ratio: o.ratio }),
+      ...(o.amount === undefined ? {} : { amount: o.amount }),
+    };
+    const ev = await this.evaluate({ only: new Set<AlertKind>(['low-balance']), lowBalance });
+    return byEnvironment(ev.alerts, o.environment);
+  }
+
+  /** Every alert whose condition holds now, sending nothing and changing no state. */
+  async check(): Promise<Alert[]> {
+    return (await this.evaluate({})).alerts;
+  }
+
+  /**
+   * Evaluates every rule, sends each new alert once through every notifier (concurrently), and
+   * returns the health report. Never throws because a notifier failed: see `report.failures`.
+   */
+  run(): Promise<HealthReport> {
+    const next = this.queue.then(() => this.runOnce());
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async runOnce(): Promise<HealthReport> {
+    const now = this.clock();
+    const nowMs = now.getTime();
+    const peaks = new BalancePeaks(this.state);
+    const [ev, ledger] = await Promise.all([this.evaluate({}, now, peaks), DeliveryLedger.load(this.state)]);
+    const repeatEvery = (a: Alert) => this.rulesFor(a.environment).repeatEvery;
+    const batches = await Promise.all(
+      this.notifiers.map(async (notifier) => ({
+        notifier,
+        alerts: await ledger.pending(notifier.name, ev.alerts, repeatEvery, nowMs),
+      })),
+    );
+    const outcome = await deliver(
+      batches.filter((b) => b.alerts.length > 0),
+      this.logger,
+    );
+    const failures: NotifierFailure[] = outcome.failures;
+    const sentIds = new Set<string>();
+    for (const b of outcome.accepted) for (const a of b.alerts) sentIds.add(a.id);
+    try {
+      await Promise.all([
+        ...outcome.accepted.map((b) => ledger.markDelivered(b.notifier.name, b.alerts, now)),
+        ledger.clearResolved(new Set(ev.alerts.map((a) => a.id)), ev.keep),
+        peaks.save(),
+      ]);
+    } catch (error) {
+      // Delivered but not recorded: the next run may repeat these alerts. Say so; don't throw.
+      const e = error instanceof Error ? error : new Error(String(error));
+      failures.push({ notifier: 'state', error: e });
+      this.logger.error('alerts: writing delivery marks failed; alerts may be repeated', {
+        error: e.message,
+      });
+    }
+    const sent = ev.alerts.filter((a) => sentIds.has(a.id));
+    this.logger.debug('alerts: run finished', {
+      alerts: ev.alerts.length,
+      sent: sent.length,
+      failures: failures.length,
+    });
+    return { at: now, environments: ev.environments, alerts: ev.alerts, sent, failures };
+  }
+
+  private evaluate(
+    extra: Pick<EvaluateInput, 'only' | 'withinDays' | 'lowBalance'>,
+    now = this.clock(),
+    peaks = new BalancePeaks(this.state),
+  ): Promise<Evaluation> {
+    const ctx: CheckContext = { now, nowMs: now.getTime(), periods: periodKeys(now, this.timeZone) };
+    return evaluate({
+      registry: this.registry,
+      rules: this.rulesFor,
+      ctx,
+      peaks,
+      logger: this.logger,
+      usage: this.usage,
+      rotations: this.rotations,
+      ...extra,
+    });
+  }
+}
+
+function byEnvironment(alerts: Alert[], environment: string | undefined): Alert[] {
+  return environment === undefined ? alerts : alerts.filter((a) => a.environment === environment);
+}
+
+function validateNotifiers(notifiers: unknown): Notifier[] {
+  if (!Array.isArray(notifiers)) {
+    throw new ConfigurationError('AlertSystem `notifiers` must be an array, e.g. [new ConsoleNotifier()]');
+  }
+  const names = new Set<string>();
+  for (const [i, n] of notifiers.entries()) {
+    if (typeof n?.notify !== 'function' || typeof n?.name !== 'string' || n.name.length === 0) {
+      throw new ConfigurationError(`notifiers[${i}] must be { name: string, notify(alerts) }`);
+    }
+    if (names.has(n.name)) {
+      throw new ConfigurationError(
+        `Two notifiers are named "${n.name}": give each a distinct \`name\` (it keys the delivery marks)`,
+      );
+    }
+    names.add(n.name);
+  }
+  return [...notifiers];
+}

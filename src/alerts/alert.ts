@@ -1,0 +1,61 @@
+import type { ResetPeriod } from '../backend/port.js';
+import type { ManagedToken } from '../registry/types.js';
+import type { Alert, AlertKind, Severity } from './types.js';
+
+/** What every check needs about "now"; built once per evaluation. */
+export interface CheckContext {
+  now: Date;
+  nowMs: number;
+  /** Budget period key of each reset period (see `periodKeys`). */
+  periods: Record<ResetPeriod, string>;
+}
+
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, critical: 2 };
+
+/**
+ * Stable dedupe id: kind, logical token, generation, then threshold and period when they matter.
+ * Parts are URI-encoded so an id never contains `/` (it is part of a state key).
+ * `expiring:prod-web-app:g2:7d`, `budget-threshold:prod-web-app:g1:75pct:2024-05`.
+ */
+export function alertId(kind: AlertKind, token: string, generation: number, ...parts: string[]): string {
+  let id = `${kind}:${encodeURIComponent(token)}:g${generation}`;
+  for (const p of parts) id += `:${encodeURIComponent(p)}`;
+  return id;
+}
+
+/** The fields every alert about a managed token shares. */
+export function tokenAlert(
+  t: ManagedToken,
+  kind: AlertKind,
+  severity: Severity,
+  message: string,
+  ctx: CheckContext,
+  idParts: string[],
+  extra?: Partial<Alert>,
+): Alert {
+  return {
+    id: alertId(kind, t.name, t.generation, ...idParts),
+    kind,
+    severity,
+    token: t.name,
+    tokenName: t.tokenName,
+    generation: t.generation,
+    environment: t.environment,
+    message,
+    at: ctx.now,
+    ...extra,
+  };
+}
+
+/** `$1,234.50`-free tutorial style: `$1234.50`. */
+export function usd(amount: number): string {
+  return amount < 0 ? `-$${(-amount).toFixed(2)}` : `$${amount.toFixed(2)}`;
+}
+
+export function percent(fraction: number): string {
+  return `${Math.round(fraction * 1000) / 10} %`;
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

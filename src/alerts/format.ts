@@ -1,0 +1,76 @@
+import { plural, usd } from './alert.js';
+import type { Alert, HealthReport, Severity, TokenHealth } from './types.js';
+
+const RULE = '='.repeat(60);
+const LINE = '-'.repeat(60);
+const ICON: Record<Severity, string> = { critical: '🔴', warning: '🟡', info: '🔵' };
+const MARK: Record<TokenHealth['status'], string> = { ok: '✓', warning: '⚠️', critical: '🔴' };
+
+/**
+ * Renders a health report as text, like the tutorial's "Token Health Report": expiring tokens,
+ * low balances ("✓ All token balances adequate" when none), other alerts, then every token by
+ * environment with ✓ / ⚠️ / 🔴, its balance and days to expiry. Never shows a token value.
+ *
+ * @example
+ * console.log(formatHealthReport(await alerts.run()));
+ */
+export function formatHealthReport(report: HealthReport): string {
+  const out: string[] = [RULE, 'Token Health Report', RULE, ''];
+  const expiry = report.alerts.filter((a) => a.kind === 'expiring' || a.kind === 'expired');
+  const low = report.alerts.filter((a) => a.kind === 'low-balance');
+  const other = report.alerts.filter((a) => !expiry.includes(a) && !low.includes(a));
+
+  if (expiry.length > 0) {
+    out.push('⚠️  EXPIRING TOKENS:', LINE);
+    for (const a of expiry)
+      out.push(`${ICON[a.severity]} ${a.token}`, `   ${expiryText(a.daysToExpiry ?? 0)}`);
+  } else out.push('✓ No tokens expiring soon');
+  out.push('');
+
+  if (low.length > 0) {
+    out.push('⚠️  LOW BALANCE TOKENS:', LINE);
+    for (const a of low) {
+      const of = a.budget ? ` of ${usd(a.budget)}` : '';
+      out.push(`${ICON[a.severity]} ${a.token}`, `   Balance: ${usd(a.balance ?? 0)}${of}`);
+    }
+  } else out.push('✓ All token balances adequate');
+  out.push('');
+
+  if (other.length > 0) {
+    out.push('⚠️  OTHER ALERTS:', LINE);
+    for (const a of other) out.push(`${ICON[a.severity]} ${a.token}`, `   ${a.message}`);
+    out.push('');
+  }
+  if (report.failures.length > 0) {
+    out.push('❌ NOTIFIER FAILURES:', LINE);
+    for (const f of report.failures) out.push(`   ${f.notifier}: ${f.error.message}`);
+    out.push('');
+  }
+  out.push(RULE, '', '🗂️  Tokens by Environment');
+
+  for (const env of report.environments) {
+    out.push('', `${env.environment.toUpperCase()}:`);
+    if (env.tokens.length === 0) out.push('  (no tokens)');
+    for (const t of env.tokens) {
+      out.push(`  ${MARK[t.status]} ${t.name}`);
+      if (t.balance !== null) out.push(`     Balance: ${usd(t.balance)}`);
+      if (t.daysToExpiry !== null) {
+        out.push(
+          `     ${t.daysToExpiry > 0 ? `Expires in: ${plural(t.daysToExpiry, 'day')}` : expiryText(t.daysToExpiry)}`,
+        );
+      }
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function expiryText(days: number): string {
+  if (days > 0) return `Expires in ${plural(days, 'day')}`;
+  return days === 0 ? 'Expired today' : `Expired ${plural(-days, 'day')} ago`;
+}
+
+/** Alerts grouped by severity, worst first: handy for notifier summaries. */
+export function sortBySeverity(alerts: readonly Alert[]): Alert[] {
+  const rank: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
+  return [...alerts].sort((a, b) => rank[a.severity] - rank[b.severity]);
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { ConfigurationError } from '../core/errors.js';
+import type { EnvironmentPolicy } from '../registry/policy.js';
+import type { AlertKind, AlertRules, AlertRulesInput } from './types.js';
+
+/** Built-in defaults: the tutorial's thresholds. */
+export const DEFAULT_ALERT_RULES: Readonly<AlertRules> = Object.freeze({
+  expiryDays: [14, 7, 3, 1],
+  criticalDays: 3,
+  lowBalanceRatio: 0.2,
+  lowBalanceAmount: null,
+  budgetThresholds: [0.5, 0.75, 0.9, 1],
+  repeatEvery: null,
+  disabled: [],
+});
+
+const KINDS = [
+  'expiring',
+  'expired',
+  'low-balance',
+  'budget-threshold',
+  'exhaustion-forecast',
+  'policy-violation',
+  'unmanaged-token',
+  'rotation-failed',
+] as const satisfies readonly AlertKind[];
+
+const partialRules = z.strictObject({
+  expiryDays: z.array(z.number().int().nonnegative().max(3650)).optional(),
+  criticalDays: z.number().int().nonnegative().max(3650).optional(),
+  lowBalanceRatio: z.number().min(0).max(1).optional(),
+  lowBalanceAmount: z.number().finite().nonnegative().nullable().optional(),
+  budgetThresholds: z.array(z.number().gt(0).max(1)).optional(),
+  repeatEvery: z.number().int().positive().nullable().optional(),
+  disabled: z.array(z.enum(KINDS)).optional(),
+});
+
+const rulesInput = partialRules.extend({
+  environments: z.record(z.string(), partialRules).optional(),
+});
+
+/** Drops `undefined` so a spread never erases a default. */
+function defined<T extends object>(o: T | undefined): Partial<T> {
+  const out: Partial<T> = {};
+  if (o) for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+/** Sorted, de-duplicated thresholds, largest first (the loosest threshold is checked first). */
+function normalise(r: AlertRules): AlertRules {
+  const desc = (xs: number[]) => [...new Set(xs)].sort((a, b) => b - a);
+  return {
+    ...r,
+    expiryDays: desc(r.expiryDays.filter((d) => d > 0)),
+    budgetThresholds: desc(r.budgetThresholds),
+    disabled: [...r.disabled],
+  };
+}
+
+/**
+ * Resolves the rules of every environment, most specific last: built-in defaults, then `rules`
+ * (all environments), then the environment policy's `alerts`, then `rules.environments[env]`.
+ * Throws `ConfigurationError` for malformed rules or an undeclared environment.
+ */
+export function resolveRules(
+  policies: Readonly<Record<string, EnvironmentPolicy>>,
+  input: AlertRulesInput | undefined,
+): { forEnvironment(environment: string): AlertRules } {
+  const parsed = rulesInput.safeParse(input ?? {});
+  if (!parsed.success) {
+    throw new ConfigurationError(`Invalid alert rules:\n${z.prettifyError(parsed.error)}`);
+  }
+  const { environments: perEnv = {}, ...global } = parsed.data;
+  for (const env of Object.keys(perEnv)) {
+    if (!Object.hasOwn(policies, env)) {
+      throw new ConfigurationError(
+        `Alert rules name environment "${env}", which the registry does not declare (declared: ${Object.keys(policies).join(', ')})`,
+      );
+    }
+  }
+  const base = normalise({ ...DEFAULT_ALERT_RULES, ...defined(global) } as AlertRules);
+  const byEnv = new Map<string, AlertRules>();
+  for (const [env, policy] of Object.entries(policies)) {
+    const fromPolicy = defined(policy.alerts);
+    byEnv.set(env, normalise({ ...base, ...fromPolicy, ...defined(perEnv[env]) } as AlertRules));
+  }
+  return { forEnvironment: (environment) => byEnv.get(environment) ?? base };
+}

@@ -1,0 +1,134 @@
+import type { Clock, Logger } from '../core/types.js';
+import type { Notifier } from '../notifiers/types.js';
+import type { RegistryView } from '../registry/types.js';
+import type { RotationFailureSource } from '../rotation/types.js';
+import type { StateStore } from '../state/types.js';
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+/** What an alert is about. */
+export type AlertKind =
+  | 'expiring'
+  | 'expired'
+  | 'low-balance'
+  | 'budget-threshold'
+  | 'exhaustion-forecast'
+  | 'policy-violation'
+  | 'unmanaged-token'
+  | 'rotation-failed';
+
+/**
+ * One condition that holds now. `id` is derived from kind, token generation, threshold and budget
+ * period: it is the dedupe key, so the same condition always has the same id. Never carries a
+ * token value: only names, amounts and dates.
+ */
+export interface Alert {
+  id: string;
+  kind: AlertKind;
+  severity: Severity;
+  /** Logical token name (`prod-web-app`); for an unmanaged token, its Eden name. */
+  token: string;
+  /** Eden name of the generation the alert is about (`prod-web-app--g2`). */
+  tokenName: string;
+  generation: number;
+  /** Environment name, or `unmanaged`. */
+  environment: string;
+  /** One human sentence. */
+  message: string;
+  /** When the condition was evaluated. */
+  at: Date;
+  /** Days (expiry), fraction of the budget used (budget) or left (low balance). */
+  threshold?: number;
+  /** Budget period key (`2024-05`, `2024-05-13`…, or `generation` when the budget never resets). */
+  period?: string;
+  balance?: number | null;
+  budget?: number | null;
+  daysToExpiry?: number | null;
+  /** The broken policy rule (`expiry.required`, `budget.max`, `tokenType`…). */
+  rule?: string;
+}
+
+/** What AlertSystem needs from a usage forecaster; `UsageMonitor` satisfies it. */
+export interface ForecastSource {
+  forecast(name: string): Promise<{
+    daysUntilExhausted: number | null;
+    exhaustsBeforeExpiry: boolean;
+    exhaustsBeforeReset: boolean;
+  }>;
+}
+
+/** Alert thresholds of one environment. */
+export interface AlertRules {
+  /** Days before expiry at which to warn, once each per generation. Default `[14, 7, 3, 1]`. */
+  expiryDays: number[];
+  /** An expiry alert is `critical` at or below this many days (and once expired). Default 3. */
+  criticalDays: number;
+  /** Low balance below this fraction of the budget. Default 0.2. */
+  lowBalanceRatio: number;
+  /** Also low below this absolute amount (USD), budget or not. Default none. */
+  lowBalanceAmount: number | null;
+  /** Fractions of the budget used at which to alert, once each per budget period. Default `[0.5, 0.75, 0.9, 1]`. */
+  budgetThresholds: number[];
+  /** Re-send an alert while its condition holds, every this many ms. Default none (send once). */
+  repeatEvery: number | null;
+  /** Kinds not evaluated at all. Default none. */
+  disabled: AlertKind[];
+}
+
+/** `rules` option: overrides for every environment, plus per-environment overrides. */
+export type AlertRulesInput = Partial<AlertRules> & {
+  environments?: Record<string, Partial<AlertRules>>;
+};
+
+export interface AlertSystemOptions {
+  registry: RegistryView;
+  /** Enables exhaustion forecasts. */
+  usage?: ForecastSource;
+  /** Enables failed-rotation alerts. */
+  rotations?: RotationFailureSource;
+  notifiers: Notifier[];
+  rules?: AlertRulesInput;
+  /** Dedupe marks and largest balances seen, under `alerts/`. Default: a `MemoryStateStore`. */
+  state?: StateStore;
+  clock?: Clock;
+  logger?: Logger;
+  /** Time zone of budget resets. Default `Europe/Paris` (Eden's). */
+  timeZone?: string;
+}
+
+export interface TokenHealth {
+  name: string;
+  /** Eden name of the current generation. */
+  tokenName: string;
+  /** Worst severity among the token's alerts (`info` alerts leave it `ok`). */
+  status: 'ok' | 'warning' | 'critical';
+  /** Remaining USD; `null` when spending is unlimited. */
+  balance: number | null;
+  /** The budget the balance is measured against, when known. */
+  budget: number | null;
+  /** Whole days left (rounded up); negative or 0 once expired; `null` without expiry. */
+  daysToExpiry: number | null;
+  alerts: Alert[];
+}
+
+export interface EnvironmentHealth {
+  environment: string;
+  tokens: TokenHealth[];
+}
+
+export interface NotifierFailure {
+  /** Notifier name (or `state` when writing delivery marks failed). */
+  notifier: string;
+  error: Error;
+}
+
+/** What `run()` returns. */
+export interface HealthReport {
+  at: Date;
+  environments: EnvironmentHealth[];
+  /** Every alert whose condition holds now, new or already sent. */
+  alerts: Alert[];
+  /** Alerts delivered by at least one notifier during this run. */
+  sent: Alert[];
+  failures: NotifierFailure[];
+}

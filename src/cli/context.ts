@@ -1,0 +1,125 @@
+import { resolve } from 'node:path';
+import type { TokenBackend } from '../backend/port.js';
+import { CostClient, CustomTokenClient, RateLimiter } from '../client/index.js';
+import type { ClientOptions } from '../client/options.js';
+import { ConfigurationError } from '../core/errors.js';
+import type { Clock } from '../core/types.js';
+import { type EnvironmentPolicyInput, TokenRegistry } from '../registry/index.js';
+import { EnvSecretStore, FileSecretStore, MemorySecretStore } from '../secrets/index.js';
+import type { SecretStore } from '../secrets/types.js';
+import { FileStateStore, MemoryStateStore } from '../state/index.js';
+import type { StateStore } from '../state/types.js';
+import { createFakeEdenAI, type FakeEdenAI } from '../testing/fake/index.js';
+import type { UsageSource } from '../usage/source.js';
+import { type CliConfig, loadConfig } from './config.js';
+import { DEFAULT_REQUESTS_PER_SECOND, defaultPaths } from './defaults.js';
+import { LazySecretStore } from './lazy-secrets.js';
+import type { CommandContext } from './spec.js';
+
+/** Everything a command needs, built once from the config file, the environment and `--fake`. */
+export interface Runtime {
+  config: CliConfig;
+  registry: TokenRegistry;
+  backend: TokenBackend;
+  usageSource: UsageSource;
+  secrets: SecretStore;
+  state: StateStore;
+  clock: Clock;
+  /** Set with `--fake`: the fake server, its state kept in a local file. */
+  fake: FakeEdenAI | undefined;
+  close(): Promise<void>;
+}
+
+/** Not a secret: it only keeps the fake's local files from being plain text. */
+const FAKE_PASSPHRASE = 'edenai-token-manager-fake-local-files';
+
+/** `.edenai-fake.json` → `.edenai-fake-secrets.json`, `.edenai-fake-state.json`. */
+export function fakeFiles(fakeFile: string): { server: string; secrets: string; state: string } {
+  const base = fakeFile.replace(/\.json$/, '');
+  return { server: fakeFile, secrets: `${base}-secrets.json`, state: `${base}-state.json` };
+}
+
+function secretStore(config: CliConfig, env: Record<string, string | undefined>): SecretStore {
+  const s = config.secrets;
+  if (s.type === 'memory') return new MemorySecretStore();
+  if (s.type === 'env') return new EnvSecretStore({ ...(s.prefix === undefined ? {} : { prefix: s.prefix }), env });
+  return new LazySecretStore(() => {
+    const key = env[s.keyEnv];
+    if (!key) {
+      throw new ConfigurationError(
+        `Set ${s.keyEnv} to the passphrase of the secret store ${s.path} (at least 16 characters)`,
+      );
+    }
+    return new FileSecretStore({ path: s.path, key });
+  });
+}
+
+function stateStore(config: CliConfig): StateStore {
+  return config.state.type === 'memory' ? new MemoryStateStore() : new FileStateStore({ path: config.state.path });
+}
+
+/** Builds the runtime for a command: the real API (EDENAI_API_KEY) or, with `--fake`, the local fake. */
+export async function openRuntime(ctx: CommandContext, preloaded?: CliConfig): Promise<Runtime> {
+  const config = preloaded ?? (await loadConfig(ctx.global.config, ctx.cwd));
+  const clock: Clock = () => new Date();
+  let fake: FakeEdenAI | undefined;
+  let clientOptions: ClientOptions;
+  let secrets: SecretStore;
+  let state: StateStore;
+  if (ctx.global.fake) {
+    const files = fakeFiles(resolve(ctx.cwd, ctx.global.fakeFile ?? ctx.env['EDENAI_FAKE_FILE'] ?? defaultPaths.fake));
+    fake = await createFakeEdenAI({ listen: false, stateFile: files.server });
+    clientOptions = { ...fake.clientOptions };
+    secrets = new FileSecretStore({ path: files.secrets, key: FAKE_PASSPHRASE });
+    state = new FileStateStore({ path: files.state });
+  } else {
+    const apiKey = ctx.env['EDENAI_API_KEY'];
+    if (!apiKey) {
+      throw new ConfigurationError('Set EDENAI_API_KEY to your Eden AI API key (or try --fake for a local fake)');
+    }
+    const { baseUrl, timeoutMs, maxRetries } = config.api;
+    clientOptions = {
+      apiKey,
+      baseUrl,
+      timeoutMs,
+      maxRetries,
+      // One pace for both clients: they share the account's request budget.
+      rateLimiter: new RateLimiter({ perSecond: config.api.maxRequestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND }),
+    };
+    secrets = secretStore(config, ctx.env);
+    state = stateStore(config);
+  }
+  const backend = new CustomTokenClient(clientOptions);
+  // The registry validates the policies and names the environment and field of any mistake.
+  const environments = config.environments as Record<string, EnvironmentPolicyInput>;
+  const registry = new TokenRegistry({ backend, secrets, environments, clock });
+  return {
+    config,
+    registry,
+    backend,
+    usageSource: new CostClient(clientOptions),
+    secrets,
+    state,
+    clock,
+    fake,
+    async close() {
+      await fake?.close();
+      await secrets.dispose?.();
+      await state.dispose?.();
+    },
+  };
+}
+
+/** Opens the runtime, runs `work`, and always closes it. */
+export async function withRuntime<T>(
+  ctx: CommandContext,
+  work: (rt: Runtime) => Promise<T>,
+  config?: CliConfig,
+): Promise<T> {
+  const rt = await openRuntime(ctx, config);
+  try {
+    return await work(rt);
+  } finally {
+    await rt.close();
+  }
+}

@@ -1,0 +1,235 @@
+import ky, { type KyInstance } from 'ky';
+import type { z } from 'zod';
+import { APIError, ResponseValidationError } from '../core/errors.js';
+import type { RequestOptions } from '../core/types.js';
+import {
+  connectionError,
+  errorFromResponse,
+  headersToObject,
+  parseJsonBody,
+  type RequestContext,
+  scrubBody,
+  timeoutError,
+} from './errors-map.js';
+import type { ResolvedOptions } from './options.js';
+import { isRetryable, mayHaveBeenApplied, parseRetryAfter } from './retry.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** A value found while recovering from a lost attempt (boxed, so `void` results work too). */
+export type Found<T> = { value: T } | undefined;
+
+/**
+ * How a non-idempotent call recovers after an attempt whose answer was lost (connection error,
+ * timeout, 5xx): it may have been applied, so the call must find out instead of blindly resending.
+ */
+export interface Recovery<T> {
+  /** Runs before each resend that follows a possibly-applied attempt; a found value ends the call. */
+  lookup?: () => Promise<Found<T>>;
+  /** Turns an error answered to such a resend (e.g. "already exists") into a result. */
+  afterLost?: (error: APIError) => Promise<Found<T>>;
+}
+
+export interface Call<T> {
+  method: HttpMethod;
+  /** Relative to the base URL, no leading slash, with Eden's trailing slash. */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  /** Validates (and converts) a 2xx body; absent: the body is ignored. */
+  schema?: z.ZodType<T>;
+  options?: RequestOptions | undefined;
+  /** POST defaults to "retry only on 429"; a recovery makes its lost attempts retryable too. */
+  recovery?: Recovery<T>;
+}
+
+interface RawResponse {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  text: string;
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/**
+ * The one pipeline every call goes through: auth, rate limiting, per-attempt timeout, abort,
+ * retries with backoff, error mapping, response validation and logging. ky builds and sends the
+ * requests; ky's own retries are off (`retry: 0`) so this loop is the only one.
+ */
+export class RequestCore {
+  readonly #o: ResolvedOptions;
+  readonly #ky: KyInstance;
+
+  constructor(options: ResolvedOptions) {
+    this.#o = options;
+    this.#ky = ky.create({
+      prefixUrl: options.baseUrl,
+      headers: { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' },
+      retry: 0,
+      timeout: false,
+      throwHttpErrors: false,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  }
+
+  /** Sends `call`, retrying what is safe to retry, and returns the validated body. */
+  async request<T>(call: Call<T>): Promise<T> {
+    const options = call.options ?? {};
+    const maxRetries = options.maxRetries ?? this.#o.maxRetries;
+    const signal = options.signal;
+    const unsafe = call.method === 'POST';
+    let mayBeApplied = false;
+    for (let attempt = 1; ; attempt++) {
+      if (mayBeApplied && call.recovery?.lookup) {
+        const found = await call.recovery.lookup();
+        if (found) return found.value;
+      }
+      let error: unknown;
+      try {
+        return await this.#attempt(call, attempt, options);
+      } catch (caught) {
+        error = caught;
+      }
+      if (signal?.aborted || !(error instanceof APIError)) throw error;
+      if (mayBeApplied && call.recovery?.afterLost) {
+        const found = await call.recovery.afterLost(error);
+        if (found) return found.value;
+      }
+      const applied = mayHaveBeenApplied(error);
+      if (attempt > maxRetries || !isRetryable(error) || (unsafe && applied && !call.recovery)) throw error;
+      if (applied && call.recovery) mayBeApplied = true;
+      const delay = this.#o.retryDelay(attempt, this.#retryAfter(error));
+      await this.#o.sleep(delay, signal);
+    }
+  }
+
+  #retryAfter(error: APIError): number | undefined {
+    if (error.status !== 429 && error.status !== 503) return undefined;
+    return parseRetryAfter(error.headers['retry-after'], this.#o.clock());
+  }
+
+  async #attempt<T>(call: Call<T>, attempt: number, options: RequestOptions): Promise<T> {
+    options.signal?.throwIfAborted();
+    const release = await this.#o.rateLimiter?.acquire(options.signal);
+    const ctx: RequestContext = { method: call.method, path: `/${call.path}` };
+    const started = performance.now();
+    let status: number | undefined;
+    let outcome: string | undefined;
+    try {
+      let res: RawResponse;
+      try {
+        res = await this.#send(call, ctx, options);
+      } finally {
+        release?.();
+      }
+      status = res.status;
+      if (status < 200 || status >= 300) {
+        throw errorFromResponse({ ...res, json: parseJsonBody(res.text) }, ctx, this.#o.apiKey);
+      }
+      return this.#validate(call, res, ctx);
+    } catch (error) {
+      outcome = error instanceof Error ? error.name : 'Error';
+      throw error;
+    } finally {
+      const ms = Math.round((performance.now() - started) * 10) / 10;
+      this.#o.logger.debug('Eden AI request', {
+        method: call.method,
+        path: ctx.path,
+        status,
+        ms,
+        attempt,
+        ...(outcome && status === undefined ? { error: outcome } : {}),
+      });
+    }
+  }
+
+  #validate<T>(call: Call<T>, res: RawResponse, ctx: RequestContext): T {
+    if (!call.schema) return undefined as T;
+    let json: unknown;
+    try {
+      json = res.text === '' ? undefined : JSON.parse(res.text);
+    } catch {
+      throw new ResponseValidationError('response body is not JSON', {
+        ...ctx,
+        status: res.status,
+        issues: [{ path: '(body)', message: 'not JSON' }],
+      });
+    }
+    const parsed = call.schema.safeParse(json);
+    if (parsed.success) return parsed.data;
+    const issues = parsed.error.issues.map((issue) => ({
+      path: formatPath(issue.path) || '(body)',
+      message: issue.message,
+    }));
+    const summary = issues
+      .slice(0, 5)
+      .map((i) => `${i.path}: ${i.message}`)
+      .join('; ');
+    throw new ResponseValidationError(`response body does not match the expected schema: ${summary}`, {
+      ...ctx,
+      status: res.status,
+      headers: headersToObject(res.headers),
+      body: scrubBody(json, this.#o.apiKey),
+      issues,
+    });
+  }
+
+  /** One HTTP exchange bounded by the timeout and the caller's signal, even if `fetch` ignores both. */
+  #send(call: Call<unknown>, ctx: RequestContext, options: RequestOptions): Promise<RawResponse> {
+    const timeoutMs = options.timeoutMs ?? this.#o.timeoutMs;
+    const signal = options.signal;
+    const controller = new AbortController();
+    return new Promise<RawResponse>((resolve, reject) => {
+      let settled = false;
+      const settle = () => {
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const fail = (reason: unknown) => {
+        if (settled) return;
+        settle();
+        controller.abort();
+        reject(reason === TIMED_OUT ? timeoutError(timeoutMs, ctx, undefined) : reason);
+      };
+      const timer = setTimeout(() => fail(TIMED_OUT), timeoutMs);
+      const onAbort = () => fail(signal!.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#ky(call.path, {
+        method: call.method,
+        signal: controller.signal,
+        ...(call.query ? { searchParams: call.query } : {}),
+        ...(call.body !== undefined ? { json: call.body } : {}),
+      })
+        .then(async (res) => ({
+          status: res.status,
+          statusText: res.statusText,
+          headers: res.headers,
+          text: await res.text(),
+        }))
+        .then(
+          (res) => {
+            if (settled) return;
+            settle();
+            resolve(res);
+          },
+          (error: unknown) => {
+            if (settled) return;
+            settle();
+            reject(connectionError(error, ctx, this.#o.apiKey));
+          },
+        );
+    });
+  }
+}
+
+/** `['response', 0, 'data']` → `response[0].data` */
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}

@@ -1,0 +1,422 @@
+import type { EdenToken, TokenBackend, UpdateTokenInput } from '../backend/port.js';
+import { ConfigurationError, InvalidInputError, NotFoundError } from '../core/errors.js';
+import type { Secret } from '../core/secret.js';
+import { type Clock, type Logger, type RequestOptions, silentLogger, systemClock } from '../core/types.js';
+import type { SecretStore } from '../secrets/types.js';
+import { type ApplyOptions, assertConcurrency, planActions, runActions } from './apply.js';
+import { normalizeDesired } from './desired.js';
+import { assertDays, assertMoney, assertName, assertObject, normalizePatch } from './input.js';
+import { managedName } from './managed-name.js';
+import { budgetPatch, createBody, extendPatch, topUpPatch } from './mutations.js';
+import { type ParsedName, parseTokenName } from './naming.js';
+import { computePlan } from './plan.js';
+import { type EnvironmentPolicy, type EnvironmentPolicyInput, parseEnvironments } from './policy.js';
+import { checkPatch, resolveSettings } from './rules.js';
+import {
+  byName,
+  currentMember,
+  type Grouped,
+  groupTokens,
+  type TokenGroup,
+  toManagedToken,
+} from './snapshot.js';
+import type {
+  ApplyResult,
+  CreateManagedTokenInput,
+  DesiredState,
+  ManagedToken,
+  Plan,
+  PlanAction,
+  RegistryView,
+  SecretEntryMetadata,
+  TokensByEnvironment,
+} from './types.js';
+
+export interface TokenRegistryOptions {
+  /** Where tokens live: a `CustomTokenClient`, or any `TokenBackend`. */
+  backend: TokenBackend;
+  /** Where token values live. */
+  secrets: SecretStore;
+  /** Environment name → policy. Names become token-name prefixes: `{environment}-{app}`. */
+  environments: Record<string, EnvironmentPolicyInput>;
+  clock?: Clock;
+  /** SecretStore key prefix. Default `edenai/`. */
+  secretPrefix?: string;
+  logger?: Logger;
+}
+
+export interface PlanOptions {
+  /** Also delete managed tokens of the environments `desired` names but no longer lists. */
+  prune?: boolean;
+  /** Also reset every stated budget's balance to the budget (the tutorial's budget refresh). */
+  refill?: boolean;
+}
+
+export type { ApplyOptions } from './apply.js';
+
+const CREATE_FIELDS = ['environment', 'app', 'budget', 'expiresInDays', 'resetPeriod'] as const;
+
+/**
+ * Creates, lists and changes Eden AI tokens per environment, enforcing each environment's policy
+ * on every write. Values go to the SecretStore; the registry hands out `secretRef`s, never values.
+ *
+ * @example
+ * const registry = new TokenRegistry({
+ *   backend: new CustomTokenClient(),
+ *   secrets: new MemorySecretStore(),
+ *   environments: {
+ *     dev: { tokenType: 'sandbox_api_token' },
+ *     prod: { budget: { default: 500, max: 2000, resetPeriod: 'monthly' }, expiry: { required: true, defaultDays: 90 } },
+ *   },
+ * });
+ * const token = await registry.create({ environment: 'prod', app: 'web-app' });
+ * token.secretRef; // 'edenai/prod-web-app'
+ */
+export class TokenRegistry implements RegistryView {
+  readonly backend: TokenBackend;
+  readonly secrets: SecretStore;
+  readonly clock: Clock;
+  readonly environments: Readonly<Record<string, EnvironmentPolicy>>;
+  readonly #envNames: readonly string[];
+  readonly #prefix: string;
+  readonly #logger: Logger;
+
+  constructor(options: TokenRegistryOptions) {
+    if (typeof options !== 'object' || options === null)
+      throw new ConfigurationError('TokenRegistry needs { backend, secrets, environments }');
+    const { backend, secrets, secretPrefix = 'edenai/' } = options;
+    for (const m of ['create', 'list', 'get', 'update', 'delete'] as const) {
+      if (typeof backend?.[m] !== 'function')
+        throw new ConfigurationError(`\`backend\` must implement TokenBackend (missing ${m}())`);
+    }
+    for (const m of ['get', 'set', 'delete', 'list'] as const) {
+      if (typeof secrets?.[m] !== 'function')
+        throw new ConfigurationError(`\`secrets\` must implement SecretStore (missing ${m}())`);
+    }
+    if (typeof secretPrefix !== 'string') throw new ConfigurationError('`secretPrefix` must be a string');
+    this.backend = backend;
+    this.secrets = secrets;
+    this.clock = options.clock ?? systemClock;
+    this.environments = Object.freeze(parseEnvironments(options.environments));
+    this.#envNames = Object.keys(this.environments);
+    this.#prefix = secretPrefix;
+    this.#logger = options.logger ?? silentLogger;
+  }
+
+  /**
+   * Parses an Eden token name (any generation) against the declared environments.
+   * @example registry.parseName('prod-eu-web-app--g2'); // { environment: 'prod-eu', app: 'web-app', generation: 2, logicalName: 'prod-eu-web-app' }
+   */
+  parseName(tokenName: string): ParsedName | undefined {
+    return typeof tokenName === 'string' ? parseTokenName(tokenName, this.#envNames) : undefined;
+  }
+
+  /**
+   * The SecretStore key holding a logical token's current value.
+   * @example registry.secretRefFor('prod-web-app'); // 'edenai/prod-web-app'
+   */
+  secretRefFor(logicalName: string): string {
+    return `${this.#prefix}${logicalName}`;
+  }
+
+  /**
+   * The validated policy of a declared environment; unknown names throw `InvalidInputError`.
+   * @example registry.policyFor('prod').budget?.max; // 2000
+   */
+  policyFor(environment: string): EnvironmentPolicy {
+    if (typeof environment === 'string' && Object.hasOwn(this.environments, environment))
+      return this.environments[environment]!;
+    throw new InvalidInputError(
+      `Unknown environment ${typeof environment === 'string' ? `"${environment}"` : String(environment)}: declared environments are ${this.#envNames.join(', ')}`,
+      { field: 'environment' },
+    );
+  }
+
+  // ── reads ────────────────────────────────────────────────────────────────
+
+  /**
+   * Every token in one `backend.list()` call: managed ones grouped by logical name (sorted), and
+   * the rest as `unmanaged`. Reads the SecretStore only for tokens with several live generations.
+   * @example const { managed, unmanaged } = await registry.snapshot();
+   */
+  async snapshot(): Promise<{ managed: ManagedToken[]; unmanaged: EdenToken[] }> {
+    const { groups, unmanaged } = await this.#load();
+    return { managed: await this.#resolve([...groups.values()]), unmanaged };
+  }
+
+  /**
+   * Managed tokens, one per logical token, sorted by name.
+   * @example const prod = await registry.list({ environment: 'prod' });
+   */
+  async list(filter: { environment?: string } = {}): Promise<ManagedToken[]> {
+    const env = filter?.environment;
+    if (env !== undefined) this.policyFor(env);
+    const { groups } = await this.#load();
+    const picked = [...groups.values()].filter((g) => env === undefined || g.environment === env);
+    return this.#resolve(picked);
+  }
+
+  /**
+   * Managed tokens keyed by every declared environment (possibly `[]`), plus `unmanaged`.
+   * @example const { prod, unmanaged } = await registry.byEnvironment();
+   */
+  async byEnvironment(): Promise<TokensByEnvironment> {
+    const { managed, unmanaged } = await this.snapshot();
+    const out: Record<string, ManagedToken[]> = {};
+    for (const env of this.#envNames) out[env] = [];
+    for (const t of managed) out[t.environment]!.push(t);
+    return Object.assign(out, { unmanaged });
+  }
+
+  /**
+   * One logical token, by its logical name or any generation's name.
+   * @example const t = await registry.get('prod-web-app--g2'); // t.name === 'prod-web-app'
+   */
+  async get(name: string): Promise<ManagedToken> {
+    const { group } = await this.#find(name);
+    return (await this.#resolve([group]))[0]!;
+  }
+
+  // ── writes ───────────────────────────────────────────────────────────────
+
+  /**
+   * Creates `{environment}-{app}` under the environment's policy, stores its value at `secretRef`,
+   * and returns the managed token (never the value).
+   * @example await registry.create({ environment: 'prod', app: 'web-app', budget: 500, expiresInDays: 90 });
+   */
+  async create(input: CreateManagedTokenInput, options?: RequestOptions): Promise<ManagedToken> {
+    assertObject(input, 'create input', CREATE_FIELDS);
+    const policy = this.policyFor(input.environment);
+    const name = managedName(input.environment, input.app, this.#envNames);
+    const settings = resolveSettings(input.environment, policy, input);
+    const created = await this.backend.create(createBody(name, settings, this.clock()), options);
+    let token = created;
+    try {
+      let secret: Secret | undefined = created.secret;
+      if (!secret) {
+        token = await this.backend.get(name, options);
+        secret = token.secret;
+      }
+      if (!secret) throw new ConfigurationError(`backend returned no value for token "${name}"`);
+      const metadata: SecretEntryMetadata = { tokenName: name, generation: 1 };
+      await this.secrets.set(this.secretRefFor(name), secret, { metadata });
+    } catch (err) {
+      throw await this.#undoCreate(name, err, options);
+    }
+    this.#logger.info(`created token ${name}`, { name, environment: input.environment });
+    const group: TokenGroup = {
+      logicalName: name,
+      environment: input.environment,
+      app: input.app,
+      members: [{ generation: 1, token }],
+    };
+    return toManagedToken(group, group.members[0]!, this.secretRefFor(name));
+  }
+
+  /**
+   * Sets the current generation's budget: the balance becomes `amount` and is enforced.
+   * @example await registry.setBudget('prod-web-app', 750);
+   */
+  async setBudget(name: string, amount: number): Promise<ManagedToken> {
+    assertMoney(amount, 'amount');
+    return this.#patch(name, (t, policy) => budgetPatch(t, policy, amount));
+  }
+
+  /**
+   * Adds `amount` (USD) to the current balance. A token without a budget is an `InvalidInputError`.
+   * @example await registry.topUp('prod-web-app', 100);
+   */
+  async topUp(name: string, amount: number): Promise<ManagedToken> {
+    assertMoney(amount, 'amount', { positive: true });
+    return this.#patch(name, (t, policy) => topUpPatch(t, policy, amount));
+  }
+
+  /**
+   * Moves the expiry `days` later (from now if it has none or has passed), within `expiry.maxDays`.
+   * @example await registry.extend('prod-web-app', 30);
+   */
+  async extend(name: string, days: number): Promise<ManagedToken> {
+    assertDays(days, 'days');
+    return this.#patch(name, (t, policy) => extendPatch(t, policy, days, this.clock()));
+  }
+
+  /**
+   * Deletes every live generation, then the SecretStore entry. Missing → `NotFoundError`.
+   * @example await registry.revoke('staging-web-app');
+   */
+  async revoke(name: string): Promise<void> {
+    const { group } = await this.#find(name);
+    await this.#revokeGroup(group);
+  }
+
+  // ── plan / apply ─────────────────────────────────────────────────────────
+
+  /**
+   * Compares `desired` with the live tokens and lists what `apply` would do. Writes nothing.
+   * Budgets are compared only where an entry states `budget` or `resetPeriod`; see {@link PlanOptions}.
+   * @example
+   * const plan = await registry.plan({ prod: { 'web-app': { budget: 500 } } }, { prune: true });
+   * for (const a of plan.actions) console.log(a.type, a.name);
+   */
+  async plan(desired: DesiredState, options: PlanOptions = {}): Promise<Plan> {
+    assertObject(options, 'plan options', ['prune', 'refill']);
+    const entries = normalizeDesired(desired, (env) => this.policyFor(env), this.#envNames);
+    const named = new Set(Object.keys(desired));
+    const { groups } = await this.#load();
+    const present = entries.map((e) => groups.get(e.name)).filter((g): g is TokenGroup => g !== undefined);
+    const existing = new Map((await this.#resolve(present)).map((t) => [t.name, t]));
+    for (const t of existing.values()) {
+      const want = this.environments[t.environment]!.tokenType;
+      if (t.tokenType !== want)
+        this.#logger.warn(`plan: ${t.name} is a ${t.tokenType}; ${t.environment} uses ${want}`, {
+          name: t.name,
+        });
+    }
+    const inNamed = [...groups.values()].filter((g) => named.has(g.environment));
+    const actions = computePlan({
+      entries,
+      existing,
+      inNamedEnvironments: inNamed.map(({ logicalName, environment, app }) => ({
+        logicalName,
+        environment,
+        app,
+      })),
+      policies: this.environments,
+      prune: options.prune === true,
+      refill: options.refill === true,
+      now: this.clock(),
+    });
+    return { actions };
+  }
+
+  /**
+   * Runs a plan's actions with bounded concurrency; one failure does not stop the others. Every
+   * action is checked against the policies first, so a bad plan writes nothing.
+   * @example
+   * const result = await registry.apply(plan, { concurrency: 4, onProgress: (p) => console.log(`${p.done}/${p.total}`) });
+   * if (result.failed) console.error(result.results.filter((r) => !r.ok));
+   */
+  async apply(plan: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
+    assertObject(options, 'apply options', ['concurrency', 'onProgress']);
+    if (options.concurrency !== undefined) assertConcurrency(options.concurrency);
+    const actions = planActions(plan);
+    const now = this.clock();
+    const patches = new Map<PlanAction, UpdateTokenInput>();
+    for (const a of actions) {
+      const policy = this.policyFor(a.environment);
+      if (a.name !== managedName(a.environment, a.app, this.#envNames))
+        throw new InvalidInputError(
+          `Plan action name "${a.name}" does not match ${a.environment} / ${a.app}`,
+        );
+      if (a.type === 'create') resolveSettings(a.environment, policy, a);
+      if (a.type === 'update') {
+        const patch = normalizePatch(a.changes, `changes of ${a.name}`);
+        checkPatch(a.environment, policy, patch, now);
+        patches.set(a, patch);
+      }
+    }
+    // One list for every update and delete; creates need none.
+    const needsState = actions.some((a) => a.type !== 'create');
+    const grouped = needsState ? await this.#load() : undefined;
+    const run = async (a: PlanAction): Promise<ManagedToken | undefined> => {
+      if (a.type === 'create') {
+        const { environment, app, budget, expiresInDays, resetPeriod } = a;
+        return this.create({ environment, app, budget, expiresInDays, resetPeriod });
+      }
+      const group = grouped!.groups.get(a.name);
+      if (!group) throw new NotFoundError(`Token "${a.name}" not found`);
+      if (a.type === 'delete') return void (await this.#revokeGroup(group));
+      const [token] = await this.#resolve([group]);
+      return this.#write(group, token!, patches.get(a)!);
+    };
+    return runActions(actions, run, options, this.#logger);
+  }
+
+  // ── internals ────────────────────────────────────────────────────────────
+
+  async #load(): Promise<Grouped> {
+    return groupTokens(await this.backend.list(), this.#envNames);
+  }
+
+  /** Managed views of `groups`, sorted; SecretStore reads only for multi-generation tokens, in parallel. */
+  async #resolve(groups: TokenGroup[]): Promise<ManagedToken[]> {
+    const multi = groups.filter((g) => g.members.length > 1);
+    const named = new Map<TokenGroup, unknown>();
+    await Promise.all(
+      multi.map(async (g) => {
+        const entry = await this.secrets.get(this.secretRefFor(g.logicalName));
+        named.set(g, entry?.metadata?.['tokenName']);
+      }),
+    );
+    return groups
+      .map((g) => toManagedToken(g, currentMember(g, named.get(g)), this.secretRefFor(g.logicalName)))
+      .sort(byName);
+  }
+
+  /** A logical token's group; `NotFoundError` when absent, `InvalidInputError` when no managed name. */
+  async #find(name: string): Promise<{ group: TokenGroup }> {
+    assertName(name);
+    const parsed = this.parseName(name);
+    if (!parsed) {
+      throw new InvalidInputError(
+        `"${name}" is not a managed token name: expected {environment}-{app} with one of ${this.#envNames.join(', ')}`,
+        { field: 'name' },
+      );
+    }
+    const { groups } = await this.#load();
+    const group = groups.get(parsed.logicalName);
+    if (!group) throw new NotFoundError(`Token "${parsed.logicalName}" not found`);
+    return { group };
+  }
+
+  async #patch(
+    name: string,
+    build: (token: ManagedToken, policy: EnvironmentPolicy) => UpdateTokenInput,
+  ): Promise<ManagedToken> {
+    const { group } = await this.#find(name);
+    const [token] = await this.#resolve([group]);
+    return this.#write(group, token!, build(token!, this.environments[group.environment]!));
+  }
+
+  /** Patches the current generation and returns the updated view. */
+  async #write(group: TokenGroup, token: ManagedToken, patch: UpdateTokenInput): Promise<ManagedToken> {
+    const updated = await this.backend.update(token.tokenName, patch);
+    this.#logger.info(`updated token ${token.tokenName}`, { name: token.name, fields: Object.keys(patch) });
+    return toManagedToken(group, { generation: token.generation, token: updated }, token.secretRef);
+  }
+
+  async #revokeGroup(group: TokenGroup): Promise<void> {
+    const settled = await Promise.allSettled(group.members.map((m) => this.backend.delete(m.token.name)));
+    // Already gone counts as done (a concurrent revoke, or a retried delete).
+    const failure = settled.find(
+      (s): s is PromiseRejectedResult => s.status === 'rejected' && !(s.reason instanceof NotFoundError),
+    );
+    // Keep the value while any generation still lives: someone may still be using it.
+    if (failure) throw failure.reason;
+    await this.secrets.delete(this.secretRefFor(group.logicalName));
+    this.#logger.info(`revoked token ${group.logicalName}`, {
+      name: group.logicalName,
+      generations: group.members.length,
+    });
+  }
+
+  /** Deletes a token whose value could not be stored, so no token is left that nobody can use. */
+  async #undoCreate(name: string, cause: unknown, options?: RequestOptions): Promise<unknown> {
+    let undone = true;
+    try {
+      await this.backend.delete(name, options);
+    } catch (err) {
+      undone = err instanceof NotFoundError;
+      this.#logger.error(`could not delete ${name} after a failed create`, { name });
+    }
+    const tail = undone ? 'it was deleted again' : `deleting it failed too: delete "${name}" by hand`;
+    if (cause instanceof ConfigurationError) {
+      return new ConfigurationError(
+        `Token "${name}" was created, but the backend does not expose token values (none on create or read), so ${tail}. Eden's v2 API may not return values any more; use a backend that does, such as ManagementKeyBackend (v3), whose create hands the value over once.`,
+        { cause },
+      );
+    }
+    if (!undone && cause instanceof Error) cause.message += ` (token "${name}" was created; ${tail})`;
+    return cause;
+  }
+}

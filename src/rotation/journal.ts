@@ -1,0 +1,157 @@
+// The rotation journal: one record per logical token in the StateStore, written before and after
+// every step, so a new process can tell exactly how far a dead one got.
+import type { JsonValue } from 'type-fest';
+import type { ResetPeriod, TokenType } from '../backend/port.js';
+import { VersionConflictError } from '../core/errors.js';
+import type { StateStore } from '../state/types.js';
+import type { RotationPhase, RotationStatus, RotationStep } from './types.js';
+
+export const JOURNAL_PREFIX = 'rotation/journal/';
+
+export function journalKey(name: string): string {
+  return `${JOURNAL_PREFIX}${name}`;
+}
+
+/** A raise of one generation's balance, journaled before it is sent (see raise.ts). */
+export interface PendingRaise {
+  tokenName: string;
+  /** Balance read just before the raise, in nano-dollars (exact for Eden's 9 decimals). */
+  fromNano: number;
+  /** The balance the raise sets (Eden sets balances, it cannot add to them). */
+  toNano: number;
+  /** Also put back the old generation's reset period and amount (rollback). */
+  restoreReset: boolean;
+  done: boolean;
+}
+
+export interface JournalError {
+  step: RotationStep;
+  message: string;
+  at: string;
+  resumable: boolean;
+}
+
+/** Everything a rotation needs to continue after a crash. Plain JSON; never a token value. */
+export interface Journal {
+  v: 1;
+  rotationId: string;
+  name: string;
+  environment: string;
+  status: RotationPhase;
+  step: RotationStep;
+  /** `started` is written before a step acts, `done` after: `started` on load means "may or may not have happened". */
+  stepState: 'started' | 'done';
+  startedAt: string;
+  updatedAt: string;
+  secretRef: string;
+  oldTokenName: string;
+  oldGeneration: number;
+  newTokenName: string;
+  newGeneration: number;
+  tokenType: TokenType;
+  /** The old generation had an enforced balance (the new one gets one too); false: unlimited. */
+  budgeted: boolean;
+  /** The old generation's balance at the snapshot, USD as Eden reported it. */
+  oldBalance: number | null;
+  balanceCents: number;
+  allowanceCents: number;
+  newBalanceCents: number;
+  oldResetPeriod: ResetPeriod;
+  oldResetAmount: number | null;
+  newExpireTime: string | null;
+  gracePeriodMs: number;
+  graceEndsAt: string | null;
+  /** Fingerprint of the new value, for humans (migration steps); not the value. */
+  fingerprint: string | null;
+  /** We issued the create (so the new generation is ours to delete on rollback). */
+  created: boolean;
+  /** How often an unreadable new generation was discarded and created again. */
+  recreations: number;
+  /** finish: the old generation's leftover, read before it was lowered to 0. */
+  leftoverNano: number | null;
+  oldZeroed: boolean;
+  raise: PendingRaise | null;
+  /** rollback: what the new generation still held when it was deleted. */
+  newLeftoverNano: number | null;
+  newDeleted: boolean;
+  /** rollback: the drain may have lowered the old generation, so it gets the carved-out part back. */
+  restoreOld: boolean;
+  rollbackReason: string | null;
+  error: JournalError | null;
+}
+
+/** A journal as loaded: the record and its store version (for compare-and-set). */
+export interface LoadedJournal {
+  journal: Journal;
+  version: string;
+}
+
+const LIVE_PHASES: ReadonlySet<RotationPhase> = new Set(['running', 'failed', 'rollingBack']);
+
+/** A rotation that has not reached `grace` (or its rollback has not finished). */
+export function isUnfinished(j: Journal): boolean {
+  return LIVE_PHASES.has(j.status);
+}
+
+/** Reads and writes journals with compare-and-set, so a writer that lost its lock cannot clobber. */
+export class JournalStore {
+  constructor(private readonly state: StateStore) {}
+
+  async load(name: string): Promise<LoadedJournal | undefined> {
+    const stored = await this.state.get(journalKey(name));
+    if (!stored || !isJournal(stored.value)) return undefined;
+    return { journal: stored.value, version: stored.version };
+  }
+
+  /** Writes `journal` if the record is still at `version` (`null`: absent). Returns the new version. */
+  async save(journal: Journal, version: string | null): Promise<string> {
+    const { version: next } = await this.state.set(journalKey(journal.name), journal as unknown as JsonValue, {
+      ifVersion: version,
+    });
+    return next;
+  }
+
+  /** Every journal, by name. */
+  async all(): Promise<LoadedJournal[]> {
+    const keys = await this.state.list(JOURNAL_PREFIX);
+    const out: LoadedJournal[] = [];
+    for (const key of keys) {
+      const loaded = await this.load(key.slice(JOURNAL_PREFIX.length));
+      if (loaded) out.push(loaded);
+    }
+    return out;
+  }
+}
+
+function isJournal(value: unknown): value is Journal {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { v?: unknown }).v === 1 &&
+    typeof (value as { rotationId?: unknown }).rotationId === 'string'
+  );
+}
+
+export function isConflict(error: unknown): error is VersionConflictError {
+  return error instanceof VersionConflictError;
+}
+
+/** The public view of a journal. */
+export function toStatus(j: Journal): RotationStatus {
+  const status: RotationStatus = {
+    name: j.name,
+    rotationId: j.rotationId,
+    status: j.status,
+    step: j.step,
+    oldTokenName: j.oldTokenName,
+    newTokenName: j.newTokenName,
+    generation: j.newGeneration,
+    startedAt: new Date(j.startedAt),
+    updatedAt: new Date(j.updatedAt),
+    graceEndsAt: j.graceEndsAt ? new Date(j.graceEndsAt) : null,
+    allowance: j.budgeted ? j.allowanceCents / 100 : null,
+    newBalance: j.budgeted ? j.newBalanceCents / 100 : null,
+  };
+  if (j.error) status.error = { ...j.error, at: new Date(j.error.at) };
+  return status;
+}

@@ -1,0 +1,441 @@
+import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
+import { InvalidInputError, RotationInProgressError } from '../core/errors.js';
+import type { ManagedToken } from '../registry/types.js';
+import { type BulkHost, rotateExpiring } from './bulk.js';
+import { RotationEmitter } from './events.js';
+import { isUnfinished, type Journal, JournalStore, type LoadedJournal, toStatus } from './journal.js';
+import { LeaseLock, readLock } from './lock.js';
+import { assertConcurrency, type ResolvedRotationOptions, ROTATE_WINDOW_MS, resolveRotationOptions } from './options.js';
+import { checkExpiresInDays, planRotation, type RotationPlan } from './plan.js';
+import { RotationRun, type RunDeps } from './run.js';
+import { drive } from './runner.js';
+import { type Snapshot, StaleSnapshot } from './snapshot-feed.js';
+import type {
+  BulkFailure,
+  BulkSkip,
+  FinalizeOptions,
+  FinalizeResult,
+  ResumeResult,
+  RotateExpiringOptions,
+  RotateExpiringResult,
+  RotateOptions,
+  RotationEventName,
+  RotationFailure,
+  RotationFailureSource,
+  RotationListener,
+  RotationManagerOptions,
+  RotationResult,
+  RotationStatus,
+} from './types.js';
+
+interface StartOptions {
+  expiresInDays: number | undefined;
+  windowMs: number;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * Rotates Eden AI tokens with no downtime, surviving crashes, without ever raising the budget.
+ *
+ * Each logical token (`prod-web-app`) rotates to its next generation (`prod-web-app--g2`, `--g3`…)
+ * through journaled, idempotent steps: **lock** the token, **snapshot** the current generation,
+ * **drain** it to the grace allowance, **create** the new generation funded with the rest, **read**
+ * its value into a pending SecretStore entry, **verify** it, **promote** it to the current entry,
+ * and **finish**: after the grace period (`finalize()`), or at once when `gracePeriodMs` is 0, move
+ * what the old generation has left to the new one and revoke the old one.
+ *
+ * Guarantees: the SecretStore entry at `registry.secretRefFor(name)` always names a live token;
+ * the two generations together never hold more than the old balance (balances are always lowered
+ * before anything is raised); a crash or a lost response at any step is continued by `resume()`
+ * (in any process sharing the same `state` store), and running it twice does nothing new.
+ *
+ * Expiry rule of a new generation: `expiresInDays` if given, else the environment's
+ * `expiry.defaultDays`, else the old expiry when it is further away than the rotation window (7 days
+ * for `rotate()`, `withinDays` for `rotateExpiring()`), else `expiry.maxDays` when the policy requires
+ * an expiry, else none; never beyond `expiry.maxDays`.
+ *
+ * Request budget with `gracePeriodMs: 0`: 4 requests per token (drain, create funded, read the
+ * value, delete the old generation), plus one list per `rotate()` or per bulk run. Pace them
+ * with the client's `maxRequestsPerSecond` (or a shared `rateLimiter`).
+ *
+ * A cron job (the tutorial's `0 2 * * *` recipe), run daily with a durable state store:
+ * ```ts
+ * // rotate-expiring.ts: `0 2 * * * node rotate-expiring.js >> /var/log/token_rotation.log 2>&1`
+ * const manager = new RotationManager({ registry, state: new FileStateStore({ path: '/var/lib/edenai/state.json' }) });
+ * await manager.resume();   // continue anything a crashed run left behind
+ * await manager.finalize(); // revoke old generations whose grace period is over
+ * const run = await manager.rotateExpiring({ withinDays: 7 });
+ * for (const r of run.rotated) console.log(r.migrationSteps.join('\n'));
+ * process.exitCode = run.failed.length > 0 ? 1 : 0;
+ * ```
+ * Or in a long-running process: `scheduleRotation(manager, { cron: '0 2 * * *', withinDays: 7 })`.
+ *
+ * @example
+ * const manager = new RotationManager({ registry, state: new MemoryStateStore(), gracePeriodMs: 24 * 3600_000 });
+ * manager.on('rotation.step', (e) => console.log(e.name, e.step));
+ * const result = await manager.rotate('prod-web-app');
+ * console.log(result.newTokenName, result.graceEndsAt, result.migrationSteps);
+ * // a day later:
+ * await manager.finalize();
+ */
+export class RotationManager implements RotationFailureSource {
+  readonly #o: ResolvedRotationOptions;
+  readonly #journals: JournalStore;
+  readonly #emitter: RotationEmitter;
+  readonly #deps: RunDeps;
+  /** Identifies this manager as a lock holder. */
+  readonly #holder = `rm-${randomUUID()}`;
+  /** Work in flight in this manager, by logical name: a second call joins it. */
+  readonly #active = new Map<string, Promise<RotationResult>>();
+
+  constructor(options: RotationManagerOptions) {
+    this.#o = resolveRotationOptions(options);
+    this.#journals = new JournalStore(this.#o.state);
+    this.#emitter = new RotationEmitter(this.#o.logger);
+    this.#deps = {
+      backend: this.#o.registry.backend,
+      secrets: this.#o.secrets,
+      journals: this.#journals,
+      clock: this.#o.clock,
+      logger: this.#o.logger,
+      emitter: this.#emitter,
+      verify: this.#o.verify,
+    };
+  }
+
+  /**
+   * Listens to `rotation.started`, `rotation.step`, `rotation.succeeded` or `rotation.failed`.
+   * Payloads carry names, ids and steps, never values.
+   * @example manager.on('rotation.failed', (e) => alert(`${e.name} failed at ${e.step}: ${e.message}`));
+   */
+  on<E extends RotationEventName>(event: E, listener: RotationListener<E>): this {
+    this.#emitter.on(event, listener);
+    return this;
+  }
+
+  /**
+   * Removes a listener added with `on`.
+   * @example manager.off('rotation.step', onStep);
+   */
+  off<E extends RotationEventName>(event: E, listener: RotationListener<E>): this {
+    this.#emitter.off(event, listener);
+    return this;
+  }
+
+  /**
+   * Rotates one logical token (a generation's name is accepted too). Resolves once the new
+   * generation is current: status `grace` (the old one still works until `graceEndsAt`) or
+   * `completed` (`gracePeriodMs: 0`). Throws `RotationInProgressError` when another process is
+   * rotating it or it is in its grace period, and `RotationError` when a step fails (`resumable`
+   * says whether `resume()` can continue it; otherwise it was rolled back).
+   *
+   * @example
+   * const { newTokenName, migrationSteps } = await manager.rotate('prod-web-app', { expiresInDays: 90 });
+   */
+  async rotate(name: string, options: RotateOptions = {}): Promise<RotationResult> {
+    if (typeof options !== 'object' || options === null)
+      throw new InvalidInputError('rotate options must be an object', { field: 'options' });
+    for (const key of Object.keys(options)) {
+      if (key !== 'expiresInDays' && key !== 'signal')
+        throw new InvalidInputError(`Unknown rotate option "${key}"`, { field: key });
+    }
+    const parsed = this.#parse(name);
+    checkExpiresInDays(parsed.environment, this.#o.registry.policyFor(parsed.environment), options.expiresInDays);
+    return this.#start(parsed.logicalName, undefined, {
+      expiresInDays: options.expiresInDays,
+      windowMs: ROTATE_WINDOW_MS,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Rotates every token whose current generation expires within `withinDays` (or has expired),
+   * with one list call for the whole run and `concurrency` rotations at a time. One failure does
+   * not stop the others. `dryRun` returns the plan and writes nothing.
+   *
+   * @example
+   * const plan = await manager.rotateExpiring({ withinDays: 7, dryRun: true });
+   * const run = await manager.rotateExpiring({ withinDays: 7, onProgress: (p) => console.log(`${p.done}/${p.total}`) });
+   */
+  rotateExpiring(options: RotateExpiringOptions): Promise<RotateExpiringResult> {
+    const host: BulkHost = {
+      registry: this.#o.registry,
+      journals: this.#journals,
+      clock: this.#o.clock,
+      concurrency: this.#o.concurrency,
+      plan: (token, expiresInDays, windowMs) => this.#plan(token, expiresInDays, windowMs),
+      start: (name, source, opts) => this.#start(name, source, opts),
+    };
+    return rotateExpiring(host, options);
+  }
+
+  /**
+   * Continues every unfinished rotation in the journal (after a crash, a timeout, a 5xx storm):
+   * forward to its grace period, through `finish` when it has no grace period, or through its
+   * rollback. Rotations locked by a live process are skipped. Running it twice does nothing new.
+   *
+   * @example
+   * const { resumed, failed } = await manager.resume();
+   */
+  async resume(options: { concurrency?: number } = {}): Promise<ResumeResult> {
+    const concurrency = this.#concurrency(options.concurrency);
+    const all = await this.#journals.all();
+    const todo = all.filter(({ journal: j }) => isUnfinished(j) || (j.status === 'grace' && (j.gracePeriodMs === 0 || j.step === 'finish')));
+    const out: ResumeResult = { resumed: [], failed: [], skipped: [] };
+    await this.#each(todo, concurrency, out.resumed, out.failed, out.skipped, (j) =>
+      isUnfinished(j) || (j.status === 'grace' && (j.gracePeriodMs === 0 || j.step === 'finish')),
+    );
+    return out;
+  }
+
+  /**
+   * Finishes rotations whose grace deadline has passed on the clock (`force`: all of them): what
+   * the old generation has left moves to the new one, then the old generation is revoked.
+   *
+   * @example
+   * const { finalized, pending } = await manager.finalize();
+   * await manager.finalize({ force: true }); // revoke old generations now
+   */
+  async finalize(options: FinalizeOptions = {}): Promise<FinalizeResult> {
+    if (typeof options !== 'object' || options === null)
+      throw new InvalidInputError('finalize options must be an object', { field: 'options' });
+    const concurrency = this.#concurrency(options.concurrency);
+    const force = options.force === true;
+    const now = this.#o.clock().getTime();
+    const out: FinalizeResult = { finalized: [], failed: [], pending: [], skipped: [] };
+    const due = (j: Journal) =>
+      j.status === 'grace' && (force || j.graceEndsAt === null || Date.parse(j.graceEndsAt) <= now);
+    const todo: LoadedJournal[] = [];
+    for (const loaded of await this.#journals.all()) {
+      const j = loaded.journal;
+      if (due(j)) todo.push(loaded);
+      else if (j.status === 'grace') out.pending.push({ name: j.name, graceEndsAt: new Date(j.graceEndsAt!) });
+    }
+    await this.#each(todo, concurrency, out.finalized, out.failed, out.skipped, due, true);
+    return out;
+  }
+
+  /**
+   * The last rotation of a logical token as journaled (no backend call), or `undefined`.
+   * @example const s = await manager.status('prod-web-app'); s?.status; // 'grace'
+   */
+  async status(name: string): Promise<RotationStatus | undefined> {
+    const { logicalName } = this.#parse(name);
+    const loaded = await this.#journals.load(logicalName);
+    if (!loaded) return undefined;
+    const status = toStatus(loaded.journal);
+    const lock = await readLock(this.#o.state, logicalName);
+    if (lock) {
+      const leaseExpiresAt = new Date(lock.record.leaseExpiresAt);
+      status.lock = {
+        holder: lock.record.holder,
+        leaseExpiresAt,
+        expired: leaseExpiresAt.getTime() <= this.#o.clock().getTime(),
+      };
+    }
+    return status;
+  }
+
+  /**
+   * Rotations that need `resume()` or a human: paused on an error, interrupted (their process
+   * died), rolled back, or whose finish failed. AlertSystem reads this.
+   * @example for (const f of await manager.failures()) console.warn(f.name, f.step, f.message);
+   */
+  async failures(): Promise<RotationFailure[]> {
+    const out: RotationFailure[] = [];
+    const now = this.#o.clock().getTime();
+    for (const { journal: j } of await this.#journals.all()) {
+      let failure = j.error ? { step: j.error.step, message: j.error.message, at: new Date(j.error.at) } : undefined;
+      if (j.status === 'running' && !this.#active.has(j.name)) {
+        const lock = await readLock(this.#o.state, j.name);
+        if (!lock || Date.parse(lock.record.leaseExpiresAt) <= now)
+          failure = { step: j.step, message: 'interrupted: its process stopped; resume() continues it', at: new Date(j.updatedAt) };
+        else failure = undefined;
+      }
+      if (j.status === 'completed' || (j.status === 'running' && !failure)) continue;
+      if (!failure && j.status === 'rolledBack')
+        failure = { step: j.step, message: `rolled back: ${j.rollbackReason ?? 'unknown reason'}`, at: new Date(j.updatedAt) };
+      if (failure) out.push({ name: j.name, rotationId: j.rotationId, ...failure });
+    }
+    return out;
+  }
+
+  // ── internals ────────────────────────────────────────────────────────────
+
+  #parse(name: string) {
+    const parsed = typeof name === 'string' ? this.#o.registry.parseName(name) : undefined;
+    if (!parsed) {
+      throw new InvalidInputError(
+        `${JSON.stringify(name)} is not a managed token name: expected {environment}-{app} of a declared environment`,
+        { field: 'name' },
+      );
+    }
+    return parsed;
+  }
+
+  #concurrency(value: number | undefined): number {
+    return value === undefined ? this.#o.concurrency : assertConcurrency(value);
+  }
+
+  #plan(token: ManagedToken, expiresInDays: number | undefined, windowMs: number): RotationPlan {
+    return planRotation(token, {
+      policy: this.#o.registry.policyFor(token.environment),
+      now: this.#o.clock(),
+      gracePeriodMs: this.#o.gracePeriodMs,
+      graceAllowance: this.#o.graceAllowance,
+      expiresInDays,
+      windowMs,
+    });
+  }
+
+  #track(name: string, work: () => Promise<RotationResult>): Promise<RotationResult> {
+    const running = this.#active.get(name);
+    if (running) return running;
+    const promise = work().finally(() => this.#active.delete(name));
+    this.#active.set(name, promise);
+    return promise;
+  }
+
+  /** Starts (or, for an unfinished journal, continues) the rotation of `name`. */
+  #start(name: string, source: (() => Promise<Snapshot>) | undefined, options: StartOptions): Promise<RotationResult> {
+    return this.#track(name, async () => {
+      const lock = new LeaseLock(this.#o.state, name, this.#holder, this.#o.lockLeaseMs, this.#o.clock);
+      await lock.acquire(null);
+      let handedOver = false;
+      try {
+        const loaded = await this.#journals.load(name);
+        if (loaded && isUnfinished(loaded.journal)) {
+          handedOver = true;
+          return await this.#drive(loaded, lock, options.signal);
+        }
+        if (loaded?.journal.status === 'grace') throw new RotationInProgressError(name, loaded.journal.rotationId);
+        const snapshot = source
+          ? await source()
+          : { token: await this.#o.registry.get(name), takenAt: this.#o.clock() };
+        if (source && loaded && Date.parse(loaded.journal.updatedAt) > snapshot.takenAt.getTime())
+          throw new StaleSnapshot(`${name} was rotated after this run listed it`);
+        const plan = this.#plan(snapshot.token, options.expiresInDays, options.windowMs);
+        const journal = this.#newJournal(plan);
+        const version = await this.#journals.save(journal, loaded?.version ?? null);
+        handedOver = true;
+        const run = new RotationRun(this.#deps, { journal, version }, lock, options.signal);
+        this.#emitter.emit('rotation.started', {
+          name,
+          rotationId: journal.rotationId,
+          oldTokenName: journal.oldTokenName,
+          newTokenName: journal.newTokenName,
+          resumed: false,
+        });
+        this.#emitter.emit('rotation.step', {
+          name,
+          rotationId: journal.rotationId,
+          step: 'snapshot',
+          oldTokenName: journal.oldTokenName,
+          newTokenName: journal.newTokenName,
+        });
+        return await drive(run, journal.gracePeriodMs === 0);
+      } finally {
+        if (!handedOver) await lock.release().catch(() => {});
+      }
+    });
+  }
+
+  #drive(loaded: LoadedJournal, lock: LeaseLock, signal: AbortSignal | undefined, finalize = false) {
+    const run = new RotationRun(this.#deps, loaded, lock, signal);
+    const j = loaded.journal;
+    this.#emitter.emit('rotation.started', {
+      name: j.name,
+      rotationId: j.rotationId,
+      oldTokenName: j.oldTokenName,
+      newTokenName: j.newTokenName,
+      resumed: true,
+    });
+    return drive(run, finalize || j.gracePeriodMs === 0 || j.step === 'finish');
+  }
+
+  /** resume / finalize: lock each journal, check it still qualifies, drive it. */
+  async #each(
+    todo: LoadedJournal[],
+    concurrency: number,
+    done: RotationResult[],
+    failed: BulkFailure[],
+    skipped: BulkSkip[],
+    qualifies: (j: Journal) => boolean,
+    finalize = false,
+  ): Promise<void> {
+    const limit = pLimit(concurrency);
+    await Promise.all(
+      todo.map(({ journal: { name } }) =>
+        limit(async () => {
+          try {
+            const result = await this.#track(name, async () => {
+              const lock = new LeaseLock(this.#o.state, name, this.#holder, this.#o.lockLeaseMs, this.#o.clock);
+              await lock.acquire(null);
+              const fresh = await this.#journals.load(name).catch(async (error: unknown) => {
+                await lock.release().catch(() => {});
+                throw error;
+              });
+              if (!fresh || !qualifies(fresh.journal)) {
+                await lock.release();
+                throw new NothingToDo();
+              }
+              return this.#drive(fresh, lock, undefined, finalize);
+            });
+            done.push(result);
+          } catch (error) {
+            if (error instanceof NothingToDo) return;
+            if (error instanceof RotationInProgressError)
+              skipped.push({ name, reason: 'locked by another process (its lease has not passed)' });
+            else failed.push({ name, error: error as Error });
+          }
+        }),
+      ),
+    );
+  }
+
+  #newJournal(plan: RotationPlan): Journal {
+    const now = this.#o.clock().toISOString();
+    return {
+      v: 1,
+      rotationId: randomUUID(),
+      name: plan.name,
+      environment: plan.environment,
+      status: 'running',
+      step: 'snapshot',
+      stepState: 'done',
+      startedAt: now,
+      updatedAt: now,
+      secretRef: plan.secretRef,
+      oldTokenName: plan.oldTokenName,
+      oldGeneration: plan.oldGeneration,
+      newTokenName: plan.newTokenName,
+      newGeneration: plan.newGeneration,
+      tokenType: plan.tokenType,
+      budgeted: plan.budgeted,
+      oldBalance: plan.oldBalance,
+      balanceCents: plan.balanceCents,
+      allowanceCents: plan.allowanceCents,
+      newBalanceCents: plan.newBalanceCents,
+      oldResetPeriod: plan.oldResetPeriod,
+      oldResetAmount: plan.oldResetAmount,
+      newExpireTime: plan.newExpireTime?.toISOString() ?? null,
+      gracePeriodMs: this.#o.gracePeriodMs,
+      graceEndsAt: null,
+      fingerprint: null,
+      created: false,
+      recreations: 0,
+      leftoverNano: null,
+      oldZeroed: false,
+      raise: null,
+      newLeftoverNano: null,
+      newDeleted: false,
+      restoreOld: false,
+      rollbackReason: null,
+      error: null,
+    };
+  }
+}
+
+/** A journal that no longer needs the work it was picked for (another call finished it). */
+class NothingToDo extends Error {}

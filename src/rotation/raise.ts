@@ -1,0 +1,59 @@
+// Raising a balance exactly once. Eden can only SET a balance, so "add L" is read-then-set; the
+// target is journaled before the PATCH, and a re-run decides from the live balance whether the
+// PATCH landed. When in doubt it does not raise: a crash may lose budget, never add any.
+import type { EdenToken, UpdateTokenInput } from '../backend/port.js';
+import type { PendingRaise } from './journal.js';
+import { fromNano, toNano } from './money.js';
+import type { RotationRun } from './run.js';
+
+/** Returns the balance to set (nano-dollars), or `null` for "nothing to do". */
+export type RaiseDecision = (current: EdenToken) => number | null;
+
+export async function raiseOnce(
+  run: RotationRun,
+  tokenName: string,
+  decide: RaiseDecision,
+  restoreReset = false,
+): Promise<void> {
+  const journaled = run.journal.raise;
+  if (journaled?.tokenName === tokenName && journaled.done) return;
+  const current = await run.find(tokenName);
+  if (!current) return void (await run.save({ raise: finished(tokenName, 0, 0, restoreReset) }));
+  const nowNano = toNano(current.balance);
+  let pending: PendingRaise;
+  if (journaled?.tokenName === tokenName) {
+    // A previous attempt journaled this raise: did its PATCH land? Unchanged balance → no.
+    if (nowNano !== journaled.fromNano) {
+      if (nowNano < journaled.fromNano) {
+        run.deps.logger.warn(`rotation ${run.journal.name}: cannot tell whether the raise of ${tokenName} landed; not raising again`, {
+          name: run.journal.name,
+          rotationId: run.journal.rotationId,
+          tokenName,
+        });
+      }
+      return void (await run.save({ raise: { ...journaled, done: true } }));
+    }
+    pending = journaled;
+  } else {
+    const target = decide(current);
+    if (target === null) return void (await run.save({ raise: finished(tokenName, nowNano, nowNano, restoreReset) }));
+    pending = { tokenName, fromNano: nowNano, toNano: target, restoreReset, done: false };
+    await run.save({ raise: pending });
+  }
+  await run.deps.backend.update(tokenName, raisePatch(run, pending), run.requestOptions);
+  await run.save({ raise: { ...pending, done: true } });
+}
+
+function raisePatch(run: RotationRun, raise: PendingRaise): UpdateTokenInput {
+  const patch: UpdateTokenInput = { balance: fromNano(raise.toNano), activeBalance: true };
+  const { oldResetPeriod, oldResetAmount } = run.journal;
+  if (raise.restoreReset && oldResetPeriod !== 'none' && oldResetAmount !== null) {
+    patch.balanceResetPeriod = oldResetPeriod;
+    patch.balanceResetAmount = oldResetAmount;
+  }
+  return patch;
+}
+
+function finished(tokenName: string, fromNano: number, toNano: number, restoreReset: boolean): PendingRaise {
+  return { tokenName, fromNano, toNano, restoreReset, done: true };
+}

@@ -1,0 +1,153 @@
+// Drives a journaled rotation forward from wherever it stands, and turns failures into either a
+// rollback (definitive) or a paused journal that resume() continues (transient).
+import { RotationError, RotationInProgressError } from '../core/errors.js';
+import { describe, isDefinitive } from './failure.js';
+import { finish } from './finish.js';
+import type { Journal } from './journal.js';
+import { toResult } from './result.js';
+import { rollback } from './rollback.js';
+import type { RotationRun } from './run.js';
+import { create, drain, promote, read, verify } from './steps.js';
+import type { RotationResult, RotationStep } from './types.js';
+
+const FORWARD: readonly RotationStep[] = ['snapshot', 'drain', 'create', 'read', 'verify', 'promote'];
+
+/** The step to run next: the one a previous process started, or the one after the last done. */
+function nextStep(j: Journal): RotationStep {
+  if (j.stepState === 'started') return j.step;
+  return FORWARD[FORWARD.indexOf(j.step) + 1] ?? 'promote';
+}
+
+/** Runs the steps up to `grace` (promote). */
+async function forward(run: RotationRun): Promise<void> {
+  for (;;) {
+    const j = run.journal;
+    if (j.status !== 'running') return;
+    switch (nextStep(j)) {
+      case 'drain':
+        await drain(run);
+        break;
+      case 'create':
+        await create(run);
+        break;
+      case 'read':
+        await read(run);
+        break;
+      case 'verify':
+        await verify(run);
+        break;
+      default:
+        await promote(run, j.gracePeriodMs);
+    }
+  }
+}
+
+/**
+ * Continues `run` until it is in its grace period, or completed when `finishNow` (no grace period,
+ * or finalize). Always releases the lock. Throws `RotationError` on failure.
+ */
+export async function drive(run: RotationRun, finishNow: boolean): Promise<RotationResult> {
+  try {
+    if (run.journal.status === 'failed') await run.save({ status: 'running', error: null });
+    if (run.journal.status === 'rollingBack') {
+      await rollback(run, run.journal.rollbackReason ?? 'resumed');
+      throw rolledBackError(run, run.journal.error?.step ?? 'rollback', run.journal.rollbackReason ?? '', undefined);
+    }
+    await forward(run);
+    if (finishNow && run.journal.status === 'grace') await finish(run);
+    const result = toResult(run.journal);
+    run.deps.emitter.emit('rotation.succeeded', result);
+    run.deps.logger.info(`rotated ${result.name} to ${result.newTokenName} (${result.status})`, {
+      name: result.name,
+      rotationId: result.rotationId,
+      status: result.status,
+    });
+    return result;
+  } catch (error) {
+    if (error instanceof RotationError) throw error;
+    throw await onFailure(run, error);
+  } finally {
+    await run.lock.release().catch(() => {});
+  }
+}
+
+async function onFailure(run: RotationRun, error: unknown): Promise<RotationError> {
+  const j = run.journal;
+  const step = j.step;
+  const message = describe(error, run.memo.secret);
+  const where = `Rotation of ${j.name} (${j.oldTokenName} → ${j.newTokenName})`;
+  if (error instanceof RotationInProgressError) {
+    // We lost the lock (our lease passed and another process took over): touch nothing more.
+    return failed(run, step, `${where} stopped at step "${step}": another process took over its lock`, true, false, error);
+  }
+  const record = { step, message, at: run.deps.clock().toISOString() };
+  if (j.status === 'running' && isDefinitive(error)) {
+    try {
+      await rollback(run, message);
+      await run.save({ error: { ...record, resumable: false } });
+    } catch (rollbackError) {
+      const why = describe(rollbackError, run.memo.secret);
+      await bestEffort(run, { error: { ...record, message: `${message}; rollback failed: ${why}`, resumable: true } });
+      return failed(
+        run,
+        'rollback',
+        `${where} failed at step "${step}" (${message}) and its rollback failed too (${why}); call resume() to finish the rollback`,
+        true,
+        false,
+        rollbackError,
+      );
+    }
+    return rolledBackError(run, step, message, error);
+  }
+  const paused: Partial<Journal> = { error: { ...record, resumable: true } };
+  if (j.status === 'running') paused.status = 'failed';
+  await bestEffort(run, paused);
+  const next =
+    j.status === 'grace' ? 'call finalize() to retry' : j.status === 'rollingBack' ? 'call resume() to finish the rollback' : 'call resume() to continue';
+  return failed(run, step, `${where} paused at step "${step}": ${message}; ${next}`, true, false, error);
+}
+
+function rolledBackError(run: RotationRun, step: RotationStep, message: string, cause: unknown): RotationError {
+  const j = run.journal;
+  return failed(
+    run,
+    step,
+    `Rotation of ${j.name} failed at step "${step}": ${message}. Rolled back: ${j.oldTokenName} is still current and ${j.newTokenName} was revoked.`,
+    false,
+    true,
+    cause,
+  );
+}
+
+function failed(
+  run: RotationRun,
+  step: RotationStep,
+  message: string,
+  resumable: boolean,
+  rolledBack: boolean,
+  cause: unknown,
+): RotationError {
+  const j = run.journal;
+  run.deps.logger.error(message, { name: j.name, rotationId: j.rotationId, step, resumable });
+  run.deps.emitter.emit('rotation.failed', {
+    name: j.name,
+    rotationId: j.rotationId,
+    step,
+    message,
+    resumable,
+    rolledBack,
+  });
+  return new RotationError(message, { tokenName: j.name, step, resumable, cause });
+}
+
+/** Journals a failure if the store still answers (after a crash of our own it may not). */
+async function bestEffort(run: RotationRun, patch: Partial<Journal>): Promise<void> {
+  try {
+    await run.save(patch);
+  } catch {
+    run.deps.logger.warn(`could not journal the failure of ${run.journal.name}`, {
+      name: run.journal.name,
+      rotationId: run.journal.rotationId,
+    });
+  }
+}

@@ -1,0 +1,210 @@
+// The forward steps of a rotation. Each is idempotent: when the journal says a previous process
+// started it (`uncertain`), it first checks the backend's actual state instead of acting blindly.
+import type { CreateTokenInput, EdenToken, UpdateTokenInput } from '../backend/port.js';
+import { BadRequestError, VersionConflictError } from '../core/errors.js';
+import type { Secret } from '../core/secret.js';
+import type { SecretEntryMetadata } from '../registry/types.js';
+import { describe, UnreadableValue, VerifyRejected } from './failure.js';
+import { aboutCents, atMostCents, fromCents } from './money.js';
+import type { RotationRun } from './run.js';
+
+/** How often an unreadable new generation may be discarded and created again (a lost v3 create). */
+const MAX_RECREATIONS = 1;
+
+/** 3. Lower the old generation to the grace allowance BEFORE anything is raised. */
+export async function drain(run: RotationRun): Promise<void> {
+  const uncertain = await run.begin('drain');
+  const j = run.journal;
+  if (j.budgeted) {
+    let needed = true;
+    if (uncertain) {
+      const old = await run.find(j.oldTokenName);
+      needed = !old || !atMostCents(old.balance, j.allowanceCents) || old.balanceResetPeriod !== 'none';
+    }
+    // Unknown to the backend: `update` throws NotFoundError, a definitive failure.
+    if (needed) await run.deps.backend.update(j.oldTokenName, drainPatch(run), run.requestOptions);
+  }
+  await run.done('drain');
+}
+
+function drainPatch(run: RotationRun): UpdateTokenInput {
+  const j = run.journal;
+  // The reset period goes too: a refill during the grace period would add budget.
+  const patch: UpdateTokenInput = { balance: fromCents(j.allowanceCents), activeBalance: true };
+  if (j.oldResetPeriod !== 'none') patch.balanceResetPeriod = 'none';
+  return patch;
+}
+
+/** 4. Create the new generation, already funded with the balance minus the allowance. */
+export async function create(run: RotationRun): Promise<void> {
+  const uncertain = await run.begin('create');
+  const j = run.journal;
+  let token: EdenToken | undefined;
+  // A previous process may have created it (its answer lost with it): adopt it by name.
+  if (uncertain) token = await run.find(j.newTokenName);
+  if (!token) {
+    try {
+      token = await run.deps.backend.create(createInput(run), run.requestOptions);
+    } catch (error) {
+      if (!(uncertain && error instanceof BadRequestError && /already exists/i.test(error.message))) throw error;
+      token = await run.deps.backend.get(j.newTokenName, run.requestOptions);
+    }
+  }
+  run.memo.newToken = token;
+  // A backend that hands the value over only now (v3): keep it before anything else can fail.
+  if (token.secret) await storePending(run, token.secret);
+  await run.done('create', { created: true, fingerprint: token.secret?.fingerprint ?? j.fingerprint });
+}
+
+function createInput(run: RotationRun): CreateTokenInput {
+  const j = run.journal;
+  const input: CreateTokenInput = {
+    name: j.newTokenName,
+    tokenType: j.tokenType,
+    expireTime: j.newExpireTime ? new Date(j.newExpireTime) : null,
+  };
+  if (!j.budgeted) return { ...input, activeBalance: false };
+  input.balance = fromCents(j.newBalanceCents);
+  input.activeBalance = true;
+  if (j.oldResetPeriod !== 'none' && j.oldResetAmount !== null) {
+    input.balanceResetPeriod = j.oldResetPeriod;
+    input.balanceResetAmount = j.oldResetAmount;
+  }
+  return input;
+}
+
+async function storePending(run: RotationRun, secret: Secret): Promise<void> {
+  const j = run.journal;
+  const metadata: SecretEntryMetadata = {
+    tokenName: j.newTokenName,
+    generation: j.newGeneration,
+    rotationId: j.rotationId,
+  };
+  await run.deps.secrets.set(run.pendingRef, secret, { metadata });
+  run.memo.secret = secret;
+}
+
+/** The pending value of this rotation's new generation, if stored. */
+async function pendingValue(run: RotationRun): Promise<Secret | undefined> {
+  if (run.memo.secret) return run.memo.secret;
+  const entry = await run.deps.secrets.get(run.pendingRef);
+  if (entry?.metadata?.['tokenName'] !== run.journal.newTokenName) return undefined;
+  run.memo.secret = entry.value;
+  return entry.value;
+}
+
+/**
+ * 5. Read the new value (Eden's v2 create never returns it) and keep it as PENDING.
+ * Returns `'recreate'` when the generation had to be discarded and created again.
+ */
+export async function read(run: RotationRun): Promise<'ok' | 'recreate'> {
+  await run.begin('read');
+  const j = run.journal;
+  let secret = await pendingValue(run);
+  if (!secret) {
+    const token = await run.deps.backend.get(j.newTokenName, run.requestOptions);
+    run.memo.newToken = token;
+    secret = token.secret;
+    if (!secret) return unreadable(run);
+    await storePending(run, secret);
+  }
+  await run.done('read', { fingerprint: secret.fingerprint });
+  return 'ok';
+}
+
+/**
+ * No value for the new generation: a v3 create whose one-time answer died with the process, or a
+ * backend that never reveals values. Discard it; try once more with the next generation.
+ */
+async function unreadable(run: RotationRun): Promise<'recreate'> {
+  const j = run.journal;
+  if (j.recreations >= MAX_RECREATIONS) {
+    throw new UnreadableValue(
+      `the backend returned no value for ${j.newTokenName} (neither on create nor on read); use a backend that hands values over, such as ManagementKeyBackend`,
+    );
+  }
+  await run.remove(j.newTokenName);
+  const generation = j.newGeneration + 1;
+  const newTokenName = j.newTokenName.replace(/--g\d+$/, '') + `--g${generation}`;
+  run.deps.logger.warn(`rotation ${j.name}: no value for ${j.newTokenName}; creating ${newTokenName} instead`, {
+    name: j.name,
+    rotationId: j.rotationId,
+  });
+  delete run.memo.newToken;
+  // Back to "drain done": the next step is a fresh create.
+  await run.save({
+    newGeneration: generation,
+    newTokenName,
+    created: false,
+    recreations: j.recreations + 1,
+    step: 'drain',
+    stepState: 'done',
+  });
+  return 'recreate';
+}
+
+/** 6. The built-in check (budget, type, expiry as planned; no request needed), then the user's hook. */
+export async function verify(run: RotationRun): Promise<void> {
+  await run.begin('verify');
+  const j = run.journal;
+  const secret = await pendingValue(run);
+  if (!secret) throw new UnreadableValue(`the pending value of ${j.newTokenName} is gone`);
+  const token = run.memo.newToken ?? (await run.deps.backend.get(j.newTokenName, run.requestOptions));
+  const problem = checkNewGeneration(run, token);
+  if (problem) throw new VerifyRejected(`${j.newTokenName} ${problem}`);
+  const hook = run.deps.verify;
+  if (hook) {
+    let ok: boolean | undefined;
+    try {
+      ok = await hook({ name: j.name, tokenName: j.newTokenName, generation: j.newGeneration, secret });
+    } catch (error) {
+      throw new VerifyRejected(`verify threw: ${describe(error, secret)}`);
+    }
+    if (ok === false) throw new VerifyRejected('verify returned false');
+  }
+  await run.done('verify');
+}
+
+function checkNewGeneration(run: RotationRun, token: EdenToken): string | undefined {
+  const j = run.journal;
+  if (token.name !== j.newTokenName) return `is reported as ${token.name}`;
+  if (token.tokenType !== j.tokenType) return `is a ${token.tokenType}, expected ${j.tokenType}`;
+  if (j.budgeted) {
+    if (!token.activeBalance) return 'has no active balance';
+    if (!aboutCents(token.balance, j.newBalanceCents))
+      return `holds ${token.balance ?? 'no'} USD, expected ${fromCents(j.newBalanceCents)}`;
+  } else if (token.activeBalance) return 'has a balance limit; the old generation had none';
+  if (token.expireTime && token.expireTime.getTime() <= run.deps.clock().getTime()) return 'has already expired';
+  return undefined;
+}
+
+/** 7. Write the pending value to the current entry (compare-and-set), then drop the pending one. */
+export async function promote(run: RotationRun, gracePeriodMs: number): Promise<void> {
+  const uncertain = await run.begin('promote', {
+    // The deadline is fixed when the new generation is promoted, once, even across a crash.
+    graceEndsAt: new Date(run.deps.clock().getTime() + gracePeriodMs).toISOString(),
+  });
+  const j = run.journal;
+  const { secrets } = run.deps;
+  for (let attempt = 0; ; attempt++) {
+    const current = await secrets.get(j.secretRef);
+    if (current?.metadata?.['tokenName'] === j.newTokenName) break;
+    const secret = await pendingValue(run);
+    if (!secret) {
+      if (!uncertain) throw new UnreadableValue(`the pending value of ${j.newTokenName} is gone`);
+      // Pending entry lost (deleted by hand?): read the value again.
+      await read(run);
+      continue;
+    }
+    const metadata: SecretEntryMetadata = { tokenName: j.newTokenName, generation: j.newGeneration, rotationId: j.rotationId };
+    try {
+      await secrets.set(j.secretRef, secret, { ifVersion: current?.version ?? null, metadata });
+      break;
+    } catch (error) {
+      // Someone wrote the entry between our read and write: read again, decide again.
+      if (!(error instanceof VersionConflictError) || attempt >= 2) throw error;
+    }
+  }
+  await secrets.delete(run.pendingRef);
+  await run.done('promote', { status: 'grace' });
+}

@@ -1,0 +1,118 @@
+// createFakeEdenAI: wires the store, the fault queue, the rate limiter, the handler and its two
+// adapters (node:http server and in-process fetch).
+import { randomBytes } from 'node:crypto';
+import { inspect } from 'node:util';
+import type { FakeContext } from './context.js';
+import { FaultQueue } from './faults.js';
+import { createFakeFetch } from './fetch-adapter.js';
+import { createHandler } from './handler.js';
+import { type HttpServer, listen } from './http-server.js';
+import { nanosToUsd } from './money.js';
+import { resolveOptions, resolveSpend } from './options.js';
+import { SlidingWindowLimiter } from './rate-limiter.js';
+import { exportState, importState, loadStateFile, saveStateFile } from './state.js';
+import { FakeStore } from './store.js';
+import type { FakeClientOptions, FakeEdenAI, FakeEdenAIOptions, FakeRequestLogEntry } from './types.js';
+
+const LOCAL_ORIGIN = 'http://fake-edenai.local';
+
+/** A value shaped like Eden's `sk-eden-…` keys, clearly fake. */
+function newTokenValue(): string {
+  return `sk-eden-fake-${randomBytes(16).toString('hex')}`;
+}
+
+/**
+ * Starts a fake Eden AI v2 server (custom tokens, cost management, credits) with Eden's wire
+ * format and quirks, usage simulation and fault injection.
+ *
+ * @example
+ * import { createFakeEdenAI } from 'edenai-token-manager/testing';
+ *
+ * const fake = await createFakeEdenAI();
+ * const res = await fetch(`${fake.baseUrl}/user/custom_token/`, {
+ *   method: 'POST',
+ *   headers: { authorization: `Bearer ${fake.apiKey}`, 'content-type': 'application/json' },
+ *   body: JSON.stringify({ name: 'prod-web-app', balance: '25.00', active_balance: true }),
+ * });
+ * res.status; // 201
+ * fake.simulateUsage({ token: 'prod-web-app', cost: 1.5 }); // { ok: true }
+ * await fake.close();
+ */
+export async function createFakeEdenAI(options?: FakeEdenAIOptions): Promise<FakeEdenAI> {
+  const o = resolveOptions(options);
+  const now = o.clock ?? (() => new Date());
+  let loaded = false;
+  const store = new FakeStore(
+    now,
+    () => {
+      if (o.stateFile && loaded) saveStateFile(store, o.stateFile);
+    },
+    o.credits,
+  );
+  if (o.stateFile) loadStateFile(store, o.stateFile);
+  loaded = true;
+
+  const clock = o.clock;
+  const ctx: FakeContext = {
+    store,
+    faults: new FaultQueue(),
+    limiter:
+      o.perSecond === undefined
+        ? undefined
+        : new SlidingWindowLimiter(o.perSecond, clock ? () => clock().getTime() : () => performance.now()),
+    log: [],
+    now,
+    apiKey: o.apiKey,
+    latencyMs: o.latencyMs,
+    tokenValues: o.tokenValues,
+    maxCostRangeDays: o.maxCostRangeDays,
+    newTokenValue,
+  };
+  const handler = createHandler(ctx);
+  let open = true;
+  const fakeFetch = createFakeFetch(handler, () => open);
+  const server: HttpServer | undefined = o.listen ? await listen(handler, o.port) : undefined;
+  const baseUrl = `${server?.origin ?? LOCAL_ORIGIN}/v2`;
+  const clientOptions: FakeClientOptions = server
+    ? { apiKey: o.apiKey, baseUrl }
+    : { apiKey: o.apiKey, baseUrl, fetch: fakeFetch };
+
+  const describe = () => ({ baseUrl, listening: server !== undefined, open });
+  const fake: FakeEdenAI & { toJSON(): unknown; [inspect.custom](): string } = {
+    baseUrl,
+    apiKey: o.apiKey,
+    fetch: fakeFetch,
+    clientOptions,
+    get requests(): readonly FakeRequestLogEntry[] {
+      return ctx.log;
+    },
+    async close() {
+      if (!open) return;
+      open = false;
+      await server?.close();
+    },
+    tokens: () =>
+      store.list().map((t) => ({
+        name: t.name,
+        tokenType: t.tokenType,
+        balance: t.balance === null ? null : nanosToUsd(t.balance),
+        activeBalance: t.activeBalance,
+        expireTime: t.expireTime === null ? null : new Date(t.expireTime.getTime()),
+        balanceResetPeriod: t.resetPeriod,
+        balanceResetAmount: t.resetAmount === null ? null : nanosToUsd(t.resetAmount),
+      })),
+    tokenValue: (name) => store.get(name)?.value,
+    simulateUsage: (input) => store.spend(resolveSpend(input, now())),
+    inject: (fault) => ctx.faults.inject(fault),
+    clearFaults: () => ctx.faults.clear(),
+    resetRequestLog: () => {
+      ctx.log.length = 0;
+    },
+    exportState: () => exportState(store),
+    importState: (state) => importState(store, state),
+    // Never print the API key or token values when the fake itself is logged or serialised.
+    toJSON: describe,
+    [inspect.custom]: () => `FakeEdenAI ${inspect(describe())}`,
+  };
+  return fake;
+}

@@ -1,0 +1,79 @@
+// Validation of createFakeEdenAI options and simulateUsage input: bad input throws before anything starts.
+import { ConfigurationError, InvalidInputError } from '../../core/errors.js';
+import { parseDay, utcDay } from './dates.js';
+import { nanosFromUsd } from './money.js';
+import type { Spend } from './store.js';
+import type { FakeEdenAIOptions, SimulateUsageInput } from './types.js';
+
+export interface ResolvedOptions {
+  apiKey: string;
+  listen: boolean;
+  port: number;
+  clock: (() => Date) | undefined;
+  latencyMs: number;
+  perSecond: number | undefined;
+  tokenValues: 'readable' | 'masked';
+  maxCostRangeDays: number;
+  credits: number;
+  stateFile: string | undefined;
+}
+
+function fail(message: string): never {
+  throw new ConfigurationError(`createFakeEdenAI: ${message}`);
+}
+
+const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n > 0;
+
+export function resolveOptions(o: FakeEdenAIOptions = {}): ResolvedOptions {
+  if (o.apiKey !== undefined && (typeof o.apiKey !== 'string' || o.apiKey.trim() === ''))
+    fail('`apiKey` must be a non-empty string');
+  if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535))
+    fail('`port` must be an integer from 0 to 65535');
+  if (o.clock !== undefined && typeof o.clock !== 'function')
+    fail('`clock` must be a function returning a Date');
+  if (o.latencyMs !== undefined && !(Number.isFinite(o.latencyMs) && o.latencyMs >= 0))
+    fail('`latencyMs` must be a number ≥ 0');
+  if (o.rateLimit !== undefined && !isCount(o.rateLimit?.perSecond))
+    fail('`rateLimit.perSecond` must be a positive integer');
+  if (o.tokenValues !== undefined && o.tokenValues !== 'readable' && o.tokenValues !== 'masked')
+    fail("`tokenValues` must be 'readable' or 'masked'");
+  if (o.maxCostRangeDays !== undefined && !isCount(o.maxCostRangeDays))
+    fail('`maxCostRangeDays` must be a positive integer');
+  if (o.credits !== undefined && !Number.isFinite(o.credits)) fail('`credits` must be a finite number');
+  if (o.stateFile !== undefined && (typeof o.stateFile !== 'string' || o.stateFile === ''))
+    fail('`stateFile` must be a file path');
+  return {
+    apiKey: o.apiKey ?? 'fake-edenai-api-key',
+    listen: o.listen ?? true,
+    port: o.port ?? 0,
+    clock: o.clock,
+    latencyMs: o.latencyMs ?? 0,
+    perSecond: o.rateLimit?.perSecond,
+    tokenValues: o.tokenValues ?? 'readable',
+    maxCostRangeDays: o.maxCostRangeDays ?? 366,
+    credits: nanosFromUsd(o.credits ?? 100),
+    stateFile: o.stateFile,
+  };
+}
+
+function invalid(field: string, message: string): never {
+  throw new InvalidInputError(`simulateUsage: ${message}`, { field });
+}
+
+/** Checks `simulateUsage` input and turns it into a store spend (nano-dollars, epoch day). */
+export function resolveSpend(input: SimulateUsageInput, now: Date): Spend {
+  if (typeof input !== 'object' || input === null) invalid('input', 'expected an object');
+  const { token, cost, calls = 1, feature = 'text__chat', provider = 'openai', date = now } = input;
+  if (typeof token !== 'string' || token === '') invalid('token', '`token` must be a token name');
+  if (!(Number.isFinite(cost) && cost >= 0)) invalid('cost', '`cost` must be a number ≥ 0 (USD)');
+  if (!(Number.isInteger(calls) && calls >= 0)) invalid('calls', '`calls` must be an integer ≥ 0');
+  if (typeof feature !== 'string' || !/^[^_]+(?:_[^_]+)*__.+$/.test(feature))
+    invalid('feature', '`feature` must look like "category__subfeature", e.g. "text__chat"');
+  if (typeof provider !== 'string' || provider === '')
+    invalid('provider', '`provider` must be a non-empty string');
+  let day: number | undefined;
+  if (date instanceof Date) day = Number.isNaN(date.getTime()) ? undefined : utcDay(date);
+  else if (typeof date === 'string') day = parseDay(date);
+  if (day === undefined) invalid('date', '`date` must be a valid Date or a YYYY-MM-DD string');
+  return { token, cost: nanosFromUsd(cost), calls, feature, provider, day };
+}

@@ -1,0 +1,127 @@
+// The fake's state as plain JSON (export / import / state file). Money travels as exact decimal
+// strings; imports also accept numbers for hand-written files.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { z } from 'zod';
+import { InvalidInputError } from '../../core/errors.js';
+import { formatDateTime, formatDay, parseDay, parseIsoDateTime } from './dates.js';
+import { nanosFromDecimal, nanosFromUsd, nanosToDecimal } from './money.js';
+import type { FakeStore, UsageRow } from './store.js';
+import { RESET_PERIODS, TOKEN_TYPES, type TokenRecord } from './token-rules.js';
+import type { FakeState } from './types.js';
+
+const money = z.union([
+  z.number().refine(Number.isFinite),
+  z.string().refine((s) => nanosFromDecimal(s) !== undefined, 'must be a decimal number'),
+]);
+const toNanos = (value: number | string) =>
+  typeof value === 'number' ? nanosFromUsd(value) : nanosFromDecimal(value)!;
+
+const stateSchema = z.object({
+  version: z.literal(1),
+  credits: money,
+  tokens: z.array(
+    z.object({
+      name: z.string().min(1).max(200),
+      value: z.string().min(1),
+      tokenType: z.enum(TOKEN_TYPES),
+      balance: money.nullable(),
+      activeBalance: z.boolean(),
+      expireTime: z
+        .string()
+        .refine((s) => parseIsoDateTime(s) !== undefined, 'must be an ISO date-time')
+        .nullable(),
+      balanceResetPeriod: z.enum(RESET_PERIODS),
+      balanceResetAmount: money.nullable(),
+      resetPeriodKey: z.string().nullable().optional(),
+    }),
+  ),
+  usage: z.array(
+    z.object({
+      token: z.string(),
+      date: z.string().refine((s) => parseDay(s) !== undefined, 'must be YYYY-MM-DD'),
+      feature: z.string(),
+      provider: z.string(),
+      cost: money,
+      calls: z.number().int().nonnegative(),
+    }),
+  ),
+});
+
+export function exportState(store: FakeStore): FakeState {
+  return {
+    version: 1,
+    credits: nanosToDecimal(store.credits),
+    tokens: store.list().map((t) => ({
+      name: t.name,
+      value: t.value,
+      tokenType: t.tokenType,
+      balance: t.balance === null ? null : nanosToDecimal(t.balance),
+      activeBalance: t.activeBalance,
+      expireTime: t.expireTime === null ? null : formatDateTime(t.expireTime),
+      balanceResetPeriod: t.resetPeriod,
+      balanceResetAmount: t.resetAmount === null ? null : nanosToDecimal(t.resetAmount),
+      resetPeriodKey: t.resetKey,
+    })),
+    usage: [...store.usage()].map((u) => ({
+      token: u.token,
+      date: formatDay(u.day),
+      feature: u.feature,
+      provider: u.provider,
+      cost: nanosToDecimal(u.cost),
+      calls: u.calls,
+    })),
+  };
+}
+
+/** Validates `state` fully, then replaces the store's content (nothing changes when invalid). */
+export function importState(store: FakeStore, state: unknown): void {
+  const parsed = stateSchema.safeParse(state);
+  if (!parsed.success)
+    throw new InvalidInputError(`Invalid fake Eden AI state: ${z.prettifyError(parsed.error)}`, {
+      field: 'state',
+    });
+  const s = parsed.data;
+  const tokens: TokenRecord[] = s.tokens.map((t) => ({
+    name: t.name,
+    value: t.value,
+    tokenType: t.tokenType,
+    balance: t.balance === null ? null : toNanos(t.balance),
+    activeBalance: t.activeBalance,
+    expireTime: t.expireTime === null ? null : parseIsoDateTime(t.expireTime)!,
+    resetPeriod: t.balanceResetPeriod,
+    resetAmount: t.balanceResetAmount === null ? null : toNanos(t.balanceResetAmount),
+    resetKey: t.balanceResetPeriod === 'none' ? null : (t.resetPeriodKey ?? null),
+  }));
+  const names = new Set(tokens.map((t) => t.name));
+  if (names.size !== tokens.length)
+    throw new InvalidInputError('Invalid fake Eden AI state: token names must be unique', { field: 'state' });
+  const usage: UsageRow[] = s.usage.map((u) => ({
+    token: u.token,
+    day: parseDay(u.date)!,
+    feature: u.feature,
+    provider: u.provider,
+    cost: toNanos(u.cost),
+    calls: u.calls,
+  }));
+  store.replace(toNanos(s.credits), tokens, usage);
+}
+
+/** Loads `path` into the store when the file exists. */
+export function loadStateFile(store: FakeStore, path: string): void {
+  if (!existsSync(path)) return;
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    // No cause: JSON.parse messages quote the file's text, which holds token values.
+    throw new InvalidInputError(`Fake Eden AI state file ${path} is not valid JSON`, { field: 'stateFile' });
+  }
+  importState(store, data);
+}
+
+/** Writes the state atomically (temp file + rename); owner-only, since it holds token values. */
+export function saveStateFile(store: FakeStore, path: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(exportState(store), null, 2)}\n`, { mode: 0o600 });
+  renameSync(tmp, path);
+}

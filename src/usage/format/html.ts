@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import type { UsageReport } from '../types.js';
+import { dailySpendChart } from './chart.js';
+import { escapeHtml } from './escape.js';
+import { formatCount, formatUsd } from './numbers.js';
+
+// After load, each chart records what the browser actually drew (its box, and how many bars
+// have a non-zero size) in `data-rendered`, so a headless browser can prove the charts render.
+const MEASURE = `(function () {
+  var charts = document.querySelectorAll('svg[data-chart]');
+  for (var i = 0; i < charts.length; i++) {
+    var svg = charts[i];
+    var box = svg.getBBox();
+    var bars = svg.querySelectorAll('.bar');
+    var drawn = 0;
+    for (var j = 0; j < bars.length; j++) {
+      var b = bars[j].getBBox();
+      if (b.width > 0 && b.height > 0) drawn++;
+    }
+    svg.setAttribute('data-rendered', JSON.stringify({ width: box.width, height: box.height, bars: drawn }));
+  }
+})();`;
+
+// The page may run only this exact script and load nothing at all (no network, no assets).
+const CSP = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  `script-src 'sha256-${createHash('sha256').update(MEASURE).digest('base64')}'`,
+].join('; ');
+
+const STYLE = `body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;margin:2rem auto;max-width:780px;padding:0 1rem}
+h1{font-size:1.5rem;margin-bottom:.25rem}h2{font-size:1.15rem;margin:2rem 0 .5rem}
+.meta{color:#59636e;margin-top:0}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}
+th,td{padding:.3rem .6rem;border-bottom:1px solid #d1d9e0;text-align:left}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+tfoot td{font-weight:600;border-top:2px solid #59636e}
+.chart{display:block;max-width:100%;height:auto}
+.chart .bar{fill:#0969da}.chart .axis{stroke:#59636e;stroke-width:1}
+.chart .tick,.chart .empty{font-size:11px;fill:#59636e}
+.muted{color:#59636e}`;
+
+type Totals = { totalCost: number; totalCalls: number; avgCostPerCall: number };
+
+/**
+ * A self-contained HTML page: summary table, a daily-spend chart per environment (inline SVG)
+ * and a table per token. No external asset and no network; every text is escaped.
+ *
+ * @example
+ * ```ts
+ * await writeFile('usage.html', formatUsageHtml(report));
+ * ```
+ */
+export function formatUsageHtml(report: UsageReport): string {
+  const { from, to } = report.range;
+  const title = `Token Usage Report: ${from} to ${to}`;
+  const body: string[] = [
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p class="meta">Generated ${escapeHtml(report.generatedAt)}</p>`,
+    '<table class="summary">',
+    `<thead><tr><th>Environment</th><th class="num">Tokens</th>${moneyHead()}</tr></thead>`,
+    '<tbody>',
+  ];
+  for (const e of report.environments) {
+    body.push(
+      `<tr><td>${escapeHtml(e.environment)}</td><td class="num">${formatCount(e.tokens)}</td>${moneyCells(e)}</tr>`,
+    );
+  }
+  if (report.unmanaged) {
+    const u = report.unmanaged;
+    body.push(
+      `<tr class="muted"><td>unmanaged</td><td class="num">${formatCount(u.tokens)}</td>${moneyCells(u)}</tr>`,
+    );
+  }
+  const tokens = report.environments.reduce((n, e) => n + e.tokens, 0);
+  body.push(
+    '</tbody>',
+    `<tfoot><tr><td>Total (all environments)</td><td class="num">${formatCount(tokens)}</td>${moneyCells(report)}</tr></tfoot>`,
+    '</table>',
+  );
+
+  for (const e of report.environments) {
+    body.push(`<section class="environment">`, `<h2>${escapeHtml(e.environment)}</h2>`);
+    body.push(dailySpendChart(e.environment, e.environment, report.range, e.byDay), '</section>');
+  }
+  if (report.unmanaged) {
+    body.push('<section class="environment">', '<h2>unmanaged</h2>');
+    body.push(
+      dailySpendChart('unmanaged', 'unmanaged tokens', report.range, report.unmanaged.byDay),
+      '</section>',
+    );
+  }
+
+  if (report.tokenRows.length > 0) {
+    body.push('<h2>Tokens</h2>', '<table class="tokens">');
+    body.push(
+      `<thead><tr><th>Token</th><th>Environment</th><th>Managed</th>${moneyHead()}</tr></thead>`,
+      '<tbody>',
+    );
+    for (const r of report.tokenRows) {
+      const env = r.environment === null ? '<span class="muted">unmanaged</span>' : escapeHtml(r.environment);
+      body.push(
+        `<tr><td>${escapeHtml(r.name)}</td><td>${env}</td><td>${r.managed ? 'yes' : 'no'}</td>${moneyCells(r)}</tr>`,
+      );
+    }
+    body.push('</tbody>', '</table>');
+  }
+
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CSP)}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${STYLE}</style>`,
+    '</head>',
+    '<body>',
+    ...body,
+    `<script>${MEASURE}</script>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+function moneyHead(): string {
+  return '<th class="num">Total Cost</th><th class="num">Total Calls</th><th class="num">Avg Cost/Call</th>';
+}
+
+function moneyCells(s: Totals): string {
+  return `<td class="num">${formatUsd(s.totalCost)}</td><td class="num">${formatCount(s.totalCalls)}</td><td class="num">${formatUsd(s.avgCostPerCall, 4)}</td>`;
+}

@@ -1,0 +1,48 @@
+import { InvalidInputError } from '../../core/errors.js';
+import type { UsageReport } from '../types.js';
+import { type CsvFormatOptions, formatUsageCsv } from './csv.js';
+import { formatUsageHtml } from './html.js';
+import { formatUsageJson } from './json.js';
+import { formatUsageMarkdown } from './markdown.js';
+import { formatUsageText, type TextFormatOptions } from './text.js';
+
+export type { CsvFormatOptions } from './csv.js';
+export type { TextFormatOptions } from './text.js';
+export { formatUsageCsv, formatUsageHtml, formatUsageJson, formatUsageMarkdown, formatUsageText };
+
+export type UsageReportFormat = 'text' | 'json' | 'csv' | 'md' | 'html';
+export const USAGE_REPORT_FORMATS: readonly UsageReportFormat[] = ['text', 'json', 'csv', 'md', 'html'];
+
+/**
+ * Formats a report: `text` (the tutorial's block), `json`, `csv` (RFC 4180), `md` (Markdown
+ * tables) or `html` (a self-contained page with a daily-spend chart per environment).
+ *
+ * @example
+ * ```ts
+ * const report = await monitor.report({ from: '2024-01-01', to: '2024-01-31' });
+ * process.stdout.write(formatUsageReport(report, 'md'));
+ * ```
+ */
+export function formatUsageReport(
+  report: UsageReport,
+  format: UsageReportFormat,
+  options: TextFormatOptions & CsvFormatOptions = {},
+): string {
+  switch (format) {
+    case 'text':
+      return formatUsageText(report, options);
+    case 'json':
+      return formatUsageJson(report);
+    case 'csv':
+      return formatUsageCsv(report, options);
+    case 'md':
+      return formatUsageMarkdown(report);
+    case 'html':
+      return formatUsageHtml(report);
+    default:
+      throw new InvalidInputError(
+        `Unknown report format ${JSON.stringify(format)}: use ${USAGE_REPORT_FORMATS.join(', ')}`,
+        { field: 'format' },
+      );
+  }
+}

@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BadRequestError, ConfigurationError, InvalidInputError } from '../../src/core/errors.js';
+import { DAY, type FakeWorld, fakeWorld, memoryWorld, NOW } from './world.js';
+
+let world: FakeWorld;
+afterEach(() => world?.fake.close());
+
+const at = (days: number) => new Date(NOW.getTime() + days * DAY);
+
+describe('TokenRegistry.create (fake Eden AI)', () => {
+  it('applies the environment policy: type, budget with monthly reset, default expiry', async () => {
+    world = await fakeWorld();
+    const token = await world.registry.create({ environment: 'prod', app: 'web-app' });
+    expect(token).toEqual({
+      name: 'prod-web-app',
+      tokenName: 'prod-web-app',
+      generation: 1,
+      environment: 'prod',
+      app: 'web-app',
+      tokenType: 'api_token',
+      balance: 500,
+      activeBalance: true,
+      expireTime: at(90),
+      balanceResetPeriod: 'monthly',
+      balanceResetAmount: 500,
+      secretRef: 'edenai/prod-web-app',
+      generations: ['prod-web-app'],
+    });
+    expect(world.fake.tokens()).toEqual([
+      {
+        name: 'prod-web-app',
+        tokenType: 'api_token',
+        balance: 500,
+        activeBalance: true,
+        expireTime: at(90),
+        balanceResetPeriod: 'monthly',
+        balanceResetAmount: 500,
+      },
+    ]);
+    // POST, then a GET for the value (Eden's create response never carries it).
+    expect(world.fake.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['POST 201', 'GET 200']);
+  });
+
+  it('stores the value in the SecretStore with metadata, and never returns it', async () => {
+    world = await fakeWorld();
+    const token = await world.registry.create({ environment: 'staging', app: 'api', budget: 75 });
+    const value = world.fake.tokenValue('staging-api')!;
+    const entry = await world.secrets.get(token.secretRef);
+    expect(entry?.value.reveal()).toBe(value);
+    expect(entry?.metadata).toEqual({ tokenName: 'staging-api', generation: 1 });
+    expect(token).not.toHaveProperty('secret');
+    expect(JSON.stringify(token)).not.toContain(value);
+    expect(world.logger.lines.join('\n')).not.toContain(value);
+  });
+
+  it('without budget or default the token is unlimited; without expiry days it never expires', async () => {
+    world = await fakeWorld();
+    const token = await world.registry.create({ environment: 'dev', app: 'testing' });
+    expect(token).toMatchObject({
+      tokenType: 'sandbox_api_token',
+      activeBalance: false,
+      expireTime: null,
+      balanceResetPeriod: 'none',
+    });
+  });
+
+  it('explicit budget, expiry and reset period win over the defaults', async () => {
+    world = await fakeWorld();
+    const token = await world.registry.create({
+      environment: 'staging',
+      app: 'web',
+      budget: 80.5,
+      expiresInDays: 10,
+      resetPeriod: 'weekly',
+    });
+    expect(token).toMatchObject({
+      balance: 80.5,
+      activeBalance: true,
+      expireTime: at(10),
+      balanceResetPeriod: 'weekly',
+      balanceResetAmount: 80.5,
+    });
+  });
+
+  it('a backend that exposes no value: ConfigurationError, and the token is deleted again', async () => {
+    world = await fakeWorld({ tokenValues: 'masked' });
+    const err = await world.registry.create({ environment: 'dev', app: 'web' }).catch((e) => e);
+    expect(err).toBeInstanceOf(ConfigurationError);
+    expect(err.message).toMatch(/does not expose token values.*deleted again/);
+    expect(world.fake.tokens()).toEqual([]);
+    expect(await world.secrets.list()).toEqual([]);
+  });
+
+  it('a SecretStore failure deletes the new token and rethrows', async () => {
+    world = await fakeWorld();
+    vi.spyOn(world.secrets, 'set').mockRejectedValueOnce(new Error('vault unavailable'));
+    await expect(world.registry.create({ environment: 'dev', app: 'web' })).rejects.toThrow(
+      'vault unavailable',
+    );
+    expect(world.fake.tokens()).toEqual([]);
+  });
+
+  it('an existing name is Eden’s BadRequestError; the existing token and entry are untouched', async () => {
+    world = await fakeWorld();
+    await world.registry.create({ environment: 'dev', app: 'web' });
+    const before = await world.secrets.get('edenai/dev-web');
+    await expect(world.registry.create({ environment: 'dev', app: 'web' })).rejects.toThrow(BadRequestError);
+    expect(world.fake.tokens()).toHaveLength(1);
+    expect((await world.secrets.get('edenai/dev-web'))?.version).toBe(before?.version);
+  });
+
+  it('rejects unknown input fields before any request (a typo is not silently ignored)', async () => {
+    world = await fakeWorld();
+    const input = { environment: 'prod', app: 'web', expireDays: 30 } as never;
+    await expect(world.registry.create(input)).rejects.toThrow('Unknown create input field "expireDays"');
+    await expect(world.registry.create(null as never)).rejects.toThrow(InvalidInputError);
+    expect(world.fake.requests).toEqual([]);
+  });
+});
+
+describe('TokenRegistry.create (other backends)', () => {
+  it('uses the value a backend returns at creation, without a read', async () => {
+    const { registry, backend, secrets } = memoryWorld({ values: 'onCreate' });
+    await registry.create({ environment: 'dev', app: 'web' });
+    expect(backend.calls.map((c) => c.method)).toEqual(['create']);
+    expect((await secrets.get('edenai/dev-web'))?.value.reveal()).toBe(backend.value('dev-web'));
+  });
+});

@@ -1,0 +1,189 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../../src/core/errors.js';
+import type { FakeEdenAI, Fault } from '../../../src/testing/index.js';
+import { setup, type Transport, tokenPath } from './helpers.js';
+
+const TOKENS = '/user/custom_token/';
+let fake: FakeEdenAI | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+describe.each<Transport>(['http', 'in-process'])('faults over %s', (transport) => {
+  const start = async (options = {}) => {
+    const s = await setup(transport, options);
+    fake = s.fake;
+    return s.call;
+  };
+
+  it('drop: the request fails like undici (TypeError "fetch failed") and nothing changes', async () => {
+    const call = await start();
+    fake!.inject({ kind: 'drop' });
+    const error = await call('POST', TOKENS, { name: 'x' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe('fetch failed');
+    expect(fake!.tokens()).toEqual([]);
+    expect(fake!.requests.at(-1)).toMatchObject({
+      method: 'POST',
+      path: '/v2/user/custom_token/',
+      status: 0,
+      fault: 'drop',
+    });
+    // One time only by default: the next request goes through.
+    expect((await call('POST', TOKENS, { name: 'x' })).status).toBe(201);
+  });
+
+  it('lostResponse: the server applies the change, then the connection drops', async () => {
+    const call = await start();
+    fake!.inject({ kind: 'lostResponse', match: { method: 'POST' } });
+    await expect(call('POST', TOKENS, { name: 'kept' })).rejects.toThrow('fetch failed');
+    expect(fake!.tokens().map((t) => t.name)).toEqual(['kept']);
+    // A retry of the POST meets Eden's uniqueness rule.
+    expect((await call('POST', TOKENS, { name: 'kept' })).status).toBe(400);
+  });
+
+  it('rateLimit: 429 with Retry-After (default 1 s) and DRF throttled body', async () => {
+    const call = await start();
+    fake!.inject({ kind: 'rateLimit' });
+    fake!.inject({ kind: 'rateLimit', retryAfterSeconds: 7 });
+    const first = await call('GET', TOKENS);
+    expect(first.status).toBe(429);
+    expect(first.headers.get('retry-after')).toBe('1');
+    expect(first.body).toEqual({ detail: 'Request was throttled. Expected available in 1 second.' });
+    const second = await call('GET', TOKENS);
+    expect(second.headers.get('retry-after')).toBe('7');
+    expect((await call('GET', TOKENS)).status).toBe(200);
+  });
+
+  it('status: any status with a default DRF body, or the given body and headers', async () => {
+    const call = await start();
+    fake!.inject({ kind: 'status', status: 503 });
+    fake!.inject({ kind: 'status', status: 500, body: { error: 'boom' }, headers: { 'x-request-id': 'r1' } });
+    fake!.inject({ kind: 'status', status: 502, body: 'upstream gone' });
+    const a = await call('GET', TOKENS);
+    expect([a.status, a.body]).toEqual([503, { detail: 'Service Unavailable' }]);
+    const b = await call('GET', TOKENS);
+    expect([b.status, b.body, b.headers.get('x-request-id')]).toEqual([500, { error: 'boom' }, 'r1']);
+    const c = await call('GET', TOKENS);
+    expect([c.status, c.text]).toEqual([502, 'upstream gone']);
+  });
+
+  it('status faults answer before the server acts', async () => {
+    const call = await start();
+    fake!.inject({ kind: 'status', status: 500, match: { method: 'POST' } });
+    expect((await call('POST', TOKENS, { name: 'x' })).status).toBe(500);
+    expect(fake!.tokens()).toEqual([]);
+  });
+
+  it('html: a non-JSON HTML error page, 502 by default', async () => {
+    const call = await start();
+    fake!.inject({ kind: 'html' });
+    fake!.inject({ kind: 'html', status: 504 });
+    const res = await call('GET', TOKENS);
+    expect(res.status).toBe(502);
+    expect(res.headers.get('content-type')).toBe('text/html');
+    expect(res.text).toContain('<title>502 Bad Gateway</title>');
+    expect((await call('GET', TOKENS)).text).toContain('504 Gateway Timeout');
+  });
+
+  it('latency: the answer takes at least the injected time, then goes through', async () => {
+    const call = await start();
+    fake!.inject({ kind: 'latency', ms: 30 });
+    const started = performance.now();
+    const res = await call('GET', TOKENS);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(29);
+    expect(res.status).toBe(200);
+    expect(fake!.requests.at(-1)).toMatchObject({ status: 200, fault: 'latency' });
+  });
+
+  it('matches by method and by path (string with or without /v2, or RegExp), for `times` requests', async () => {
+    const call = await start();
+    await call('POST', TOKENS, { name: 'a' });
+    fake!.inject({
+      kind: 'status',
+      status: 500,
+      match: { method: 'patch', path: /custom_token\/[^/]+\/$/ },
+      times: 2,
+    });
+    fake!.inject({ kind: 'status', status: 418, match: { path: '/cost_management/credits/' } });
+    expect((await call('GET', tokenPath('a'))).status).toBe(200);
+    expect((await call('PATCH', tokenPath('a'), { balance: 1 })).status).toBe(500);
+    expect((await call('PATCH', tokenPath('a'), { balance: 1 })).status).toBe(500);
+    expect((await call('PATCH', tokenPath('a'), { balance: 1 })).status).toBe(200);
+    expect((await call('GET', TOKENS)).status).toBe(200);
+    expect((await call('GET', '/cost_management/credits/')).status).toBe(418);
+  });
+
+  it('times: Infinity keeps failing until clearFaults()', async () => {
+    const call = await start();
+    fake!.inject({ kind: 'status', status: 503, times: Number.POSITIVE_INFINITY });
+    for (let i = 0; i < 3; i++) expect((await call('GET', TOKENS)).status).toBe(503);
+    fake!.clearFaults();
+    expect((await call('GET', TOKENS)).status).toBe(200);
+  });
+
+  it('latency faults add up with a later terminal fault', async () => {
+    const call = await start();
+    fake!.inject({ kind: 'latency', ms: 5 });
+    fake!.inject({ kind: 'status', status: 503 });
+    expect((await call('GET', TOKENS)).status).toBe(503);
+    expect((await call('GET', TOKENS)).status).toBe(200);
+  });
+});
+
+describe('fake.fetch specifics', () => {
+  it('rejects at once with the AbortError of an already aborted signal', async () => {
+    const { fake: f, call } = await setup('in-process');
+    fake = f;
+    const error = await call('GET', TOKENS, undefined, { signal: AbortSignal.abort() }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as Error).name).toBe('AbortError');
+  });
+
+  it('an abort during latency rejects with the reason and the server does not act', async () => {
+    const { fake: f, call } = await setup('in-process');
+    fake = f;
+    f.inject({ kind: 'latency', ms: 60_000 });
+    const controller = new AbortController();
+    const pending = call('POST', TOKENS, { name: 'late' }, { signal: controller.signal });
+    controller.abort(new Error('gave up'));
+    await expect(pending).rejects.toThrow('gave up');
+    expect(f.tokens()).toEqual([]);
+    expect(f.requests.at(-1)).toMatchObject({ status: 0 });
+  });
+
+  it('fails like a refused connection after close()', async () => {
+    const { fake: f, call } = await setup('in-process');
+    await f.close();
+    await expect(call('GET', TOKENS)).rejects.toThrow('fetch failed');
+  });
+
+  it('latencyMs delays every answer', async () => {
+    const { fake: f, call } = await setup('in-process', { latencyMs: 30 });
+    fake = f;
+    const started = performance.now();
+    await call('GET', TOKENS);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(29);
+  });
+});
+
+describe('inject validation', () => {
+  it.each<[unknown, string]>([
+    [{ kind: 'explode' }, 'kind'],
+    [{ kind: 'status', status: 99 }, 'status'],
+    [{ kind: 'latency', ms: -1 }, 'ms'],
+    [{ kind: 'drop', times: 0 }, 'times'],
+    [{ kind: 'drop', times: 1.5 }, 'times'],
+  ])('%j is rejected with InvalidInputError (%s)', async (fault, field) => {
+    const { fake: f } = await setup('in-process');
+    fake = f;
+    expect(() => f.inject(fault as Fault)).toThrow(InvalidInputError);
+    try {
+      f.inject(fault as Fault);
+    } catch (error) {
+      expect((error as InvalidInputError).field).toBe(field);
+    }
+  });
+});

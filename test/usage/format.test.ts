@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../src/core/errors.js';
+import {
+  formatUsageCsv,
+  formatUsageHtml,
+  formatUsageMarkdown,
+  formatUsageReport,
+  formatUsageText,
+  USAGE_REPORT_FORMATS,
+} from '../../src/usage/format/index.js';
+import { formatCount, formatDecimal, formatUsd } from '../../src/usage/format/numbers.js';
+import { fullReport, NASTY_NAMES, tutorialReport } from './fixtures.js';
+import { expectGolden } from './golden.js';
+
+// The tutorial's expected output (seeds/000, "Complete Example Output"), verbatim.
+const TUTORIAL_BLOCK = `============================================================
+Token Usage Report: 2024-01-01 to 2024-01-31
+============================================================
+
+Environment: DEV
+  Tokens: 3
+  Total Cost: $0.00
+  Total Calls: 1,234
+  Avg Cost/Call: $0.0000
+
+Environment: STAGING
+  Tokens: 2
+  Total Cost: $3.89
+  Total Calls: 456
+  Avg Cost/Call: $0.0085
+
+Environment: PROD
+  Tokens: 3
+  Total Cost: $127.11
+  Total Calls: 8,921
+  Avg Cost/Call: $0.0142
+
+TOTAL COST (ALL ENVIRONMENTS): $131.00
+============================================================
+`;
+
+describe('text', () => {
+  it("prints the tutorial's Token Usage Report block exactly", async () => {
+    expect(formatUsageText(await tutorialReport())).toBe(TUTORIAL_BLOCK);
+  });
+
+  it('adds per-token lines on request, and an unmanaged block when there is unmanaged usage', async () => {
+    expectGolden('full.txt', formatUsageText(await fullReport(), { tokens: true }));
+  });
+});
+
+describe('golden files', () => {
+  it.each(USAGE_REPORT_FORMATS)('%s', async (format) => {
+    const ext = { text: 'txt', json: 'json', csv: 'csv', md: 'md', html: 'html' }[format];
+    expectGolden(`tutorial.${ext}`, formatUsageReport(await tutorialReport(), format));
+    expectGolden(`full.${format === 'text' ? 'plain.txt' : ext}`, formatUsageReport(await fullReport(), format));
+  });
+
+  it('csv per environment', async () => {
+    expectGolden('full.environments.csv', formatUsageCsv(await fullReport(), { level: 'environment' }));
+  });
+});
+
+describe('csv', () => {
+  it('follows RFC 4180: CRLF lines, quoted fields with doubled quotes, formula text defused', async () => {
+    const csv = formatUsageCsv(await fullReport());
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe('environment,token,app,managed,total_cost,total_calls,avg_cost_per_call');
+    expect(csv.endsWith('\r\n')).toBe(true);
+    expect(lines).toContain(`,"'=HYPERLINK(""http://x.test"",""y""),1",,false,0.50,1,0.50`);
+    expect(csv).toContain('"<img src=x onerror=alert(1)> | *b* _i_\nline2"');
+    expect(lines).toContain('prod,prod-api-gateway,api-gateway,true,12345.678902,1234568,0.009999999');
+  });
+
+  it('parses back to the same fields with a strict RFC 4180 reader', async () => {
+    const report = await fullReport();
+    const rows = parseCsv(formatUsageCsv(report));
+    expect(rows).toHaveLength(report.tokenRows.length + 1);
+    expect(rows.slice(1).map((r) => r[1]!.replace(/^'/, ''))).toEqual(report.tokenRows.map((r) => r.name));
+  });
+});
+
+describe('markdown', () => {
+  it('escapes cell text so names cannot break the table or inject markup', async () => {
+    const md = formatUsageMarkdown(await fullReport());
+    expect(md).toContain('| &lt;img src=x onerror=alert(1)&gt; \\| \\*b\\* \\_i\\_ line2 |');
+    // Every row of a table has as many unescaped pipes as its header.
+    for (const table of md.split(/\n(?!\|)/).filter((b) => b.includes('\n|'))) {
+      const pipes = table
+        .split('\n')
+        .filter((l) => l.startsWith('|'))
+        .map((l) => l.split(/(?<!\\)\|/).length);
+      expect(new Set(pipes).size, table).toBe(1);
+    }
+  });
+});
+
+describe('html', () => {
+  it('is self-contained: no external URL, no script but its own, every text escaped', async () => {
+    const html = formatUsageHtml(await fullReport());
+    expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:|\/\/)/i);
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html.match(/<script/g)).toHaveLength(1);
+    expect(html).toContain('default-src &#39;none&#39;');
+    expect(html).toContain('data-chart="prod" data-bars="9"');
+    expect(html).toContain('data-chart="staging" data-bars="1"');
+    expect(html).toContain('data-chart="dev" data-bars="0"');
+  });
+});
+
+describe('number formats', () => {
+  it('uses thousands separators and rounds decimals exactly', () => {
+    expect(formatUsd(1234567.891)).toBe('$1,234,567.89');
+    expect(formatUsd(1.005)).toBe('$1.01');
+    expect(formatUsd(-0.0142, 4)).toBe('-$0.0142');
+    expect(formatUsd(-0.001)).toBe('$0.00');
+    expect(formatUsd(999.999)).toBe('$1,000.00');
+    expect(formatCount(8921)).toBe('8,921');
+    expect(formatCount(100)).toBe('100');
+    expect(formatDecimal(0.0001)).toBe('0.0001');
+    expect(formatDecimal(131)).toBe('131.00');
+    expect(formatDecimal(-2.5)).toBe('-2.50');
+  });
+
+  it('refuses an unknown format', async () => {
+    const report = await tutorialReport();
+    expect(() => formatUsageReport(report, 'pdf' as 'text')).toThrow(InvalidInputError);
+  });
+});
+
+it('the nasty names really are in the fixture', async () => {
+  const names = (await fullReport()).tokenRows.map((r) => r.name);
+  for (const n of NASTY_NAMES) expect(names).toContain(n);
+});
+
+/** A strict RFC 4180 parser (quoted fields, doubled quotes, CRLF records). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let i = 0;
+  let quoted = false;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
+      else if (c === '"') (quoted = false), i++;
+      else (field += c), i++;
+    } else if (c === '"' && field === '') (quoted = true), i++;
+    else if (c === ',') row.push(field), (field = ''), i++;
+    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), (i += 2);
+    else if (c === '\r' || c === '\n' || c === '"') throw new Error(`bare ${JSON.stringify(c)} at ${i}`);
+    else (field += c), i++;
+  }
+  if (field !== '' || row.length > 0) throw new Error('missing final CRLF');
+  return rows;
+}
