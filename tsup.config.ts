@@ -17,6 +17,8 @@ export default defineConfig([
   {
     entry: library,
     format: ['cjs'],
+    // Shared chunks, so index.cjs and testing.cjs use one Secret class and one error hierarchy.
+    splitting: true,
     dts: true,
     sourcemap: true,
     target: 'node20',

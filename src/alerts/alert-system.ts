@@ -98,7 +98,12 @@ export class AlertSystem {
     this.rulesFor = resolveRules(registry.environments, options.rules).forEnvironment;
   }
 
-  /** The resolved rules of an environment (defaults, policy `alerts`, then your overrides). */
+  /**
+   * The resolved rules of an environment (defaults, policy `alerts`, then your overrides).
+   *
+   * @example
+   * alerts.rules('prod').expiryDays; // [14, 7, 3, 1]
+   */
   rules(environment: string): AlertRules {
     return this.rulesFor(environment);
   }
@@ -157,7 +162,12 @@ export class AlertSystem {
     return byEnvironment(ev.alerts, o.environment);
   }
 
-  /** Every alert whose condition holds now, sending nothing and changing no state. */
+  /**
+   * Every alert whose condition holds now, sending nothing and changing no state.
+   *
+   * @example
+   * const critical = (await alerts.check()).filter((a) => a.severity === 'critical');
+   */
   async check(): Promise<Alert[]> {
     return (await this.evaluate({})).alerts;
   }
@@ -165,6 +175,12 @@ export class AlertSystem {
   /**
    * Evaluates every rule, sends each new alert once through every notifier (concurrently), and
    * returns the health report. Never throws because a notifier failed: see `report.failures`.
+   * Rejects only when the registry or the state store cannot be read. Calls on one instance run
+   * one after the other.
+   *
+   * @example
+   * const report = await alerts.run();
+   * for (const f of report.failures) console.warn(`${f.notifier}: ${f.error.message}`);
    */
   run(): Promise<HealthReport> {
     const next = this.queue.then(() => this.runOnce());

@@ -18,23 +18,33 @@ export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warn
  * `expiring:prod-web-app:g2:7d`, `budget-threshold:prod-web-app:g1:75pct:2024-05`.
  */
 export function alertId(kind: AlertKind, token: string, generation: number, ...parts: string[]): string {
-  let id = `${kind}:${encodeURIComponent(token)}:g${generation}`;
-  for (const p of parts) id += `:${encodeURIComponent(p)}`;
+  let id = `${kind}:${safe(token)}:g${generation}`;
+  for (const p of parts) id += `:${safe(p)}`;
   return id;
 }
 
-/** The fields every alert about a managed token shares. */
+/** Token names and period keys are already URI-safe: skip the encoder for them (hot path). */
+const SAFE = /^[A-Za-z0-9_.-]*$/;
+function safe(part: string): string {
+  return SAFE.test(part) ? part : encodeURIComponent(part);
+}
+
+/** The fields every alert about a managed token shares (`part1`/`part2` extend the id). */
 export function tokenAlert(
   t: ManagedToken,
   kind: AlertKind,
   severity: Severity,
   message: string,
   ctx: CheckContext,
-  idParts: string[],
-  extra?: Partial<Alert>,
+  part1: string | undefined,
+  part2: string | undefined,
+  extra: Partial<Alert>,
 ): Alert {
-  return {
-    id: alertId(kind, t.name, t.generation, ...idParts),
+  let id = `${kind}:${safe(t.name)}:g${t.generation}`;
+  if (part1 !== undefined) id += `:${safe(part1)}`;
+  if (part2 !== undefined) id += `:${safe(part2)}`;
+  const alert: Alert = {
+    id,
     kind,
     severity,
     token: t.name,
@@ -43,8 +53,8 @@ export function tokenAlert(
     environment: t.environment,
     message,
     at: ctx.now,
-    ...extra,
   };
+  return Object.assign(alert, extra);
 }
 
 /** `$1,234.50`-free tutorial style: `$1234.50`. */

@@ -69,7 +69,12 @@ function expiryText(days: number): string {
   return days === 0 ? 'Expired today' : `Expired ${plural(-days, 'day')} ago`;
 }
 
-/** Alerts grouped by severity, worst first: handy for notifier summaries. */
+/**
+ * Alerts sorted by severity, worst first (stable within a severity): handy for notifier summaries.
+ *
+ * @example
+ * const [worst] = sortBySeverity(report.alerts);
+ */
 export function sortBySeverity(alerts: readonly Alert[]): Alert[] {
   const rank: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
   return [...alerts].sort((a, b) => rank[a.severity] - rank[b.severity]);

@@ -25,17 +25,22 @@ export class DeliveryLedger {
 
   static async load(state: StateStore): Promise<DeliveryLedger> {
     const marks = new Map<string, Map<string, string>>();
+    let segment = '';
+    let ids: Map<string, string> | undefined;
     for (const key of await state.list(PREFIX)) {
-      const rest = key.slice(PREFIX.length);
-      const slash = rest.indexOf('/');
-      if (slash <= 0) continue;
-      const notifier = decodeURIComponent(rest.slice(0, slash));
-      let ids = marks.get(notifier);
-      if (!ids) {
-        ids = new Map();
-        marks.set(notifier, ids);
+      const slash = key.indexOf('/', PREFIX.length);
+      if (slash <= PREFIX.length) continue;
+      // Keys come sorted, so one notifier's marks are contiguous: decode its name once.
+      if (!ids || !key.startsWith(segment)) {
+        segment = key.slice(0, slash + 1);
+        const notifier = decodeURIComponent(key.slice(PREFIX.length, slash));
+        ids = marks.get(notifier);
+        if (!ids) {
+          ids = new Map();
+          marks.set(notifier, ids);
+        }
       }
-      ids.set(rest.slice(slash + 1), key);
+      ids.set(key.slice(slash + 1), key);
     }
     return new DeliveryLedger(state, marks);
   }
@@ -76,7 +81,7 @@ export class DeliveryLedger {
   async markDelivered(notifier: string, alerts: readonly Alert[], at: Date): Promise<void> {
     const value: Mark = { at: at.toISOString() };
     const prefix = `${PREFIX}${encodeURIComponent(notifier)}/`;
-    await eachLimit(alerts, WRITE_CONCURRENCY, (a) => this.state.set(prefix + a.id, { ...value }));
+    await eachLimit(alerts, WRITE_CONCURRENCY, (a) => this.state.set(prefix + a.id, value));
   }
 
   /** Deletes the marks of alerts that no longer hold (unless `keep(id)`: their condition is unknown). */

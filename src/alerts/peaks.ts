@@ -2,63 +2,69 @@ import { VersionConflictError } from '../core/errors.js';
 import type { StateStore } from '../state/types.js';
 
 const PREFIX = 'alerts/peaks/';
+type Peaks = Record<string, number>;
 
 /**
  * The largest balance seen per token generation, for budgets that never reset (Eden does not
  * remember what a token started with). One state entry per environment, so a run reads a handful
- * of keys, not one per token.
+ * of keys, not one per token; written only when something changed.
  */
 export class BalancePeaks {
-  private readonly loaded = new Map<string, { version: string | null; peaks: Record<string, number> }>();
-  private readonly next = new Map<string, Record<string, number>>();
+  private readonly loaded = new Map<string, { version: string | null; peaks: Map<string, number> }>();
+  private readonly seen = new Map<string, Map<string, number>>();
 
   constructor(private readonly state: StateStore) {}
 
   async load(environments: readonly string[]): Promise<void> {
     await Promise.all(
       environments.map(async (env) => {
-        const entry = await this.state.get<Record<string, number>>(PREFIX + env);
-        this.loaded.set(env, { version: entry?.version ?? null, peaks: entry?.value ?? {} });
+        const entry = await this.state.get<Peaks>(PREFIX + env);
+        this.loaded.set(env, {
+          version: entry?.version ?? null,
+          peaks: new Map(Object.entries(entry?.value ?? {})),
+        });
+        this.seen.set(env, new Map());
       }),
     );
   }
 
-  get(environment: string, tokenName: string): number | undefined {
-    return this.loaded.get(environment)?.peaks[tokenName];
-  }
-
-  /** Records this run's balance; tokens not observed in a run are dropped at `save()`. */
-  observe(environment: string, tokenName: string, balance: number): void {
-    let peaks = this.next.get(environment);
-    if (!peaks) {
-      peaks = {};
-      this.next.set(environment, peaks);
+  /**
+   * Records this run's balance and returns the largest balance seen (this one included). Tokens
+   * not observed in a run are dropped at `save()`.
+   */
+  observe(environment: string, tokenName: string, balance: number): number {
+    const before = this.loaded.get(environment)?.peaks.get(tokenName) ?? 0;
+    const peak = Math.max(balance, before);
+    let seen = this.seen.get(environment);
+    if (!seen) {
+      seen = new Map();
+      this.seen.set(environment, seen);
     }
-    peaks[tokenName] = Math.max(balance, this.get(environment, tokenName) ?? 0);
+    seen.set(tokenName, peak);
+    return peak;
   }
 
   /** Writes the environments whose peaks changed (compare-and-set; merges once on a conflict). */
   async save(): Promise<void> {
-    const envs = new Set([...this.loaded.keys(), ...this.next.keys()]);
-    await Promise.all([...envs].map((env) => this.saveOne(env)));
+    await Promise.all([...this.seen.keys()].map((env) => this.saveOne(env)));
   }
 
   private async saveOne(env: string): Promise<void> {
-    const before = this.loaded.get(env) ?? { version: null, peaks: {} };
-    const after = this.next.get(env) ?? {};
-    if (sameRecord(before.peaks, after)) return;
+    const before = this.loaded.get(env) ?? { version: null, peaks: new Map<string, number>() };
+    const after = this.seen.get(env)!;
+    if (sameMap(before.peaks, after)) return;
     const key = PREFIX + env;
     try {
-      if (Object.keys(after).length === 0) {
+      if (after.size === 0) {
         if (before.version !== null) await this.state.delete(key, { ifVersion: before.version });
         return;
       }
-      await this.state.set(key, after, { ifVersion: before.version });
+      await this.state.set(key, Object.fromEntries(after), { ifVersion: before.version });
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
       // Another run wrote meanwhile: keep the larger of both for the tokens we saw.
-      const theirs = (await this.state.get<Record<string, number>>(key))?.value ?? {};
-      const merged = { ...after };
+      const theirs = (await this.state.get<Peaks>(key))?.value ?? {};
+      const merged = Object.fromEntries(after);
       for (const [name, v] of Object.entries(theirs))
         if (name in merged) merged[name] = Math.max(merged[name]!, v);
       await this.state.set(key, merged);
@@ -66,9 +72,8 @@ export class BalancePeaks {
   }
 }
 
-function sameRecord(a: Record<string, number>, b: Record<string, number>): boolean {
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) if (a[k] !== b[k]) return false;
+function sameMap(a: Map<string, number>, b: Map<string, number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
   return true;
 }

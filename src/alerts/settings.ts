@@ -3,7 +3,13 @@ import { ConfigurationError } from '../core/errors.js';
 import type { EnvironmentPolicy } from '../registry/policy.js';
 import type { AlertKind, AlertRules, AlertRulesInput } from './types.js';
 
-/** Built-in defaults: the tutorial's thresholds. */
+/**
+ * Built-in defaults: the tutorial's thresholds. Environment policies (`alerts`) and the `rules`
+ * option override them.
+ *
+ * @example
+ * new AlertSystem({ registry, notifiers, rules: { expiryDays: [...DEFAULT_ALERT_RULES.expiryDays, 30] } });
+ */
 export const DEFAULT_ALERT_RULES: Readonly<AlertRules> = Object.freeze({
   expiryDays: [14, 7, 3, 1],
   criticalDays: 3,

@@ -21,6 +21,13 @@ export type AlertKind =
  * One condition that holds now. `id` is derived from kind, token generation, threshold and budget
  * period: it is the dedupe key, so the same condition always has the same id. Never carries a
  * token value: only names, amounts and dates.
+ *
+ * @example
+ * // {
+ * //   id: 'expiring:prod-web-app:g1:7d', kind: 'expiring', severity: 'warning',
+ * //   token: 'prod-web-app', tokenName: 'prod-web-app', generation: 1, environment: 'prod',
+ * //   message: 'prod-web-app expires in 7 days (2024-03-08)', at: Date, threshold: 7, daysToExpiry: 7,
+ * // }
  */
 export interface Alert {
   id: string;
@@ -48,7 +55,12 @@ export interface Alert {
   rule?: string;
 }
 
-/** What AlertSystem needs from a usage forecaster; `UsageMonitor` satisfies it. */
+/**
+ * What AlertSystem needs from a usage forecaster; `UsageMonitor` satisfies it.
+ *
+ * @example
+ * new AlertSystem({ registry, usage: new UsageMonitor({ registry, source: new CostClient() }), notifiers });
+ */
 export interface ForecastSource {
   forecast(name: string): Promise<{
     daysUntilExhausted: number | null;
@@ -75,7 +87,15 @@ export interface AlertRules {
   disabled: AlertKind[];
 }
 
-/** `rules` option: overrides for every environment, plus per-environment overrides. */
+/**
+ * `rules` option: overrides for every environment, plus per-environment overrides.
+ *
+ * @example
+ * const rules: AlertRulesInput = {
+ *   lowBalanceRatio: 0.1,
+ *   environments: { prod: { expiryDays: [30, 14, 7, 3, 1], repeatEvery: 6 * 3_600_000 } },
+ * };
+ */
 export type AlertRulesInput = Partial<AlertRules> & {
   environments?: Record<string, Partial<AlertRules>>;
 };
@@ -122,7 +142,14 @@ export interface NotifierFailure {
   error: Error;
 }
 
-/** What `run()` returns. */
+/**
+ * What `run()` returns; `formatHealthReport` renders it as text.
+ *
+ * @example
+ * const report = await alerts.run();
+ * const prod = report.environments.find((e) => e.environment === 'prod');
+ * prod?.tokens.filter((t) => t.status !== 'ok').map((t) => t.name);
+ */
 export interface HealthReport {
   at: Date;
   environments: EnvironmentHealth[];

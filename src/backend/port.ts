@@ -58,4 +58,9 @@ export interface TokenBackend {
   update(name: string, patch: UpdateTokenInput, options?: RequestOptions): Promise<EdenToken>;
   /** Throws `NotFoundError` when absent. */
   delete(name: string, options?: RequestOptions): Promise<void>;
+  /**
+   * Optional native rotation (v3 Management API): same token, new value, returned once in
+   * `secret`. Backends without it are rotated by creating a new generation.
+   */
+  rotate?(name: string, options?: RequestOptions): Promise<EdenToken & { secret: Secret }>;
 }

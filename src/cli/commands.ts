@@ -17,7 +17,10 @@ export const globalOptions: Record<string, OptionSpec> = {
     description: 'where --fake keeps the fake server state (default ./.edenai-fake.json)',
   },
   json: { type: 'boolean', description: 'machine-readable JSON on stdout (stable keys)' },
-  'no-color': { type: 'boolean', description: 'no colours (also: NO_COLOR=1; colours need a terminal anyway)' },
+  'no-color': {
+    type: 'boolean',
+    description: 'no colours (also: NO_COLOR=1; colours need a terminal anyway)',
+  },
   debug: { type: 'boolean', description: 'print stack traces with errors' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
   version: { type: 'boolean', description: 'print the version' },
@@ -28,7 +31,10 @@ const prune: OptionSpec = {
   type: 'boolean',
   description: 'also delete managed tokens of the listed environments that the config no longer lists',
 };
-const refill: OptionSpec = { type: 'boolean', description: "reset every stated budget's balance to the budget" };
+const refill: OptionSpec = {
+  type: 'boolean',
+  description: "reset every stated budget's balance to the budget",
+};
 
 /** Every command, in the order `--help` lists them. Implementations load on demand. */
 export const commands: CommandSpec[] = [
@@ -55,7 +61,11 @@ export const commands: CommandSpec[] = [
     ],
     options: {
       budget: { type: 'string', value: 'usd', description: "budget in USD (default: the policy's)" },
-      'expires-in': { type: 'string', value: 'days', description: "expiry, e.g. 90d (default: the policy's)" },
+      'expires-in': {
+        type: 'string',
+        value: 'days',
+        description: "expiry, e.g. 90d (default: the policy's)",
+      },
       'reset-period': {
         type: 'string',
         value: 'period',

@@ -112,7 +112,9 @@ export async function readConfigFile(path: string): Promise<unknown> {
 export function resolveConfig(raw: unknown, source: string | undefined, cwd: string): CliConfig {
   const r = configSchema.safeParse(raw ?? {});
   if (!r.success) {
-    throw new ConfigurationError(`Invalid config${source ? ` in ${source}` : ''}: ${z.prettifyError(r.error)}`);
+    throw new ConfigurationError(
+      `Invalid config${source ? ` in ${source}` : ''}: ${z.prettifyError(r.error)}`,
+    );
   }
   const c = r.data;
   const base = source ? dirname(source) : cwd;

@@ -31,7 +31,7 @@ export interface Runtime {
 }
 
 /** Not a secret: it only keeps the fake's local files from being plain text. */
-const FAKE_PASSPHRASE = 'edenai-token-manager-fake-local-files';
+export const FAKE_PASSPHRASE = 'edenai-token-manager-fake-local-files';
 
 /** `.edenai-fake.json` → `.edenai-fake-secrets.json`, `.edenai-fake-state.json`. */
 export function fakeFiles(fakeFile: string): { server: string; secrets: string; state: string } {
@@ -42,7 +42,8 @@ export function fakeFiles(fakeFile: string): { server: string; secrets: string; 
 function secretStore(config: CliConfig, env: Record<string, string | undefined>): SecretStore {
   const s = config.secrets;
   if (s.type === 'memory') return new MemorySecretStore();
-  if (s.type === 'env') return new EnvSecretStore({ ...(s.prefix === undefined ? {} : { prefix: s.prefix }), env });
+  if (s.type === 'env')
+    return new EnvSecretStore({ ...(s.prefix === undefined ? {} : { prefix: s.prefix }), env });
   return new LazySecretStore(() => {
     const key = env[s.keyEnv];
     if (!key) {
@@ -55,7 +56,9 @@ function secretStore(config: CliConfig, env: Record<string, string | undefined>)
 }
 
 function stateStore(config: CliConfig): StateStore {
-  return config.state.type === 'memory' ? new MemoryStateStore() : new FileStateStore({ path: config.state.path });
+  return config.state.type === 'memory'
+    ? new MemoryStateStore()
+    : new FileStateStore({ path: config.state.path });
 }
 
 /** Builds the runtime for a command: the real API (EDENAI_API_KEY) or, with `--fake`, the local fake. */
@@ -67,7 +70,9 @@ export async function openRuntime(ctx: CommandContext, preloaded?: CliConfig): P
   let secrets: SecretStore;
   let state: StateStore;
   if (ctx.global.fake) {
-    const files = fakeFiles(resolve(ctx.cwd, ctx.global.fakeFile ?? ctx.env['EDENAI_FAKE_FILE'] ?? defaultPaths.fake));
+    const files = fakeFiles(
+      resolve(ctx.cwd, ctx.global.fakeFile ?? ctx.env['EDENAI_FAKE_FILE'] ?? defaultPaths.fake),
+    );
     fake = await createFakeEdenAI({ listen: false, stateFile: files.server });
     clientOptions = { ...fake.clientOptions };
     secrets = new FileSecretStore({ path: files.secrets, key: FAKE_PASSPHRASE });
@@ -75,7 +80,9 @@ export async function openRuntime(ctx: CommandContext, preloaded?: CliConfig): P
   } else {
     const apiKey = ctx.env['EDENAI_API_KEY'];
     if (!apiKey) {
-      throw new ConfigurationError('Set EDENAI_API_KEY to your Eden AI API key (or try --fake for a local fake)');
+      throw new ConfigurationError(
+        'Set EDENAI_API_KEY to your Eden AI API key (or try --fake for a local fake)',
+      );
     }
     const { baseUrl, timeoutMs, maxRetries } = config.api;
     clientOptions = {
@@ -84,7 +91,9 @@ export async function openRuntime(ctx: CommandContext, preloaded?: CliConfig): P
       timeoutMs,
       maxRetries,
       // One pace for both clients: they share the account's request budget.
-      rateLimiter: new RateLimiter({ perSecond: config.api.maxRequestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND }),
+      rateLimiter: new RateLimiter({
+        perSecond: config.api.maxRequestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND,
+      }),
     };
     secrets = secretStore(config, ctx.env);
     state = stateStore(config);

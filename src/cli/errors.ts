@@ -18,11 +18,6 @@ export function usageError(message: string): CliError {
   return new CliError(message, ExitCode.usage, 'usage');
 }
 
-/** A command whose library piece is not part of this build. Exit 10. */
-export function unavailableError(what: string): CliError {
-  return new CliError(`${what} is not available yet in this build`, ExitCode.unavailable, 'unavailable');
-}
-
 export interface ClassifiedError {
   exitCode: ExitCodeValue;
   code: string;
@@ -57,6 +52,8 @@ export async function classifyError(error: unknown): Promise<ClassifiedError> {
   if (is(e.RotationInProgressError)) return pick(ExitCode.conflict, 'rotation_in_progress');
   if (is(e.VersionConflictError) || is(e.ConflictError)) return pick(ExitCode.conflict, 'conflict');
   if (is(e.RotationError)) return pick(ExitCode.partial, 'rotation_failed');
+  // Eden refused the input itself (a duplicate name…): the request needs fixing, not retrying.
+  if (is(e.BadRequestError) || is(e.UnprocessableEntityError)) return pick(ExitCode.usage, 'rejected');
   if (is(e.APIError)) return pick(ExitCode.api, 'api');
   if (is(e.EdenAIError)) return pick(ExitCode.unexpected, 'error');
   return pick(ExitCode.unexpected, 'unexpected');

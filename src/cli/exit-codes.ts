@@ -23,8 +23,6 @@ export const ExitCode = {
   conflict: 8,
   /** `health --fail-on …` found alerts at or above that severity. */
   unhealthy: 9,
-  /** The command needs a part of the SDK this build does not include yet. */
-  unavailable: 10,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -41,5 +39,4 @@ export const exitCodeHelp: readonly [number, string][] = [
   [ExitCode.api, 'Eden AI API or network error'],
   [ExitCode.conflict, 'conflict: a rotation is already in progress, or a concurrent write'],
   [ExitCode.unhealthy, 'health check found alerts at or above --fail-on'],
-  [ExitCode.unavailable, 'command not available in this build'],
 ];

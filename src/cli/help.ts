@@ -54,7 +54,11 @@ export function commandHelp(spec: CommandSpec, style: Style): string {
   if (spec.details) lines.push('', ...spec.details);
   if (spec.args?.length) {
     const width = Math.max(...spec.args.map((a) => a.name.length));
-    lines.push('', style.bold('Arguments:'), ...spec.args.map((a) => `  ${a.name.padEnd(width)}  ${a.description}`));
+    lines.push(
+      '',
+      style.bold('Arguments:'),
+      ...spec.args.map((a) => `  ${a.name.padEnd(width)}  ${a.description}`),
+    );
   }
   if (spec.options) lines.push('', style.bold('Options:'), ...optionLines(spec.options));
   lines.push(

@@ -6,7 +6,8 @@ import type { Output } from './output.js';
 
 function fromEnv(env: Record<string, string | undefined>, name: string, what: string): string {
   const value = env[name];
-  if (!value) throw new ConfigurationError(`Set ${name}: it holds the ${what} named in the config's notifiers`);
+  if (!value)
+    throw new ConfigurationError(`Set ${name}: it holds the ${what} named in the config's notifiers`);
   return value;
 }
 
@@ -19,13 +20,18 @@ export function buildNotifiers(
   env: Record<string, string | undefined>,
   out: Output,
 ): Notifier[] {
-  return configs.map((c) => {
+  return configs.map((c): Notifier => {
     switch (c.type) {
       case 'console':
-        return new ConsoleNotifier({ logger: { info: (l) => out.note(l), warn: (l) => out.note(l), error: (l) => out.note(l) } });
+        return new ConsoleNotifier({
+          logger: { info: (l) => out.note(l), warn: (l) => out.note(l), error: (l) => out.note(l) },
+        });
       case 'webhook':
-        return new WebhookNotifier({ url: c.url, secret: fromEnv(env, c.secretEnv, 'webhook signing secret') });
-      case 'slack':
+        return new WebhookNotifier({
+          url: c.url,
+          secret: fromEnv(env, c.secretEnv, 'webhook signing secret'),
+        });
+      default:
         return new SlackNotifier({ webhookUrl: fromEnv(env, c.webhookUrlEnv, 'Slack webhook URL') });
     }
   });

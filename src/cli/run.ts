@@ -107,9 +107,14 @@ export async function run(argv: string[], io: RunIO): Promise<number> {
     return code ?? ExitCode.ok;
   } catch (error) {
     const e = await classifyError(error);
-    const hint = error instanceof CliError && e.exitCode === ExitCode.usage && spec ? ` (see: edenai-tokens ${spec.name} --help)` : '';
+    const hint =
+      error instanceof CliError && e.exitCode === ExitCode.usage && spec
+        ? ` (see: edenai-tokens ${spec.name} --help)`
+        : '';
     if (json) {
-      io.stderr.write(`${JSON.stringify({ error: { code: e.code, exitCode: e.exitCode, message: e.message } })}\n`);
+      io.stderr.write(
+        `${JSON.stringify({ error: { code: e.code, exitCode: e.exitCode, message: e.message } })}\n`,
+      );
     } else {
       io.stderr.write(`edenai-tokens: ${out.style.red('error:')} ${e.message}${hint}\n`);
     }

@@ -20,7 +20,14 @@ const colored: Style = {
 };
 
 const identity = (s: string) => s;
-const plain: Style = { bold: identity, dim: identity, red: identity, green: identity, yellow: identity, cyan: identity };
+const plain: Style = {
+  bold: identity,
+  dim: identity,
+  red: identity,
+  green: identity,
+  yellow: identity,
+  cyan: identity,
+};
 
 export function createStyle(enabled: boolean): Style {
   return enabled ? colored : plain;

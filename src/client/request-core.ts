@@ -1,4 +1,4 @@
-import ky, { type KyInstance } from 'ky';
+import ky, { type KyInstance, TimeoutError } from 'ky';
 import type { z } from 'zod';
 import { APIError, ResponseValidationError } from '../core/errors.js';
 import type { RequestOptions } from '../core/types.js';
@@ -175,13 +175,18 @@ export class RequestCore {
     });
   }
 
-  /** One HTTP exchange bounded by the timeout and the caller's signal, even if `fetch` ignores both. */
+  /**
+   * One HTTP exchange bounded by the timeout and the caller's signal, even if `fetch` ignores
+   * both. ky's own `timeout` aborts a request that gets no answer in time (its abort controller,
+   * so none of ours: each AbortSignal costs noticeable time per call); our timer also covers
+   * reading the body and settles first.
+   */
   #send(call: Call<unknown>, ctx: RequestContext, options: RequestOptions): Promise<RawResponse> {
     const timeoutMs = options.timeoutMs ?? this.#o.timeoutMs;
     const signal = options.signal;
-    const controller = new AbortController();
     return new Promise<RawResponse>((resolve, reject) => {
       let settled = false;
+      let response: Response | undefined;
       const settle = () => {
         settled = true;
         clearTimeout(timer);
@@ -190,7 +195,7 @@ export class RequestCore {
       const fail = (reason: unknown) => {
         if (settled) return;
         settle();
-        controller.abort();
+        response?.body?.cancel().catch(() => {});
         reject(reason === TIMED_OUT ? timeoutError(timeoutMs, ctx, undefined) : reason);
       };
       const timer = setTimeout(() => fail(TIMED_OUT), timeoutMs);
@@ -198,16 +203,15 @@ export class RequestCore {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#ky(call.path, {
         method: call.method,
-        signal: controller.signal,
+        timeout: timeoutMs,
+        ...(signal ? { signal } : {}),
         ...(call.query ? { searchParams: call.query } : {}),
         ...(call.body !== undefined ? { json: call.body } : {}),
       })
-        .then(async (res) => ({
-          status: res.status,
-          statusText: res.statusText,
-          headers: res.headers,
-          text: await res.text(),
-        }))
+        .then(async (res) => {
+          response = res;
+          return { status: res.status, statusText: res.statusText, headers: res.headers, text: await res.text() };
+        })
         .then(
           (res) => {
             if (settled) return;
@@ -217,7 +221,11 @@ export class RequestCore {
           (error: unknown) => {
             if (settled) return;
             settle();
-            reject(connectionError(error, ctx, this.#o.apiKey));
+            reject(
+              error instanceof TimeoutError
+                ? timeoutError(timeoutMs, ctx, undefined)
+                : connectionError(error, ctx, this.#o.apiKey),
+            );
           },
         );
     });

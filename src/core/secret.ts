@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 
 const values = new WeakMap<Secret, string>();
+// Brand shared by every copy of the package (ESM and CJS), so `isSecret` works across them.
+const BRAND = Symbol.for('edenai-token-manager.secret');
 
 /**
  * Holds a token value. Printing, logging or serialising it shows only a redacted form with a short
@@ -15,6 +17,8 @@ const values = new WeakMap<Secret, string>();
 export class Secret {
   /** SHA-256 based, 8 hex chars: lets humans tell two secrets apart without seeing them. */
   readonly fingerprint: string;
+  /** @internal */
+  readonly [BRAND] = true;
   constructor(value: string) {
     if (typeof value !== 'string' || value.length === 0)
       throw new TypeError('Secret value must be a non-empty string');
@@ -43,7 +47,8 @@ export class Secret {
   [inspect.custom](): string {
     return `Secret(${this.toString()})`;
   }
+  /** True for a `Secret` from any copy of this package. */
   static isSecret(value: unknown): value is Secret {
-    return value instanceof Secret;
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
 }

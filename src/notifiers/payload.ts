@@ -6,6 +6,10 @@ export type AlertJson = Omit<Alert, 'at'> & { at: string };
 /**
  * What `WebhookNotifier` posts, following the Standard Webhooks payload shape
  * (`type`, `timestamp`, `data`). `verifyWebhook` returns it parsed.
+ *
+ * @example
+ * const payload: WebhookPayload = verifyWebhook(body, headers, secret);
+ * payload.data.alerts.filter((a) => a.severity === 'critical');
  */
 export interface WebhookPayload {
   type: 'edenai.token.alerts';

@@ -44,7 +44,13 @@ export class SlackNotifier implements Notifier {
   }
 }
 
-/** Builds the Slack message for a batch of alerts. */
+/**
+ * Builds the Slack message for a batch of alerts (what `SlackNotifier` posts), e.g. to send it
+ * through your own Slack client.
+ *
+ * @example
+ * await slackClient.chat.postMessage({ channel: '#ops', ...slackMessage(report.sent) });
+ */
 export function slackMessage(alerts: readonly Alert[]): SlackMessage {
   const sorted = sortBySeverity(alerts);
   const worst = sorted[0]?.severity ?? 'info';

@@ -1,7 +1,11 @@
 import pLimit from 'p-limit';
+import type { UpdateTokenInput } from '../backend/port.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { Logger, Progress } from '../core/types.js';
-import { assertObject } from './input.js';
+import { assertObject, normalizePatch } from './input.js';
+import { managedName } from './managed-name.js';
+import type { EnvironmentPolicy } from './policy.js';
+import { checkPatch, resolveSettings } from './rules.js';
 import type { ApplyResult, ManagedToken, Plan, PlanAction } from './types.js';
 
 export interface ApplyOptions {
@@ -27,6 +31,34 @@ export function planActions(plan: Plan): PlanAction[] {
     }
   }
   return plan.actions;
+}
+
+/**
+ * Checks every action against the policies before anything runs, so a bad plan writes nothing.
+ * Returns each update's patch.
+ */
+export function checkActions(
+  actions: readonly PlanAction[],
+  policyFor: (environment: string) => EnvironmentPolicy,
+  environments: readonly string[],
+  now: Date,
+): Map<PlanAction, UpdateTokenInput> {
+  const patches = new Map<PlanAction, UpdateTokenInput>();
+  for (const a of actions) {
+    const policy = policyFor(a.environment);
+    if (a.name !== managedName(a.environment, a.app, environments)) {
+      throw new InvalidInputError(`Plan action name "${a.name}" does not match ${a.environment} / ${a.app}`, {
+        field: 'name',
+      });
+    }
+    if (a.type === 'create') resolveSettings(a.environment, policy, a);
+    if (a.type === 'update') {
+      const patch = normalizePatch(a.changes, `changes of ${a.name}`);
+      checkPatch(a.environment, policy, patch, now);
+      patches.set(a, patch);
+    }
+  }
+  return patches;
 }
 
 export function assertConcurrency(value: unknown): asserts value is number {

@@ -33,9 +33,9 @@ export function computePlan(input: PlanInput): PlanAction[] {
         name,
         environment,
         app,
-        ...(settings.budget !== undefined && { budget: settings.budget }),
+        // The period travels with the budget, so an explicit 'none' is not replaced by the policy's.
+        ...(settings.budget !== undefined && { budget: settings.budget, resetPeriod: settings.resetPeriod }),
         ...(settings.expiresInDays !== undefined && { expiresInDays: settings.expiresInDays }),
-        ...(settings.resetPeriod !== 'none' && { resetPeriod: settings.resetPeriod }),
       });
       continue;
     }

@@ -1,17 +1,18 @@
 import type { EdenToken, TokenBackend, UpdateTokenInput } from '../backend/port.js';
-import { ConfigurationError, InvalidInputError, NotFoundError } from '../core/errors.js';
-import type { Secret } from '../core/secret.js';
-import { type Clock, type Logger, type RequestOptions, silentLogger, systemClock } from '../core/types.js';
+import { InvalidInputError, NotFoundError } from '../core/errors.js';
+import type { Clock, Logger, RequestOptions } from '../core/types.js';
 import type { SecretStore } from '../secrets/types.js';
-import { type ApplyOptions, assertConcurrency, planActions, runActions } from './apply.js';
+import { type ApplyOptions, assertConcurrency, checkActions, planActions, runActions } from './apply.js';
+import { storeNewValue } from './create.js';
 import { normalizeDesired } from './desired.js';
-import { assertDays, assertMoney, assertName, assertObject, normalizePatch } from './input.js';
+import { assertDays, assertMoney, assertName, assertObject } from './input.js';
 import { managedName } from './managed-name.js';
 import { budgetPatch, createBody, extendPatch, topUpPatch } from './mutations.js';
 import { type ParsedName, parseTokenName } from './naming.js';
+import { resolveRegistryOptions, type TokenRegistryOptions } from './options.js';
 import { computePlan } from './plan.js';
-import { type EnvironmentPolicy, type EnvironmentPolicyInput, parseEnvironments } from './policy.js';
-import { checkPatch, resolveSettings } from './rules.js';
+import type { EnvironmentPolicy } from './policy.js';
+import { resolveSettings } from './rules.js';
 import {
   byName,
   currentMember,
@@ -28,22 +29,8 @@ import type {
   Plan,
   PlanAction,
   RegistryView,
-  SecretEntryMetadata,
   TokensByEnvironment,
 } from './types.js';
-
-export interface TokenRegistryOptions {
-  /** Where tokens live: a `CustomTokenClient`, or any `TokenBackend`. */
-  backend: TokenBackend;
-  /** Where token values live. */
-  secrets: SecretStore;
-  /** Environment name → policy. Names become token-name prefixes: `{environment}-{app}`. */
-  environments: Record<string, EnvironmentPolicyInput>;
-  clock?: Clock;
-  /** SecretStore key prefix. Default `edenai/`. */
-  secretPrefix?: string;
-  logger?: Logger;
-}
 
 export interface PlanOptions {
   /** Also delete managed tokens of the environments `desired` names but no longer lists. */
@@ -53,6 +40,7 @@ export interface PlanOptions {
 }
 
 export type { ApplyOptions } from './apply.js';
+export type { TokenRegistryOptions } from './options.js';
 
 const CREATE_FIELDS = ['environment', 'app', 'budget', 'expiresInDays', 'resetPeriod'] as const;
 
@@ -82,25 +70,14 @@ export class TokenRegistry implements RegistryView {
   readonly #logger: Logger;
 
   constructor(options: TokenRegistryOptions) {
-    if (typeof options !== 'object' || options === null)
-      throw new ConfigurationError('TokenRegistry needs { backend, secrets, environments }');
-    const { backend, secrets, secretPrefix = 'edenai/' } = options;
-    for (const m of ['create', 'list', 'get', 'update', 'delete'] as const) {
-      if (typeof backend?.[m] !== 'function')
-        throw new ConfigurationError(`\`backend\` must implement TokenBackend (missing ${m}())`);
-    }
-    for (const m of ['get', 'set', 'delete', 'list'] as const) {
-      if (typeof secrets?.[m] !== 'function')
-        throw new ConfigurationError(`\`secrets\` must implement SecretStore (missing ${m}())`);
-    }
-    if (typeof secretPrefix !== 'string') throw new ConfigurationError('`secretPrefix` must be a string');
-    this.backend = backend;
-    this.secrets = secrets;
-    this.clock = options.clock ?? systemClock;
-    this.environments = Object.freeze(parseEnvironments(options.environments));
-    this.#envNames = Object.keys(this.environments);
-    this.#prefix = secretPrefix;
-    this.#logger = options.logger ?? silentLogger;
+    const o = resolveRegistryOptions(options);
+    this.backend = o.backend;
+    this.secrets = o.secrets;
+    this.clock = o.clock;
+    this.environments = o.environments;
+    this.#envNames = Object.keys(o.environments);
+    this.#prefix = o.secretPrefix;
+    this.#logger = o.logger;
   }
 
   /**
@@ -189,20 +166,10 @@ export class TokenRegistry implements RegistryView {
     const policy = this.policyFor(input.environment);
     const name = managedName(input.environment, input.app, this.#envNames);
     const settings = resolveSettings(input.environment, policy, input);
+    const secretRef = this.secretRefFor(name);
     const created = await this.backend.create(createBody(name, settings, this.clock()), options);
-    let token = created;
-    try {
-      let secret: Secret | undefined = created.secret;
-      if (!secret) {
-        token = await this.backend.get(name, options);
-        secret = token.secret;
-      }
-      if (!secret) throw new ConfigurationError(`backend returned no value for token "${name}"`);
-      const metadata: SecretEntryMetadata = { tokenName: name, generation: 1 };
-      await this.secrets.set(this.secretRefFor(name), secret, { metadata });
-    } catch (err) {
-      throw await this.#undoCreate(name, err, options);
-    }
+    const deps = { backend: this.backend, secrets: this.secrets, logger: this.#logger };
+    const token = await storeNewValue(deps, created, secretRef, options);
     this.#logger.info(`created token ${name}`, { name, environment: input.environment });
     const group: TokenGroup = {
       logicalName: name,
@@ -210,7 +177,7 @@ export class TokenRegistry implements RegistryView {
       app: input.app,
       members: [{ generation: 1, token }],
     };
-    return toManagedToken(group, group.members[0]!, this.secretRefFor(name));
+    return toManagedToken(group, group.members[0]!, secretRef);
   }
 
   /**
@@ -300,21 +267,7 @@ export class TokenRegistry implements RegistryView {
     assertObject(options, 'apply options', ['concurrency', 'onProgress']);
     if (options.concurrency !== undefined) assertConcurrency(options.concurrency);
     const actions = planActions(plan);
-    const now = this.clock();
-    const patches = new Map<PlanAction, UpdateTokenInput>();
-    for (const a of actions) {
-      const policy = this.policyFor(a.environment);
-      if (a.name !== managedName(a.environment, a.app, this.#envNames))
-        throw new InvalidInputError(
-          `Plan action name "${a.name}" does not match ${a.environment} / ${a.app}`,
-        );
-      if (a.type === 'create') resolveSettings(a.environment, policy, a);
-      if (a.type === 'update') {
-        const patch = normalizePatch(a.changes, `changes of ${a.name}`);
-        checkPatch(a.environment, policy, patch, now);
-        patches.set(a, patch);
-      }
-    }
+    const patches = checkActions(actions, (env) => this.policyFor(env), this.#envNames, this.clock());
     // One list for every update and delete; creates need none.
     const needsState = actions.some((a) => a.type !== 'create');
     const grouped = needsState ? await this.#load() : undefined;
@@ -325,7 +278,10 @@ export class TokenRegistry implements RegistryView {
       }
       const group = grouped!.groups.get(a.name);
       if (!group) throw new NotFoundError(`Token "${a.name}" not found`);
-      if (a.type === 'delete') return void (await this.#revokeGroup(group));
+      if (a.type === 'delete') {
+        await this.#revokeGroup(group);
+        return undefined;
+      }
       const [token] = await this.#resolve([group]);
       return this.#write(group, token!, patches.get(a)!);
     };
@@ -398,25 +354,5 @@ export class TokenRegistry implements RegistryView {
       name: group.logicalName,
       generations: group.members.length,
     });
-  }
-
-  /** Deletes a token whose value could not be stored, so no token is left that nobody can use. */
-  async #undoCreate(name: string, cause: unknown, options?: RequestOptions): Promise<unknown> {
-    let undone = true;
-    try {
-      await this.backend.delete(name, options);
-    } catch (err) {
-      undone = err instanceof NotFoundError;
-      this.#logger.error(`could not delete ${name} after a failed create`, { name });
-    }
-    const tail = undone ? 'it was deleted again' : `deleting it failed too: delete "${name}" by hand`;
-    if (cause instanceof ConfigurationError) {
-      return new ConfigurationError(
-        `Token "${name}" was created, but the backend does not expose token values (none on create or read), so ${tail}. Eden's v2 API may not return values any more; use a backend that does, such as ManagementKeyBackend (v3), whose create hands the value over once.`,
-        { cause },
-      );
-    }
-    if (!undone && cause instanceof Error) cause.message += ` (token "${name}" was created; ${tail})`;
-    return cause;
   }
 }

@@ -36,10 +36,11 @@ export function groupTokens(tokens: readonly EdenToken[], environments: readonly
       groups.set(parsed.logicalName, group);
     }
     const members = group.members;
-    // Usually one or two members: insertion keeps them sorted without a sort call.
-    let i = members.length;
-    while (i > 0 && members[i - 1]!.generation > parsed.generation) i--;
-    members.splice(i, 0, { generation: parsed.generation, token });
+    members.push({ generation: parsed.generation, token });
+    // Usually one or two members, listed in order: sort only when they are not.
+    const n = members.length;
+    if (n > 1 && members[n - 2]!.generation > parsed.generation)
+      members.sort((a, b) => a.generation - b.generation);
   }
   return { groups, unmanaged };
 }

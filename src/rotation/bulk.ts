@@ -47,13 +47,17 @@ function validate(host: BulkHost, options: RotateExpiringOptions): void {
   if (typeof options !== 'object' || options === null)
     throw new InvalidInputError('rotateExpiring needs { withinDays }', { field: 'options' });
   for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw new InvalidInputError(`Unknown rotateExpiring option "${key}"`, { field: key });
+    if (!KNOWN.has(key))
+      throw new InvalidInputError(`Unknown rotateExpiring option "${key}"`, { field: key });
   }
   const { withinDays, environment, concurrency, snapshotMaxAgeMs, onProgress } = options;
   if (typeof withinDays !== 'number' || !Number.isFinite(withinDays) || withinDays < 0 || withinDays > 3650)
-    throw new InvalidInputError(`withinDays must be a number of days from 0 to 3650, got ${String(withinDays)}`, {
-      field: 'withinDays',
-    });
+    throw new InvalidInputError(
+      `withinDays must be a number of days from 0 to 3650, got ${String(withinDays)}`,
+      {
+        field: 'withinDays',
+      },
+    );
   if (environment !== undefined) {
     const policy = host.registry.policyFor(environment);
     checkExpiresInDays(environment, policy, options.expiresInDays);
@@ -69,9 +73,12 @@ function validate(host: BulkHost, options: RotateExpiringOptions): void {
     throw new InvalidInputError('onProgress must be a function', { field: 'onProgress' });
 }
 
-export async function rotateExpiring(host: BulkHost, options: RotateExpiringOptions): Promise<RotateExpiringResult> {
+export async function rotateExpiring(
+  host: BulkHost,
+  options: RotateExpiringOptions,
+): Promise<RotateExpiringResult> {
   validate(host, options);
-  const { withinDays, environment, dryRun = false, signal, expiresInDays } = options;
+  const { withinDays, environment, dryRun = false, expiresInDays } = options;
   const feed = new SnapshotFeed(
     () => host.registry.snapshot(),
     host.clock,
@@ -98,7 +105,10 @@ export async function rotateExpiring(host: BulkHost, options: RotateExpiringOpti
         reason: `in its grace period until ${loaded!.journal.graceEndsAt}; finalize() first`,
       });
     } else if (dryRun && (status === 'running' || status === 'failed' || status === 'rollingBack')) {
-      result.skipped.push({ name: token.name, reason: `unfinished rotation (${status}); resume() continues it` });
+      result.skipped.push({
+        name: token.name,
+        reason: `unfinished rotation (${status}); resume() continues it`,
+      });
     } else todo.push(token);
   }
   if (dryRun) {
@@ -135,7 +145,11 @@ async function runAll(
       limit(async () => {
         let ok = false;
         try {
-          checkExpiresInDays(token.environment, host.registry.policyFor(token.environment), options.expiresInDays);
+          checkExpiresInDays(
+            token.environment,
+            host.registry.policyFor(token.environment),
+            options.expiresInDays,
+          );
           rotated.push(
             await host.start(token.name, () => feed.get(token.name), {
               expiresInDays: options.expiresInDays,
@@ -160,7 +174,8 @@ async function runAll(
       }),
     ),
   );
-  const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const byName = (a: { name: string }, b: { name: string }) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
   result.rotated = rotated.sort(byName);
   result.failed = failed.sort(byName);
   result.skipped = [...result.skipped, ...skipped].sort(byName);

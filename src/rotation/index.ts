@@ -1,1 +1,8 @@
-export type { RotationFailure, RotationFailureSource } from './types.js';
+export { RotationManager } from './manager.js';
+export {
+  type ScheduledRotation,
+  type ScheduledRotationReport,
+  type ScheduleRotationOptions,
+  scheduleRotation,
+} from './schedule.js';
+export type * from './types.js';

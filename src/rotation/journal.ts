@@ -105,9 +105,13 @@ export class JournalStore {
 
   /** Writes `journal` if the record is still at `version` (`null`: absent). Returns the new version. */
   async save(journal: Journal, version: string | null): Promise<string> {
-    const { version: next } = await this.state.set(journalKey(journal.name), journal as unknown as JsonValue, {
-      ifVersion: version,
-    });
+    const { version: next } = await this.state.set(
+      journalKey(journal.name),
+      journal as unknown as JsonValue,
+      {
+        ifVersion: version,
+      },
+    );
     return next;
   }
 

@@ -52,7 +52,11 @@ export class LeaseLock {
     for (let attempt = 0; attempt < 3; attempt++) {
       const current = await readLock(this.state, this.name);
       const now = this.clock();
-      if (current && current.record.holder !== this.holder && Date.parse(current.record.leaseExpiresAt) > now.getTime()) {
+      if (
+        current &&
+        current.record.holder !== this.holder &&
+        Date.parse(current.record.leaseExpiresAt) > now.getTime()
+      ) {
         throw new RotationInProgressError(this.name, current.record.rotationId ?? undefined);
       }
       this.#acquiredAt = now.toISOString();
@@ -70,7 +74,8 @@ export class LeaseLock {
   /** Extends the lease. Throws `RotationInProgressError` when another holder took the lock over. */
   async renew(rotationId?: string): Promise<void> {
     if (rotationId) this.#rotationId = rotationId;
-    if (this.#version === undefined) throw new RotationInProgressError(this.name, this.#rotationId ?? undefined);
+    if (this.#version === undefined)
+      throw new RotationInProgressError(this.name, this.#rotationId ?? undefined);
     try {
       this.#version = await this.#write(this.#version);
     } catch (error) {
@@ -99,7 +104,9 @@ export class LeaseLock {
       acquiredAt: this.#acquiredAt,
       leaseExpiresAt: new Date(this.clock().getTime() + this.leaseMs).toISOString(),
     };
-    const { version } = await this.state.set(lockKey(this.name), record as unknown as JsonValue, { ifVersion });
+    const { version } = await this.state.set(lockKey(this.name), record as unknown as JsonValue, {
+      ifVersion,
+    });
     return version;
   }
 }

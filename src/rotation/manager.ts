@@ -6,7 +6,12 @@ import { type BulkHost, rotateExpiring } from './bulk.js';
 import { RotationEmitter } from './events.js';
 import { isUnfinished, type Journal, JournalStore, type LoadedJournal, toStatus } from './journal.js';
 import { LeaseLock, readLock } from './lock.js';
-import { assertConcurrency, type ResolvedRotationOptions, ROTATE_WINDOW_MS, resolveRotationOptions } from './options.js';
+import {
+  assertConcurrency,
+  type ResolvedRotationOptions,
+  ROTATE_WINDOW_MS,
+  resolveRotationOptions,
+} from './options.js';
 import { checkExpiresInDays, planRotation, type RotationPlan } from './plan.js';
 import { RotationRun, type RunDeps } from './run.js';
 import { drive } from './runner.js';
@@ -141,7 +146,11 @@ export class RotationManager implements RotationFailureSource {
         throw new InvalidInputError(`Unknown rotate option "${key}"`, { field: key });
     }
     const parsed = this.#parse(name);
-    checkExpiresInDays(parsed.environment, this.#o.registry.policyFor(parsed.environment), options.expiresInDays);
+    checkExpiresInDays(
+      parsed.environment,
+      this.#o.registry.policyFor(parsed.environment),
+      options.expiresInDays,
+    );
     return this.#start(parsed.logicalName, undefined, {
       expiresInDays: options.expiresInDays,
       windowMs: ROTATE_WINDOW_MS,
@@ -181,10 +190,18 @@ export class RotationManager implements RotationFailureSource {
   async resume(options: { concurrency?: number } = {}): Promise<ResumeResult> {
     const concurrency = this.#concurrency(options.concurrency);
     const all = await this.#journals.all();
-    const todo = all.filter(({ journal: j }) => isUnfinished(j) || (j.status === 'grace' && (j.gracePeriodMs === 0 || j.step === 'finish')));
+    const todo = all.filter(
+      ({ journal: j }) =>
+        isUnfinished(j) || (j.status === 'grace' && (j.gracePeriodMs === 0 || j.step === 'finish')),
+    );
     const out: ResumeResult = { resumed: [], failed: [], skipped: [] };
-    await this.#each(todo, concurrency, out.resumed, out.failed, out.skipped, (j) =>
-      isUnfinished(j) || (j.status === 'grace' && (j.gracePeriodMs === 0 || j.step === 'finish')),
+    await this.#each(
+      todo,
+      concurrency,
+      out.resumed,
+      out.failed,
+      out.skipped,
+      (j) => isUnfinished(j) || (j.status === 'grace' && (j.gracePeriodMs === 0 || j.step === 'finish')),
     );
     return out;
   }
@@ -210,7 +227,8 @@ export class RotationManager implements RotationFailureSource {
     for (const loaded of await this.#journals.all()) {
       const j = loaded.journal;
       if (due(j)) todo.push(loaded);
-      else if (j.status === 'grace') out.pending.push({ name: j.name, graceEndsAt: new Date(j.graceEndsAt!) });
+      else if (j.status === 'grace')
+        out.pending.push({ name: j.name, graceEndsAt: new Date(j.graceEndsAt!) });
     }
     await this.#each(todo, concurrency, out.finalized, out.failed, out.skipped, due, true);
     return out;
@@ -246,16 +264,26 @@ export class RotationManager implements RotationFailureSource {
     const out: RotationFailure[] = [];
     const now = this.#o.clock().getTime();
     for (const { journal: j } of await this.#journals.all()) {
-      let failure = j.error ? { step: j.error.step, message: j.error.message, at: new Date(j.error.at) } : undefined;
+      let failure = j.error
+        ? { step: j.error.step, message: j.error.message, at: new Date(j.error.at) }
+        : undefined;
       if (j.status === 'running' && !this.#active.has(j.name)) {
         const lock = await readLock(this.#o.state, j.name);
         if (!lock || Date.parse(lock.record.leaseExpiresAt) <= now)
-          failure = { step: j.step, message: 'interrupted: its process stopped; resume() continues it', at: new Date(j.updatedAt) };
+          failure = {
+            step: j.step,
+            message: 'interrupted: its process stopped; resume() continues it',
+            at: new Date(j.updatedAt),
+          };
         else failure = undefined;
       }
       if (j.status === 'completed' || (j.status === 'running' && !failure)) continue;
       if (!failure && j.status === 'rolledBack')
-        failure = { step: j.step, message: `rolled back: ${j.rollbackReason ?? 'unknown reason'}`, at: new Date(j.updatedAt) };
+        failure = {
+          step: j.step,
+          message: `rolled back: ${j.rollbackReason ?? 'unknown reason'}`,
+          at: new Date(j.updatedAt),
+        };
       if (failure) out.push({ name: j.name, rotationId: j.rotationId, ...failure });
     }
     return out;
@@ -298,7 +326,11 @@ export class RotationManager implements RotationFailureSource {
   }
 
   /** Starts (or, for an unfinished journal, continues) the rotation of `name`. */
-  #start(name: string, source: (() => Promise<Snapshot>) | undefined, options: StartOptions): Promise<RotationResult> {
+  #start(
+    name: string,
+    source: (() => Promise<Snapshot>) | undefined,
+    options: StartOptions,
+  ): Promise<RotationResult> {
     return this.#track(name, async () => {
       const lock = new LeaseLock(this.#o.state, name, this.#holder, this.#o.lockLeaseMs, this.#o.clock);
       await lock.acquire(null);
@@ -309,7 +341,8 @@ export class RotationManager implements RotationFailureSource {
           handedOver = true;
           return await this.#drive(loaded, lock, options.signal);
         }
-        if (loaded?.journal.status === 'grace') throw new RotationInProgressError(name, loaded.journal.rotationId);
+        if (loaded?.journal.status === 'grace')
+          throw new RotationInProgressError(name, loaded.journal.rotationId);
         const snapshot = source
           ? await source()
           : { token: await this.#o.registry.get(name), takenAt: this.#o.clock() };
@@ -342,7 +375,7 @@ export class RotationManager implements RotationFailureSource {
   }
 
   #drive(loaded: LoadedJournal, lock: LeaseLock, signal: AbortSignal | undefined, finalize = false) {
-    const run = new RotationRun(this.#deps, loaded, lock, signal);
+    const run = new RotationRun(this.#deps, loaded, lock, signal, true);
     const j = loaded.journal;
     this.#emitter.emit('rotation.started', {
       name: j.name,
@@ -370,7 +403,13 @@ export class RotationManager implements RotationFailureSource {
         limit(async () => {
           try {
             const result = await this.#track(name, async () => {
-              const lock = new LeaseLock(this.#o.state, name, this.#holder, this.#o.lockLeaseMs, this.#o.clock);
+              const lock = new LeaseLock(
+                this.#o.state,
+                name,
+                this.#holder,
+                this.#o.lockLeaseMs,
+                this.#o.clock,
+              );
               await lock.acquire(null);
               const fresh = await this.#journals.load(name).catch(async (error: unknown) => {
                 await lock.release().catch(() => {});

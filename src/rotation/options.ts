@@ -48,7 +48,9 @@ function hasMethods(value: unknown, methods: readonly string[]): boolean {
 
 export function assertConcurrency(value: unknown, name = 'concurrency'): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 64) {
-    throw new InvalidInputError(`${name} must be an integer from 1 to 64, got ${String(value)}`, { field: name });
+    throw new InvalidInputError(`${name} must be an integer from 1 to 64, got ${String(value)}`, {
+      field: name,
+    });
   }
   return value;
 }
@@ -60,13 +62,18 @@ export function resolveRotationOptions(options: RotationManagerOptions): Resolve
     if (!KNOWN.has(key)) throw new ConfigurationError(`Unknown RotationManager option "${key}"`);
   }
   const { registry } = options;
-  if (!hasMethods(registry, ['parseName', 'secretRefFor', 'policyFor', 'get', 'snapshot']) || !registry.backend)
+  if (
+    !hasMethods(registry, ['parseName', 'secretRefFor', 'policyFor', 'get', 'snapshot']) ||
+    !registry.backend
+  )
     throw new ConfigurationError('`registry` must be a TokenRegistry');
   const secrets = options.secrets ?? registry.secrets;
   if (!hasMethods(secrets, ['get', 'set', 'delete', 'list']))
     throw new ConfigurationError('`secrets` must implement SecretStore (get, set, delete, list)');
   if (!hasMethods(options.state, ['get', 'set', 'delete', 'list']))
-    throw new ConfigurationError('`state` must implement StateStore (get, set, delete, list): journals and locks live there');
+    throw new ConfigurationError(
+      '`state` must implement StateStore (get, set, delete, list): journals and locks live there',
+    );
   const gracePeriodMs = options.gracePeriodMs ?? DEFAULT_GRACE_MS;
   if (!Number.isFinite(gracePeriodMs) || gracePeriodMs < 0)
     throw new ConfigurationError(`gracePeriodMs must be a finite number ≥ 0, got ${String(gracePeriodMs)}`);
@@ -76,11 +83,15 @@ export function resolveRotationOptions(options: RotationManagerOptions): Resolve
     typeof allowance !== 'function' &&
     !(typeof allowance === 'number' && Number.isFinite(allowance) && allowance >= 0)
   ) {
-    throw new ConfigurationError('graceAllowance must be an amount ≥ 0 (USD) or a function of the remaining balance');
+    throw new ConfigurationError(
+      'graceAllowance must be an amount ≥ 0 (USD) or a function of the remaining balance',
+    );
   }
   const lockLeaseMs = options.lockLeaseMs ?? DEFAULT_LEASE_MS;
   if (!Number.isFinite(lockLeaseMs) || lockLeaseMs <= 0 || lockLeaseMs > MAX_LEASE_MS)
-    throw new ConfigurationError(`lockLeaseMs must be > 0 and at most 1 hour (3 600 000), got ${String(lockLeaseMs)}`);
+    throw new ConfigurationError(
+      `lockLeaseMs must be > 0 and at most 1 hour (3 600 000), got ${String(lockLeaseMs)}`,
+    );
   if (options.verify !== undefined && typeof options.verify !== 'function')
     throw new ConfigurationError('verify must be a function');
   if (options.clock !== undefined && typeof options.clock !== 'function')

@@ -23,25 +23,44 @@ export async function raiseOnce(
   let pending: PendingRaise;
   if (journaled?.tokenName === tokenName) {
     // A previous attempt journaled this raise: did its PATCH land? Unchanged balance → no.
-    if (nowNano !== journaled.fromNano) {
+    if (landed(run, journaled, current, nowNano)) {
       if (nowNano < journaled.fromNano) {
-        run.deps.logger.warn(`rotation ${run.journal.name}: cannot tell whether the raise of ${tokenName} landed; not raising again`, {
-          name: run.journal.name,
-          rotationId: run.journal.rotationId,
-          tokenName,
-        });
+        run.deps.logger.warn(
+          `rotation ${run.journal.name}: cannot tell whether the raise of ${tokenName} landed; not raising again`,
+          {
+            name: run.journal.name,
+            rotationId: run.journal.rotationId,
+            tokenName,
+          },
+        );
       }
       return void (await run.save({ raise: { ...journaled, done: true } }));
     }
-    pending = journaled;
+    // Not landed: add the same amount to what it holds now (it may have spent since).
+    pending = { ...journaled, fromNano: nowNano, toNano: nowNano + (journaled.toNano - journaled.fromNano) };
+    if (nowNano !== journaled.fromNano) await run.save({ raise: pending });
   } else {
     const target = decide(current);
-    if (target === null) return void (await run.save({ raise: finished(tokenName, nowNano, nowNano, restoreReset) }));
+    if (target === null)
+      return void (await run.save({ raise: finished(tokenName, nowNano, nowNano, restoreReset) }));
     pending = { tokenName, fromNano: nowNano, toNano: target, restoreReset, done: false };
     await run.save({ raise: pending });
   }
   await run.deps.backend.update(tokenName, raisePatch(run, pending), run.requestOptions);
   await run.save({ raise: { ...pending, done: true } });
+}
+
+/**
+ * Whether a journaled raise's PATCH landed. A restored reset period (sent in the same PATCH) says
+ * so for sure; otherwise the balance does: above where it started → yes; unchanged → no; below
+ * (spent since) → cannot tell, and "yes" is the answer that cannot add budget.
+ */
+function landed(run: RotationRun, raise: PendingRaise, current: EdenToken, nowNano: number): boolean {
+  const period = run.journal.oldResetPeriod;
+  if (raise.restoreReset && period !== 'none' && run.journal.oldResetAmount !== null) {
+    return current.balanceResetPeriod === period;
+  }
+  return nowNano !== raise.fromNano;
 }
 
 function raisePatch(run: RotationRun, raise: PendingRaise): UpdateTokenInput {

@@ -40,7 +40,9 @@ function migrationSteps(j: Journal, status: 'grace' | 'completed'): string[] {
     );
   }
   steps.push(
-    j.newExpireTime ? `${j.newTokenName} expires at ${j.newExpireTime}.` : `${j.newTokenName} has no expiry date.`,
+    j.newExpireTime
+      ? `${j.newTokenName} expires at ${j.newExpireTime}.`
+      : `${j.newTokenName} has no expiry date.`,
   );
   return steps;
 }

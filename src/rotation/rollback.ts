@@ -34,9 +34,10 @@ export async function rollback(run: RotationRun, reason: string): Promise<void> 
   j = run.journal;
   if (j.budgeted && j.restoreOld) {
     const allowanceNano = j.allowanceCents * 1e7;
-    // What was carved out of the old generation: what the new one still held, or all of it if
-    // the new one was never created.
-    const give = j.created ? (j.newLeftoverNano ?? 0) : (j.balanceCents - j.allowanceCents) * 1e7;
+    // What was carved out of the old generation: what the new one still held (never more than
+    // was carved out), or all of it if the new one was never created.
+    const carved = (j.balanceCents - j.allowanceCents) * 1e7;
+    const give = j.created ? Math.min(j.newLeftoverNano ?? 0, carved) : carved;
     await raiseOnce(
       run,
       j.oldTokenName,
@@ -44,7 +45,8 @@ export async function rollback(run: RotationRun, reason: string): Promise<void> 
       // `give` cannot exceed the old balance.
       (old) => {
         const now = toNano(old.balance);
-        if (now > allowanceNano) return j.oldResetPeriod !== 'none' && old.balanceResetPeriod === 'none' ? now : null;
+        if (now > allowanceNano)
+          return j.oldResetPeriod !== 'none' && old.balanceResetPeriod === 'none' ? now : null;
         return now + give;
       },
       true,

@@ -31,14 +31,21 @@ export interface RunDeps {
 export class RotationRun {
   journal: Journal;
   #version: string;
+  /** The step being attempted (for error reports): set before it is journaled. */
+  attempting: RotationStep | undefined;
   /** Remembered within this process only. */
   readonly memo: { secret?: Secret; newToken?: EdenToken } = {};
 
+  /**
+   * @param resumed the journal was loaded from the store (another process, or a paused run): the
+   *   snapshot may be old, so the drain re-reads the balance instead of trusting it.
+   */
   constructor(
     readonly deps: RunDeps,
     loaded: { journal: Journal; version: string },
     readonly lock: LeaseLock,
     readonly signal: AbortSignal | undefined,
+    readonly resumed = false,
   ) {
     this.journal = loaded.journal;
     this.#version = loaded.version;
@@ -58,6 +65,7 @@ export class RotationRun {
    * "its effect is uncertain: check the backend before acting"). Renews the lock first.
    */
   async begin(step: RotationStep, patch: Partial<Journal> = {}): Promise<boolean> {
+    this.attempting = step;
     this.signal?.throwIfAborted();
     await this.lock.renew(this.journal.rotationId);
     const uncertain = this.journal.step === step && this.journal.stepState === 'started';
@@ -89,7 +97,8 @@ export class RotationRun {
     try {
       this.#version = await this.deps.journals.save(next, this.#version);
     } catch (error) {
-      if (error instanceof VersionConflictError) throw new RotationInProgressError(next.name, next.rotationId);
+      if (error instanceof VersionConflictError)
+        throw new RotationInProgressError(next.name, next.rotationId);
       throw error;
     }
     this.journal = next;

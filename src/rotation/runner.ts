@@ -51,7 +51,12 @@ export async function drive(run: RotationRun, finishNow: boolean): Promise<Rotat
     if (run.journal.status === 'failed') await run.save({ status: 'running', error: null });
     if (run.journal.status === 'rollingBack') {
       await rollback(run, run.journal.rollbackReason ?? 'resumed');
-      throw rolledBackError(run, run.journal.error?.step ?? 'rollback', run.journal.rollbackReason ?? '', undefined);
+      throw rolledBackError(
+        run,
+        run.journal.error?.step ?? 'rollback',
+        run.journal.rollbackReason ?? '',
+        undefined,
+      );
     }
     await forward(run);
     if (finishNow && run.journal.status === 'grace') await finish(run);
@@ -73,12 +78,19 @@ export async function drive(run: RotationRun, finishNow: boolean): Promise<Rotat
 
 async function onFailure(run: RotationRun, error: unknown): Promise<RotationError> {
   const j = run.journal;
-  const step = j.step;
+  const step = run.attempting ?? j.step;
   const message = describe(error, run.memo.secret);
   const where = `Rotation of ${j.name} (${j.oldTokenName} → ${j.newTokenName})`;
   if (error instanceof RotationInProgressError) {
     // We lost the lock (our lease passed and another process took over): touch nothing more.
-    return failed(run, step, `${where} stopped at step "${step}": another process took over its lock`, true, false, error);
+    return failed(
+      run,
+      step,
+      `${where} stopped at step "${step}": another process took over its lock`,
+      true,
+      false,
+      error,
+    );
   }
   const record = { step, message, at: run.deps.clock().toISOString() };
   if (j.status === 'running' && isDefinitive(error)) {
@@ -87,7 +99,9 @@ async function onFailure(run: RotationRun, error: unknown): Promise<RotationErro
       await run.save({ error: { ...record, resumable: false } });
     } catch (rollbackError) {
       const why = describe(rollbackError, run.memo.secret);
-      await bestEffort(run, { error: { ...record, message: `${message}; rollback failed: ${why}`, resumable: true } });
+      await bestEffort(run, {
+        error: { ...record, message: `${message}; rollback failed: ${why}`, resumable: true },
+      });
       return failed(
         run,
         'rollback',
@@ -103,11 +117,20 @@ async function onFailure(run: RotationRun, error: unknown): Promise<RotationErro
   if (j.status === 'running') paused.status = 'failed';
   await bestEffort(run, paused);
   const next =
-    j.status === 'grace' ? 'call finalize() to retry' : j.status === 'rollingBack' ? 'call resume() to finish the rollback' : 'call resume() to continue';
+    j.status === 'grace'
+      ? 'call finalize() to retry'
+      : j.status === 'rollingBack'
+        ? 'call resume() to finish the rollback'
+        : 'call resume() to continue';
   return failed(run, step, `${where} paused at step "${step}": ${message}; ${next}`, true, false, error);
 }
 
-function rolledBackError(run: RotationRun, step: RotationStep, message: string, cause: unknown): RotationError {
+function rolledBackError(
+  run: RotationRun,
+  step: RotationStep,
+  message: string,
+  cause: unknown,
+): RotationError {
   const j = run.journal;
   return failed(
     run,

@@ -5,7 +5,7 @@ import { BadRequestError, VersionConflictError } from '../core/errors.js';
 import type { Secret } from '../core/secret.js';
 import type { SecretEntryMetadata } from '../registry/types.js';
 import { describe, UnreadableValue, VerifyRejected } from './failure.js';
-import { aboutCents, atMostCents, fromCents } from './money.js';
+import { aboutCents, atMostCents, fromCents, toCents } from './money.js';
 import type { RotationRun } from './run.js';
 
 /** How often an unreadable new generation may be discarded and created again (a lost v3 create). */
@@ -17,14 +17,30 @@ export async function drain(run: RotationRun): Promise<void> {
   const j = run.journal;
   if (j.budgeted) {
     let needed = true;
-    if (uncertain) {
+    if (uncertain || run.resumed) {
       const old = await run.find(j.oldTokenName);
       needed = !old || !atMostCents(old.balance, j.allowanceCents) || old.balanceResetPeriod !== 'none';
+      // Not drained yet, and the snapshot may be old (the rotation paused or its process died):
+      // split what the old generation holds NOW, or the spending since would be given back.
+      if (old && needed) await resplit(run, old.balance);
     }
     // Unknown to the backend: `update` throws NotFoundError, a definitive failure.
     if (needed) await run.deps.backend.update(j.oldTokenName, drainPatch(run), run.requestOptions);
   }
   await run.done('drain');
+}
+
+/** Re-bases the split on the old generation's current balance, keeping the allowance (capped). */
+async function resplit(run: RotationRun, balance: number | null): Promise<void> {
+  const j = run.journal;
+  const balanceCents = toCents(balance);
+  if (balanceCents === j.balanceCents) return;
+  const allowanceCents = Math.min(j.allowanceCents, balanceCents);
+  run.deps.logger.info(`rotation ${j.name}: balance changed since the snapshot; splitting the current one`, {
+    name: j.name,
+    rotationId: j.rotationId,
+  });
+  await run.save({ oldBalance: balance, balanceCents, allowanceCents, newBalanceCents: balanceCents - allowanceCents });
 }
 
 function drainPatch(run: RotationRun): UpdateTokenInput {
@@ -46,13 +62,18 @@ export async function create(run: RotationRun): Promise<void> {
     try {
       token = await run.deps.backend.create(createInput(run), run.requestOptions);
     } catch (error) {
-      if (!(uncertain && error instanceof BadRequestError && /already exists/i.test(error.message))) throw error;
+      if (!(uncertain && error instanceof BadRequestError && /already exists/i.test(error.message)))
+        throw error;
       token = await run.deps.backend.get(j.newTokenName, run.requestOptions);
     }
   }
   run.memo.newToken = token;
   // A backend that hands the value over only now (v3): keep it before anything else can fail.
-  if (token.secret) await storePending(run, token.secret);
+  // (Renewing first: a holder that stalled here and lost its lock must not write anything.)
+  if (token.secret) {
+    await run.lock.renew(j.rotationId);
+    await storePending(run, token.secret);
+  }
   await run.done('create', { created: true, fingerprint: token.secret?.fingerprint ?? j.fingerprint });
 }
 
@@ -106,6 +127,7 @@ export async function read(run: RotationRun): Promise<'ok' | 'recreate'> {
     run.memo.newToken = token;
     secret = token.secret;
     if (!secret) return unreadable(run);
+    await run.lock.renew(j.rotationId);
     await storePending(run, secret);
   }
   await run.done('read', { fingerprint: secret.fingerprint });
@@ -126,10 +148,13 @@ async function unreadable(run: RotationRun): Promise<'recreate'> {
   await run.remove(j.newTokenName);
   const generation = j.newGeneration + 1;
   const newTokenName = j.newTokenName.replace(/--g\d+$/, '') + `--g${generation}`;
-  run.deps.logger.warn(`rotation ${j.name}: no value for ${j.newTokenName}; creating ${newTokenName} instead`, {
-    name: j.name,
-    rotationId: j.rotationId,
-  });
+  run.deps.logger.warn(
+    `rotation ${j.name}: no value for ${j.newTokenName}; creating ${newTokenName} instead`,
+    {
+      name: j.name,
+      rotationId: j.rotationId,
+    },
+  );
   delete run.memo.newToken;
   // Back to "drain done": the next step is a fresh create.
   await run.save({
@@ -174,7 +199,8 @@ function checkNewGeneration(run: RotationRun, token: EdenToken): string | undefi
     if (!aboutCents(token.balance, j.newBalanceCents))
       return `holds ${token.balance ?? 'no'} USD, expected ${fromCents(j.newBalanceCents)}`;
   } else if (token.activeBalance) return 'has a balance limit; the old generation had none';
-  if (token.expireTime && token.expireTime.getTime() <= run.deps.clock().getTime()) return 'has already expired';
+  if (token.expireTime && token.expireTime.getTime() <= run.deps.clock().getTime())
+    return 'has already expired';
   return undefined;
 }
 
@@ -196,7 +222,11 @@ export async function promote(run: RotationRun, gracePeriodMs: number): Promise<
       await read(run);
       continue;
     }
-    const metadata: SecretEntryMetadata = { tokenName: j.newTokenName, generation: j.newGeneration, rotationId: j.rotationId };
+    const metadata: SecretEntryMetadata = {
+      tokenName: j.newTokenName,
+      generation: j.newGeneration,
+      rotationId: j.rotationId,
+    };
     try {
       await secrets.set(j.secretRef, secret, { ifVersion: current?.version ?? null, metadata });
       break;

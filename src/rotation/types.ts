@@ -217,7 +217,13 @@ export interface FinalizeResult {
 
 /** Payloads carry names, ids and steps, never values. */
 export interface RotationEvents {
-  'rotation.started': { name: string; rotationId: string; oldTokenName: string; newTokenName: string; resumed: boolean };
+  'rotation.started': {
+    name: string;
+    rotationId: string;
+    oldTokenName: string;
+    newTokenName: string;
+    resumed: boolean;
+  };
   'rotation.step': {
     name: string;
     rotationId: string;

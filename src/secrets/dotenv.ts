@@ -22,20 +22,13 @@ const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '
 export function parseDotenv(text: string): ParsedDotenv {
   const values = new Map<string, string>();
   const ignored: IgnoredLine[] = [];
-  for (const [i, raw] of text
-    .replace(/^\uFEFF/, '')
-    .split(/\r?\n/)
-    .entries()) {
-    const line = raw.trim();
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
     if (line === '' || line.startsWith('#')) continue;
     const parsed = parseLine(line);
     if ('value' in parsed) values.set(parsed.name, parsed.value);
-    else
-      ignored.push(
-        parsed.name
-          ? { line: i + 1, name: parsed.name, reason: parsed.error }
-          : { line: i + 1, reason: parsed.error },
-      );
+    else ignored.push({ line: i + 1, ...(parsed.name && { name: parsed.name }), reason: parsed.error });
   }
   return { values, ignored };
 }

@@ -8,6 +8,12 @@ import { type IgnoredLine, parseDotenv } from './dotenv.js';
 import { toStored } from './memory.js';
 import type { SecretStore, StoredSecret } from './types.js';
 
+/**
+ * Options of `EnvSecretStore`.
+ *
+ * @example
+ * const options: EnvSecretStoreOptions = { vars: { 'edenai/prod-web-app': 'EDENAI_API_KEY' }, dataDir: false };
+ */
 export interface EnvSecretStoreOptions {
   /** Explicit key → variable name mapping, checked before the prefix rule. */
   vars?: Record<string, string>;
@@ -45,21 +51,21 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * const { value } = await secrets.require('edenai/prod-web-app'); // reads EDENAI_TOKEN_EDENAI_PROD_WEB_APP
  */
 export class EnvSecretStore implements SecretStore {
-  private readonly vars: Record<string, string>;
-  private readonly prefix: string;
-  private readonly files: string[];
-  private readonly env: Record<string, string | undefined>;
-  private loaded: Promise<Source[]> | undefined;
+  readonly #vars: Record<string, string>;
+  readonly #prefix: string;
+  readonly #files: string[];
+  readonly #env: Record<string, string | undefined>;
+  #loaded: Promise<Source[]> | undefined;
 
   constructor(options: EnvSecretStoreOptions = {}) {
-    this.prefix = options.prefix ?? 'EDENAI_TOKEN_';
-    if (!/^[A-Za-z0-9_]*$/.test(this.prefix)) {
+    this.#prefix = options.prefix ?? 'EDENAI_TOKEN_';
+    if (!/^[A-Za-z0-9_]*$/.test(this.#prefix)) {
       throw new ConfigurationError(
-        `EnvSecretStore prefix ${JSON.stringify(this.prefix)} may use only A-Z, 0-9 and _`,
+        `EnvSecretStore prefix ${JSON.stringify(this.#prefix)} may use only A-Z, 0-9 and _`,
       );
     }
-    this.vars = { ...options.vars };
-    for (const [key, name] of Object.entries(this.vars)) {
+    this.#vars = { ...options.vars };
+    for (const [key, name] of Object.entries(this.#vars)) {
       if (!NAME.test(name)) {
         throw new ConfigurationError(
           `EnvSecretStore vars[${JSON.stringify(key)}] is not a valid variable name`,
@@ -68,16 +74,16 @@ export class EnvSecretStore implements SecretStore {
     }
     const dataDir = options.dataDir ?? join(homedir(), '.edenai-tokens');
     const cwd = options.cwd ?? process.cwd();
-    this.files = [dataDir, cwd].filter((d): d is string => d !== false).map((d) => resolve(d, '.env'));
-    this.env = options.env ?? process.env;
+    this.#files = [dataDir, cwd].filter((d): d is string => d !== false).map((d) => resolve(d, '.env'));
+    this.#env = options.env ?? process.env;
   }
 
   /** The variable a key reads: `vars[key]`, else the prefix rule. */
   variableFor(key: string): string {
     assertKey(key);
-    return Object.hasOwn(this.vars, key)
-      ? this.vars[key]!
-      : this.prefix + key.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+    return Object.hasOwn(this.#vars, key)
+      ? this.#vars[key]!
+      : this.#prefix + key.toUpperCase().replace(/[^A-Z0-9]/g, '_');
   }
 
   async get(key: string): Promise<StoredSecret | undefined> {
@@ -114,11 +120,11 @@ export class EnvSecretStore implements SecretStore {
     );
   }
 
-  async set(key: string): Promise<never> {
+  async set(key: string, _value?: unknown, _options?: unknown): Promise<never> {
     throw this.readOnly(key);
   }
 
-  async delete(key: string): Promise<never> {
+  async delete(key: string, _options?: unknown): Promise<never> {
     throw this.readOnly(key);
   }
 
@@ -129,20 +135,20 @@ export class EnvSecretStore implements SecretStore {
   async list(prefix?: string): Promise<string[]> {
     const sources = await this.sources();
     const keys = new Set<string>();
-    const mapped = new Set(Object.values(this.vars));
-    for (const key of Object.keys(this.vars))
-      if (sources.some((s) => read(s, this.vars[key]!))) keys.add(key);
-    if (this.prefix) {
+    const mapped = new Set(Object.values(this.#vars));
+    for (const key of Object.keys(this.#vars))
+      if (sources.some((s) => read(s, this.#vars[key]!))) keys.add(key);
+    if (this.#prefix) {
       for (const source of sources) {
         const names = source.values instanceof Map ? source.values.keys() : Object.keys(source.values);
         for (const name of names) {
           if (
-            name.startsWith(this.prefix) &&
-            name !== this.prefix &&
+            name.startsWith(this.#prefix) &&
+            name !== this.#prefix &&
             !mapped.has(name) &&
             read(source, name)
           ) {
-            keys.add(name.slice(this.prefix.length).toLowerCase());
+            keys.add(name.slice(this.#prefix.length).toLowerCase());
           }
         }
       }
@@ -152,7 +158,7 @@ export class EnvSecretStore implements SecretStore {
 
   /** Re-reads the `.env` files on the next call. */
   reload(): void {
-    this.loaded = undefined;
+    this.#loaded = undefined;
   }
 
   private readOnly(key: string): ConfigurationError {
@@ -162,11 +168,11 @@ export class EnvSecretStore implements SecretStore {
   }
 
   private sources(): Promise<Source[]> {
-    this.loaded ??= Promise.all(this.files.map(loadFile)).then((files) => [
-      { label: 'the process environment', values: this.env },
+    this.#loaded ??= Promise.all(this.#files.map(loadFile)).then((files) => [
+      { label: 'the process environment', values: this.#env },
       ...files,
     ]);
-    return this.loaded;
+    return this.#loaded;
   }
 }
 

@@ -31,29 +31,32 @@ const SCRYPT = { N: 2 ** 15, r: 8, p: 1 };
  */
 export class SecretsCodec implements Codec<EntriesDoc<SecretEntry>> {
   /** The KDF header of the file as last read: kept on rewrite so the derived key stays cached. */
-  private kdf: Kdf | undefined;
-  private keys = new Map<string, Promise<{ enc: Buffer; check: Buffer }>>();
+  #kdf: Kdf | undefined;
+  #keys = new Map<string, Promise<{ enc: Buffer; check: Buffer }>>();
 
-  constructor(
-    private readonly key: string | Buffer,
-    private readonly path: () => string,
-  ) {}
+  readonly #key: string | Buffer;
+  readonly #path: () => string;
+
+  constructor(key: string | Buffer, path: () => string) {
+    this.#key = key;
+    this.#path = path;
+  }
 
   async encode({ rev, entries }: EntriesDoc<SecretEntry>): Promise<Uint8Array> {
-    const passphrase = typeof this.key === 'string';
-    if (!this.kdf || (this.kdf.name === 'scrypt') !== passphrase) {
-      this.kdf = passphrase
+    const passphrase = typeof this.#key === 'string';
+    if (!this.#kdf || (this.#kdf.name === 'scrypt') !== passphrase) {
+      this.#kdf = passphrase
         ? { name: 'scrypt', salt: randomBytes(16).toString('base64'), ...SCRYPT }
         : { name: 'raw' };
     }
-    const { enc, check } = await this.keysFor(this.kdf);
+    const { enc, check } = await this.keysFor(this.#kdf);
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', enc, iv).setAAD(aad(this.kdf));
+    const cipher = createCipheriv('aes-256-gcm', enc, iv).setAAD(aad(this.#kdf));
     const plain = JSON.stringify({ rev, entries: Object.fromEntries(entries) });
     const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     const envelope = {
       format: FORMAT,
-      kdf: this.kdf,
+      kdf: this.#kdf,
       check: check.toString('base64'),
       iv: iv.toString('base64'),
       tag: cipher.getAuthTag().toString('base64'),
@@ -63,7 +66,7 @@ export class SecretsCodec implements Codec<EntriesDoc<SecretEntry>> {
   }
 
   async decode(bytes: Buffer): Promise<EntriesDoc<SecretEntry>> {
-    const file = this.path();
+    const file = this.#path();
     const corrupted = (why: string) =>
       new ConfigurationError(`Cannot read secrets file ${file}: it is corrupted (${why})`);
     let env: Record<string, unknown>;
@@ -82,7 +85,7 @@ export class SecretsCodec implements Codec<EntriesDoc<SecretEntry>> {
       typeof v === 'string' ? Buffer.from(v, 'base64') : Buffer.alloc(0),
     ) as [Buffer, Buffer, Buffer, Buffer];
     if (!kdf || check.length !== 16 || iv.length !== 12 || tag.length !== 16) throw corrupted('bad header');
-    if ((kdf.name === 'scrypt') !== (typeof this.key === 'string')) {
+    if ((kdf.name === 'scrypt') !== (typeof this.#key === 'string')) {
       throw new ConfigurationError(
         `Cannot decrypt ${file}: it was encrypted with ${kdf.name === 'scrypt' ? 'a passphrase, but a 32-byte key' : 'a 32-byte key, but a passphrase'} was given`,
       );
@@ -109,27 +112,27 @@ export class SecretsCodec implements Codec<EntriesDoc<SecretEntry>> {
       if (typeof e?.value !== 'string' || typeof e.version !== 'string') throw corrupted('malformed entry');
       entries.set(key, { value: e.value, version: e.version, metadata: e.metadata });
     }
-    this.kdf = kdf;
+    this.#kdf = kdf;
     return { rev: doc.rev, entries };
   }
 
   /** Drops derived keys from memory. */
   forget(): void {
-    this.keys.clear();
+    this.#keys.clear();
   }
 
   /** The encryption key and key-check value, derived once per salt (scrypt is slow on purpose). */
   private keysFor(kdf: Kdf): Promise<{ enc: Buffer; check: Buffer }> {
     const id = kdf.name === 'scrypt' ? `${kdf.salt}:${kdf.N}:${kdf.r}:${kdf.p}` : 'raw';
-    let keys = this.keys.get(id);
+    let keys = this.#keys.get(id);
     if (!keys) {
-      keys = masterKey(this.key, kdf).then((master) => ({
+      keys = masterKey(this.#key, kdf).then((master) => ({
         enc: createHmac('sha256', master).update('edenai-token-manager/aes-256-gcm').digest(),
         check: createHmac('sha256', master).update('edenai-token-manager/key-check').digest().subarray(0, 16),
       }));
-      this.keys.clear(); // one file, one salt: keep only the current one
-      this.keys.set(id, keys);
-      keys.catch(() => this.keys.delete(id));
+      this.#keys.clear(); // one file, one salt: keep only the current one
+      this.#keys.set(id, keys);
+      keys.catch(() => this.#keys.delete(id));
     }
     return keys;
   }

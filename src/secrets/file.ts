@@ -8,6 +8,12 @@ import { toStored } from './memory.js';
 import type { DeleteOptions, SecretStore, StoredSecret, WriteOptions } from './types.js';
 import { copyMetadata, rawValue } from './value.js';
 
+/**
+ * Options of `FileSecretStore`; the lock options come from `FileStoreOptions`.
+ *
+ * @example
+ * const options: FileSecretStoreOptions = { path: '/var/lib/app/tokens.enc', keyEnv: 'APP_TOKENS_KEY' };
+ */
 export interface FileSecretStoreOptions extends FileStoreOptions {
   /**
    * A passphrase (at least 16 characters, stretched with scrypt and a random salt kept in the
@@ -30,8 +36,8 @@ export interface FileSecretStoreOptions extends FileStoreOptions {
  * const entry = await secrets.get('edenai/prod-web-app');
  */
 export class FileSecretStore implements SecretStore {
-  private readonly store: EntriesFile<SecretEntry>;
-  private readonly codec: SecretsCodec;
+  readonly #store: EntriesFile<SecretEntry>;
+  readonly #codec: SecretsCodec;
 
   constructor(options: FileSecretStoreOptions) {
     const keyEnv = options?.keyEnv ?? 'EDENAI_TOKENS_KEY';
@@ -39,19 +45,19 @@ export class FileSecretStore implements SecretStore {
       options?.key ?? process.env[keyEnv],
       options?.key === undefined ? keyEnv : undefined,
     );
-    this.codec = new SecretsCodec(key, () => file.path);
-    const file: DocumentFile<EntriesDoc<SecretEntry>> = new DocumentFile(options, this.codec);
-    this.store = new EntriesFile(file);
+    this.#codec = new SecretsCodec(key, () => file.path);
+    const file: DocumentFile<EntriesDoc<SecretEntry>> = new DocumentFile(options, this.#codec);
+    this.#store = new EntriesFile(file);
   }
 
   /** The resolved path of the encrypted file. */
   get path(): string {
-    return this.store.file.path;
+    return this.#store.file.path;
   }
 
   async get(key: string): Promise<StoredSecret | undefined> {
     assertKey(key);
-    const entry = await this.store.get(key);
+    const entry = await this.#store.get(key);
     return entry && toStored(entry);
   }
 
@@ -60,7 +66,7 @@ export class FileSecretStore implements SecretStore {
     assertIfVersion(options.ifVersion, true);
     const raw = rawValue(value);
     const metadata = copyMetadata(options.metadata);
-    const version = await this.store.set(
+    const version = await this.#store.set(
       key,
       (v) => ({ value: raw, version: v, metadata }),
       options.ifVersion,
@@ -71,17 +77,17 @@ export class FileSecretStore implements SecretStore {
   async delete(key: string, options: DeleteOptions = {}): Promise<boolean> {
     assertKey(key);
     assertIfVersion(options.ifVersion, false);
-    return this.store.delete(key, options.ifVersion);
+    return this.#store.delete(key, options.ifVersion);
   }
 
   list(prefix?: string): Promise<string[]> {
-    return this.store.list(prefix);
+    return this.#store.list(prefix);
   }
 
   /** Drops the decrypted document and derived keys from memory; the store stays usable. */
   async dispose(): Promise<void> {
-    this.store.file.forget();
-    this.codec.forget();
+    this.#store.file.forget();
+    this.#codec.forget();
   }
 }
 

@@ -20,12 +20,12 @@ interface Entry {
  * entry?.value.reveal();
  */
 export class MemorySecretStore implements SecretStore {
-  private readonly entries = new Map<string, Entry>();
-  private seq = 0;
+  readonly #entries = new Map<string, Entry>();
+  #seq = 0;
 
   async get(key: string): Promise<StoredSecret | undefined> {
     assertKey(key);
-    const entry = this.entries.get(key);
+    const entry = this.#entries.get(key);
     return entry && toStored(entry);
   }
 
@@ -34,21 +34,21 @@ export class MemorySecretStore implements SecretStore {
     assertIfVersion(options.ifVersion, true);
     const entry = {
       value: rawValue(value),
-      version: String(++this.seq),
+      version: String(++this.#seq),
       metadata: copyMetadata(options.metadata),
     };
-    casSet(this.entries, key, entry, options.ifVersion);
+    casSet(this.#entries, key, entry, options.ifVersion);
     return { version: entry.version };
   }
 
   async delete(key: string, options: DeleteOptions = {}): Promise<boolean> {
     assertKey(key);
     assertIfVersion(options.ifVersion, false);
-    return casDelete(this.entries, key, options.ifVersion);
+    return casDelete(this.#entries, key, options.ifVersion);
   }
 
   async list(prefix?: string): Promise<string[]> {
-    return listKeys(this.entries.keys(), prefix);
+    return listKeys(this.#entries.keys(), prefix);
   }
 }
 

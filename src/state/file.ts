@@ -28,7 +28,7 @@ interface StateEntry {
  * await state.set('alerts/dedupe', { sent: ['exp-14d'] }, { ifVersion: current?.version ?? null });
  */
 export class FileStateStore implements StateStore {
-  private readonly store: EntriesFile<StateEntry>;
+  readonly #store: EntriesFile<StateEntry>;
 
   constructor(options: FileStoreOptions) {
     const file: DocumentFile<EntriesDoc<StateEntry>> = new DocumentFile(options, {
@@ -38,17 +38,17 @@ export class FileStateStore implements StateStore {
           `${JSON.stringify({ format: FORMAT, rev, entries: Object.fromEntries(entries) }, null, 2)}\n`,
         ),
     });
-    this.store = new EntriesFile(file);
+    this.#store = new EntriesFile(file);
   }
 
   /** The resolved path of the state file. */
   get path(): string {
-    return this.store.file.path;
+    return this.#store.file.path;
   }
 
   async get<T extends JsonValue = JsonValue>(key: string): Promise<StoredState<T> | undefined> {
     assertKey(key);
-    const entry = await this.store.get(key);
+    const entry = await this.#store.get(key);
     return entry && { value: cloneJson(entry.value) as T, version: entry.version };
   }
 
@@ -56,17 +56,19 @@ export class FileStateStore implements StateStore {
     assertKey(key);
     assertIfVersion(options.ifVersion, true);
     const copy = cloneJson(value);
-    return { version: await this.store.set(key, (version) => ({ value: copy, version }), options.ifVersion) };
+    return {
+      version: await this.#store.set(key, (version) => ({ value: copy, version }), options.ifVersion),
+    };
   }
 
   async delete(key: string, options: DeleteOptions = {}): Promise<boolean> {
     assertKey(key);
     assertIfVersion(options.ifVersion, false);
-    return this.store.delete(key, options.ifVersion);
+    return this.#store.delete(key, options.ifVersion);
   }
 
   list(prefix?: string): Promise<string[]> {
-    return this.store.list(prefix);
+    return this.#store.list(prefix);
   }
 }
 

@@ -14,30 +14,30 @@ import type { StateStore, StoredState } from './types.js';
  * await state.set('rotation/prod-web-app', { step: 'promoted' }, { ifVersion: version });
  */
 export class MemoryStateStore implements StateStore {
-  private readonly entries = new Map<string, { value: JsonValue; version: string }>();
-  private seq = 0;
+  readonly #entries = new Map<string, { value: JsonValue; version: string }>();
+  #seq = 0;
 
   async get<T extends JsonValue = JsonValue>(key: string): Promise<StoredState<T> | undefined> {
     assertKey(key);
-    const entry = this.entries.get(key);
+    const entry = this.#entries.get(key);
     return entry && { value: cloneJson(entry.value) as T, version: entry.version };
   }
 
   async set(key: string, value: JsonValue, options: Pick<WriteOptions, 'ifVersion'> = {}) {
     assertKey(key);
     assertIfVersion(options.ifVersion, true);
-    const entry = { value: cloneJson(value), version: String(++this.seq) };
-    casSet(this.entries, key, entry, options.ifVersion);
+    const entry = { value: cloneJson(value), version: String(++this.#seq) };
+    casSet(this.#entries, key, entry, options.ifVersion);
     return { version: entry.version };
   }
 
   async delete(key: string, options: DeleteOptions = {}): Promise<boolean> {
     assertKey(key);
     assertIfVersion(options.ifVersion, false);
-    return casDelete(this.entries, key, options.ifVersion);
+    return casDelete(this.#entries, key, options.ifVersion);
   }
 
   async list(prefix?: string): Promise<string[]> {
-    return listKeys(this.entries.keys(), prefix);
+    return listKeys(this.#entries.keys(), prefix);
   }
 }

@@ -79,20 +79,25 @@ export class MemoryUsageSource implements UsageSource {
   }
 
   #check(r: UsageRecord | undefined, i: number): void {
-    const bad = (what: string) => new InvalidInputError(`usage record ${i}: ${what}`, { field: 'records' });
-    if (typeof r !== 'object' || r === null) throw bad('not an object');
-    if (typeof r.token !== 'string' || r.token === '') throw bad('token must be a non-empty string');
-    if (typeof r.feature !== 'string') throw bad('feature must be a string');
+    const problem = this.#problem(r);
+    if (problem) throw new InvalidInputError(`usage record ${i}: ${problem}`, { field: 'records' });
+  }
+
+  /** What is wrong with a record, or `undefined`. Runs per record: allocates nothing. */
+  #problem(r: UsageRecord | undefined): string | undefined {
+    if (typeof r !== 'object' || r === null) return 'not an object';
+    if (typeof r.token !== 'string' || r.token === '') return 'token must be a non-empty string';
+    if (typeof r.feature !== 'string') return 'feature must be a string';
     if (!this.#validDates.has(r.date)) {
       if (typeof r.date !== 'string' || parseDay(r.date) === undefined)
-        throw bad(`date must be YYYY-MM-DD, got ${JSON.stringify(r.date)}`);
+        return `date must be YYYY-MM-DD, got ${JSON.stringify(r.date)}`;
       this.#validDates.add(r.date);
     }
-    if (typeof r.totalCost !== 'number' || !Number.isFinite(r.totalCost))
-      throw bad('totalCost must be finite');
-    if (!Number.isInteger(r.calls) || r.calls < 0) throw bad('calls must be an integer ≥ 0');
+    if (typeof r.totalCost !== 'number' || !Number.isFinite(r.totalCost)) return 'totalCost must be finite';
+    if (!Number.isInteger(r.calls) || r.calls < 0) return 'calls must be an integer ≥ 0';
     if (typeof r.costPerProvider !== 'object' || r.costPerProvider === null)
-      throw bad('costPerProvider must be an object');
+      return 'costPerProvider must be an object';
+    return undefined;
   }
 }
 

@@ -14,6 +14,14 @@ import type { UsageSource } from './source.js';
 import type { ReconcileInput, Reconciliation, TokenUsage, UsageForecast, UsageReport } from './types.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RANGE_DAYS, fetchWindowed, type UsageFilter } from './windows.js';
 
+/**
+ * Options of `new UsageMonitor(...)`.
+ *
+ * @example
+ * ```ts
+ * const options: UsageMonitorOptions = { registry, source: new CostClient(), maxRangeDays: 366, concurrency: 4 };
+ * ```
+ */
 export interface UsageMonitorOptions {
   registry: RegistryView;
   /** Where usage comes from: a `CostClient`, a `MemoryUsageSource`, your own. */

@@ -4,7 +4,10 @@
 import type { ResetPeriod } from '../backend/port.js';
 import { DAY_MS, formatDay } from './days.js';
 
-/** Eden's budget-reset time zone. */
+/**
+ * Eden's budget-reset time zone.
+ * @example nextResetAt(new Date(), 'monthly', RESET_TIME_ZONE);
+ */
 export const RESET_TIME_ZONE = 'Europe/Paris';
 
 const formats = new Map<string, Intl.DateTimeFormat>();

@@ -25,7 +25,15 @@ export interface ProviderUsage {
   cost: number;
 }
 
-/** `tokenUsage()`: one logical token, every generation included. */
+/**
+ * `tokenUsage()`: one logical token, every generation included.
+ *
+ * @example
+ * ```ts
+ * const u: TokenUsage = await monitor.tokenUsage('prod-web-app', { from: '2024-01-01', to: '2024-01-31' });
+ * u.byDay.forEach((d) => console.log(d.date, d.cost));
+ * ```
+ */
 export interface TokenUsage {
   /** The logical name (`prod-web-app`), even when asked with a generation's name. */
   name: string;
@@ -79,7 +87,15 @@ export interface UnmanagedUsage {
   byDay: DailyUsage[];
 }
 
-/** `report()`: spend per environment and per token over a range. */
+/**
+ * `report()`: spend per environment and per token over a range.
+ *
+ * @example
+ * ```ts
+ * const r: UsageReport = await monitor.report({ from: '2024-01-01', to: '2024-01-31' });
+ * const prod = r.environments.find((e) => e.environment === 'prod');
+ * ```
+ */
 export interface UsageReport {
   range: DayRange;
   /** When the report was made (ISO 8601, from the monitor's clock). */
@@ -96,7 +112,15 @@ export interface UsageReport {
   unmanaged?: UnmanagedUsage;
 }
 
-/** `forecast()`: how long the balance lasts at the recent burn rate. */
+/**
+ * `forecast()`: how long the balance lasts at the recent burn rate.
+ *
+ * @example
+ * ```ts
+ * const f: UsageForecast = await monitor.forecast('prod-web-app');
+ * if (f.exhaustsBeforeExpiry || f.exhaustsBeforeReset) console.warn(`${f.name}: ${f.daysUntilExhausted} days left`);
+ * ```
+ */
 export interface UsageForecast {
   /** Logical name. */
   name: string;
@@ -155,7 +179,15 @@ export interface ReconcileInput {
   credited?: number;
 }
 
-/** `reconcile()`: does the balance drop match the cost Eden reports? */
+/**
+ * `reconcile()`: does the balance drop match the cost Eden reports?
+ *
+ * @example
+ * ```ts
+ * const r: Reconciliation = await monitor.reconcile('prod-web-app', { from, to, balanceBefore, balanceAfter });
+ * if (!r.ok) logger.warn(r.message);
+ * ```
+ */
 export interface Reconciliation {
   name: string;
   /** The one Eden name (generation) whose balance and cost were compared. */

@@ -8,9 +8,15 @@ import { type DateRangeInput, type DayRange, formatDay, parseRange } from './day
 import { isNotFound } from './not-found.js';
 import type { UsageQuery, UsageRecord, UsageSource } from './source.js';
 
-/** Eden's longest accepted `begin..end` range, in days. */
+/**
+ * Eden's longest accepted `begin..end` range, in days.
+ * @example splitRange(range, DEFAULT_MAX_RANGE_DAYS);
+ */
 export const DEFAULT_MAX_RANGE_DAYS = 366;
-/** Requests in flight at once. */
+/**
+ * Requests in flight at once.
+ * @example fetchWindowed(source, range, { concurrency: DEFAULT_CONCURRENCY });
+ */
 export const DEFAULT_CONCURRENCY = 4;
 
 /** The filter part of a query: everything but the dates. */

@@ -60,7 +60,9 @@ describe('budget thresholds', () => {
   it('without a reset, fire once per generation against the largest balance seen', async () => {
     const clock = fakeClock('2024-05-01T08:00:00Z');
     const state = new MemoryStateStore();
-    const registry = stubRegistry({ staging: {} }, [token('staging', 'web', { activeBalance: true, balance: 50 })]);
+    const registry = stubRegistry({ staging: {} }, [
+      token('staging', 'web', { activeBalance: true, balance: 50 }),
+    ]);
     const rec = recorder();
     const alerts = new AlertSystem({ registry, notifiers: [rec.notifier], clock, state });
     await alerts.run();
@@ -84,7 +86,12 @@ describe('budget thresholds', () => {
   it('weekly and daily period keys follow midnight Europe/Paris', () => {
     // Monday 2024-05-13 00:30 in Paris is Sunday 22:30 UTC.
     const k = periodKeys(new Date('2024-05-12T22:30:00Z'), 'Europe/Paris');
-    expect(k).toEqual({ none: 'generation', daily: '2024-05-13', weekly: 'week-2024-05-13', monthly: '2024-05' });
+    expect(k).toEqual({
+      none: 'generation',
+      daily: '2024-05-13',
+      weekly: 'week-2024-05-13',
+      monthly: '2024-05',
+    });
     const before = periodKeys(new Date('2024-05-12T21:30:00Z'), 'Europe/Paris');
     expect(before.weekly).toBe('week-2024-05-06');
     expect(before.daily).toBe('2024-05-12');
@@ -98,7 +105,9 @@ describe('low balance', () => {
   it('resolves on top-up and is sent again when it comes back', async () => {
     const clock = fakeClock('2024-05-01T08:00:00Z');
     const state = new MemoryStateStore();
-    const registry = stubRegistry({ prod: {} }, [token('prod', 'web', { activeBalance: true, balance: 100 })]);
+    const registry = stubRegistry({ prod: {} }, [
+      token('prod', 'web', { activeBalance: true, balance: 100 }),
+    ]);
     const rec = recorder();
     const alerts = new AlertSystem({
       registry,
@@ -130,8 +139,18 @@ describe('low balance', () => {
 
   it('the threshold argument works (tutorial bug): 30 % alerts at 25 %, the 20 % default does not', async () => {
     const registry = stubRegistry({ prod: {} }, [
-      token('prod', 'a', { activeBalance: true, balance: 25, balanceResetPeriod: 'monthly', balanceResetAmount: 100 }),
-      token('prod', 'b', { activeBalance: true, balance: 80, balanceResetPeriod: 'monthly', balanceResetAmount: 100 }),
+      token('prod', 'a', {
+        activeBalance: true,
+        balance: 25,
+        balanceResetPeriod: 'monthly',
+        balanceResetAmount: 100,
+      }),
+      token('prod', 'b', {
+        activeBalance: true,
+        balance: 80,
+        balanceResetPeriod: 'monthly',
+        balanceResetAmount: 100,
+      }),
       token('prod', 'unlimited', { activeBalance: false, balance: 1 }),
     ]);
     const alerts = new AlertSystem({ registry, notifiers: [] });

@@ -95,7 +95,10 @@ describe('delivery', () => {
     expect(rec.batches.map((b) => b.length)).toEqual([2, 2]);
     // Per environment: off for prod → sent once.
     const rec2 = recorder();
-    const s2 = setup([rec2.notifier], { repeatEvery: 60 * MINUTE, environments: { prod: { repeatEvery: null } } });
+    const s2 = setup([rec2.notifier], {
+      repeatEvery: 60 * MINUTE,
+      environments: { prod: { repeatEvery: null } },
+    });
     for (let i = 0; i < 12; i++) {
       await s2.alerts.run();
       s2.clock.advance(10 * MINUTE);

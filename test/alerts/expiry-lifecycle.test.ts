@@ -12,7 +12,12 @@ describe('expiry alerts over a token life', () => {
       token('prod', 'web-app', { expireTime: new Date(clock.ms() + 30 * DAY) }),
     ]);
     const rec = recorder();
-    const alerts = new AlertSystem({ registry, notifiers: [rec.notifier], state: new MemoryStateStore(), clock });
+    const alerts = new AlertSystem({
+      registry,
+      notifiers: [rec.notifier],
+      state: new MemoryStateStore(),
+      clock,
+    });
 
     // Fresh token: nothing.
     expect((await alerts.run()).sent).toEqual([]);

@@ -1,5 +1,5 @@
-import type { EdenToken } from '../../src/backend/port.js';
 import type { Alert } from '../../src/alerts/types.js';
+import type { EdenToken } from '../../src/backend/port.js';
 import { CallbackNotifier } from '../../src/notifiers/callback.js';
 import { parseTokenName } from '../../src/registry/naming.js';
 import { type EnvironmentPolicyInput, parseEnvironments } from '../../src/registry/policy.js';
@@ -24,11 +24,7 @@ export function fakeClock(start: string | Date) {
 }
 
 /** A managed token with sensible defaults; `name` is `{environment}-{app}`. */
-export function token(
-  environment: string,
-  app: string,
-  patch: Partial<ManagedToken> = {},
-): ManagedToken {
+export function token(environment: string, app: string, patch: Partial<ManagedToken> = {}): ManagedToken {
   const name = `${environment}-${app}`;
   const generation = patch.generation ?? 1;
   return {
@@ -49,15 +45,23 @@ export function token(
   };
 }
 
+export interface StubRegistry extends RegistryView {
+  tokens: ManagedToken[];
+  unmanaged: EdenToken[];
+  calls: number;
+  /** Replaces a token (by logical name) with a patched copy; a new `generation` renames it. */
+  update(name: string, patch: Partial<ManagedToken>): void;
+}
+
 /** A RegistryView over a mutable token list, as the real registry would list them. */
 export function stubRegistry(
   environments: Record<string, EnvironmentPolicyInput>,
   tokens: ManagedToken[] = [],
   unmanaged: EdenToken[] = [],
-) {
+): StubRegistry {
   const envs = parseEnvironments(environments);
   const names = Object.keys(envs);
-  const view = {
+  const view: StubRegistry = {
     environments: envs,
     tokens,
     unmanaged,
@@ -78,13 +82,12 @@ export function stubRegistry(
       if (!t) throw new Error(`not found: ${name}`);
       return t;
     },
-    /** Replaces a token (by logical name) with a patched copy. */
     update(name: string, patch: Partial<ManagedToken>) {
       const i = view.tokens.findIndex((t) => t.name === name);
       const t = view.tokens[i]!;
       view.tokens[i] = { ...t, ...patch, ...tn(t, patch) };
     },
-  } satisfies RegistryView & Record<string, unknown>;
+  };
   return view;
 }
 

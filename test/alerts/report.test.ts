@@ -21,7 +21,10 @@ function tutorialSetup() {
     {
       dev: { tokenType: 'sandbox_api_token' },
       staging: { budget: { default: 50, max: 100 }, expiry: { defaultDays: 90 } },
-      prod: { budget: { default: 500, max: 2000 }, expiry: { required: true, defaultDays: 90, maxDays: 180 } },
+      prod: {
+        budget: { default: 500, max: 2000 },
+        expiry: { required: true, defaultDays: 90, maxDays: 180 },
+      },
     },
     [
       token('dev', 'web-app', { tokenType: 'sandbox_api_token' }),
@@ -56,7 +59,9 @@ describe('health report', () => {
       ].join('\n'),
     );
     expect(text).toContain(
-      ['⚠️  LOW BALANCE TOKENS:', '-'.repeat(60), '🟡 staging-web-app', '   Balance: $8.45 of $50.00'].join('\n'),
+      ['⚠️  LOW BALANCE TOKENS:', '-'.repeat(60), '🟡 staging-web-app', '   Balance: $8.45 of $50.00'].join(
+        '\n',
+      ),
     );
     expect(text).toContain('🗂️  Tokens by Environment');
     expect(text).toContain(['DEV:', '  ✓ dev-web-app', '  ✓ dev-mobile-app', '  ✓ dev-testing'].join('\n'));
@@ -71,7 +76,9 @@ describe('health report', () => {
         '     Expires in: 12 days',
       ].join('\n'),
     );
-    expect(text).toContain(['  ✓ prod-api-gateway', '     Balance: $892.34', '     Expires in: 85 days'].join('\n'));
+    expect(text).toContain(
+      ['  ✓ prod-api-gateway', '     Balance: $892.34', '     Expires in: 85 days'].join('\n'),
+    );
     // The structured report agrees with the text.
     const staging = report.environments.find((e) => e.environment === 'staging')!;
     expect(staging.tokens.map((t) => [t.name, t.status, t.balance, t.daysToExpiry])).toEqual([
@@ -119,7 +126,12 @@ describe('health report', () => {
         }),
         // A registry view may carry extra fields (e.g. the Eden token with its secret): never copied.
         Object.assign(
-          token('prod', 'api', { activeBalance: true, balance: 0, balanceResetPeriod: 'daily', balanceResetAmount: 9 }),
+          token('prod', 'api', {
+            activeBalance: true,
+            balance: 0,
+            balanceResetPeriod: 'daily',
+            balanceResetAmount: 9,
+          }),
           { secret: new Secret(VALUE) },
         ),
       ],

@@ -18,10 +18,22 @@ describe('policy, unmanaged, rotation and forecast rules', () => {
         },
       },
       [
-        token('prod', 'ok', { activeBalance: true, balance: 500, expireTime: new Date(clock.ms() + 90 * DAY) }),
+        token('prod', 'ok', {
+          activeBalance: true,
+          balance: 500,
+          expireTime: new Date(clock.ms() + 90 * DAY),
+        }),
         token('prod', 'forever', { activeBalance: true, balance: 500 }),
-        token('prod', 'far', { activeBalance: true, balance: 500, expireTime: new Date(clock.ms() + 400 * DAY) }),
-        token('prod', 'big', { activeBalance: true, balance: 5000, expireTime: new Date(clock.ms() + 90 * DAY) }),
+        token('prod', 'far', {
+          activeBalance: true,
+          balance: 500,
+          expireTime: new Date(clock.ms() + 400 * DAY),
+        }),
+        token('prod', 'big', {
+          activeBalance: true,
+          balance: 5000,
+          expireTime: new Date(clock.ms() + 90 * DAY),
+        }),
         token('prod', 'open', { activeBalance: false, expireTime: new Date(clock.ms() + 90 * DAY) }),
         token('prod', 'sandbox', {
           tokenType: 'sandbox_api_token',
@@ -41,25 +53,36 @@ describe('policy, unmanaged, rotation and forecast rules', () => {
       ['prod-sandbox', 'tokenType', 'warning'],
     ]);
     expect(found[0]!.message).toBe('prod-forever has no expiry date; the prod policy requires one');
-    expect(found[2]!.message).toBe('prod-big has a budget of $5000.00; the prod policy allows at most $2000.00');
+    expect(found[2]!.message).toBe(
+      'prod-big has a budget of $5000.00; the prod policy allows at most $2000.00',
+    );
   });
 
   it('lists unmanaged tokens as info, and disabled kinds are not evaluated', async () => {
-    const registry = stubRegistry({ prod: {} }, [], [
-      {
-        name: 'legacy-key',
-        tokenType: 'api_token',
-        balance: 3,
-        activeBalance: true,
-        expireTime: null,
-        balanceResetPeriod: 'none',
-        balanceResetAmount: null,
-      },
-    ]);
+    const registry = stubRegistry(
+      { prod: {} },
+      [],
+      [
+        {
+          name: 'legacy-key',
+          tokenType: 'api_token',
+          balance: 3,
+          activeBalance: true,
+          expireTime: null,
+          balanceResetPeriod: 'none',
+          balanceResetAmount: null,
+        },
+      ],
+    );
     const rec = recorder();
     const report = await new AlertSystem({ registry, notifiers: [rec.notifier] }).run();
     expect(rec.all.map((a) => [a.id, a.severity, a.environment, a.message])).toEqual([
-      ['unmanaged-token:legacy-key:g1', 'info', 'unmanaged', 'legacy-key matches no declared environment (unmanaged token)'],
+      [
+        'unmanaged-token:legacy-key:g1',
+        'info',
+        'unmanaged',
+        'legacy-key matches no declared environment (unmanaged token)',
+      ],
     ]);
     expect(report.environments.map((e) => e.environment)).toEqual(['prod', 'unmanaged']);
     const quiet = new AlertSystem({ registry, notifiers: [], rules: { disabled: ['unmanaged-token'] } });
@@ -68,7 +91,13 @@ describe('policy, unmanaged, rotation and forecast rules', () => {
 
   it('alerts on failed rotations (critical), once per failure, and keeps the mark if the source is down', async () => {
     const failures: RotationFailure[] = [
-      { name: 'prod-web', rotationId: 'r-1', step: 'create', message: 'Eden answered 500', at: new Date(NOW) },
+      {
+        name: 'prod-web',
+        rotationId: 'r-1',
+        step: 'create',
+        message: 'Eden answered 500',
+        at: new Date(NOW),
+      },
     ];
     let down = false;
     const rotations = {
@@ -81,7 +110,9 @@ describe('policy, unmanaged, rotation and forecast rules', () => {
     const rec = recorder();
     const alerts = new AlertSystem({ registry, rotations, notifiers: [rec.notifier], clock: fakeClock(NOW) });
     const r1 = await alerts.run();
-    expect(rec.all.map((a) => [a.id, a.severity])).toEqual([['rotation-failed:prod-web:g1:r-1:create', 'critical']]);
+    expect(rec.all.map((a) => [a.id, a.severity])).toEqual([
+      ['rotation-failed:prod-web:g1:r-1:create', 'critical'],
+    ]);
     expect(r1.environments[0]!.tokens[0]!.status).toBe('critical');
     down = true;
     await alerts.run();
@@ -98,13 +129,20 @@ describe('policy, unmanaged, rotation and forecast rules', () => {
     const usage: ForecastSource = {
       async forecast(name) {
         asked.push(name);
-        if (name === 'prod-a') return { daysUntilExhausted: 3.2, exhaustsBeforeExpiry: true, exhaustsBeforeReset: false };
-        if (name === 'prod-b') return { daysUntilExhausted: 10, exhaustsBeforeExpiry: false, exhaustsBeforeReset: true };
+        if (name === 'prod-a')
+          return { daysUntilExhausted: 3.2, exhaustsBeforeExpiry: true, exhaustsBeforeReset: false };
+        if (name === 'prod-b')
+          return { daysUntilExhausted: 10, exhaustsBeforeExpiry: false, exhaustsBeforeReset: true };
         if (name === 'prod-c') throw new Error('no usage data');
         return { daysUntilExhausted: null, exhaustsBeforeExpiry: false, exhaustsBeforeReset: false };
       },
     };
-    const budgeted = { activeBalance: true, balance: 1000, balanceResetPeriod: 'monthly' as const, balanceResetAmount: 1000 };
+    const budgeted = {
+      activeBalance: true,
+      balance: 1000,
+      balanceResetPeriod: 'monthly' as const,
+      balanceResetAmount: 1000,
+    };
     const registry = stubRegistry({ prod: {} }, [
       token('prod', 'a', budgeted),
       token('prod', 'b', budgeted),
@@ -116,11 +154,33 @@ describe('policy, unmanaged, rotation and forecast rules', () => {
     const found = await alerts.check();
     expect(asked.sort()).toEqual(['prod-a', 'prod-b', 'prod-c', 'prod-d']);
     expect(found.map((a) => [a.id, a.message])).toEqual([
-      ['exhaustion-forecast:prod-a:g1:2024-03', 'prod-a is forecast to run out of budget in about 4 days, before it expires'],
+      [
+        'exhaustion-forecast:prod-a:g1:2024-03',
+        'prod-a is forecast to run out of budget in about 4 days, before it expires',
+      ],
       [
         'exhaustion-forecast:prod-b:g1:2024-03',
         'prod-b is forecast to run out of budget in about 10 days, before its monthly reset',
       ],
     ]);
+  });
+
+  it("keeps a forecast alert's mark while the forecaster fails, so it is not re-sent when it recovers", async () => {
+    let mode: 'exhausts' | 'throws' = 'exhausts';
+    const usage: ForecastSource = {
+      async forecast() {
+        if (mode === 'throws') throw new Error('cost API down');
+        return { daysUntilExhausted: 2, exhaustsBeforeExpiry: true, exhaustsBeforeReset: false };
+      },
+    };
+    const registry = stubRegistry({ prod: {} }, [token('prod', 'a', { activeBalance: true, balance: 100 })]);
+    const rec = recorder();
+    const alerts = new AlertSystem({ registry, usage, notifiers: [rec.notifier], clock: fakeClock(NOW) });
+    await alerts.run();
+    mode = 'throws';
+    await alerts.run();
+    mode = 'exhausts';
+    await alerts.run();
+    expect(rec.ids()).toEqual(['exhaustion-forecast:prod-a:g1:generation']);
   });
 });

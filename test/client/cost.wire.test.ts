@@ -79,9 +79,9 @@ describe('usage', () => {
       .get('/v2/cost_management/')
       .query({ begin: '2026-02-01', end: '2026-02-01', step: '3', subfeature: 'chat' })
       .reply(200, { response: [] });
-    await expect(costs().usage({ begin: '2026-02-01', end: '2026-02-01', step: 3, subfeature: 'chat' })).resolves.toEqual(
-      [],
-    );
+    await expect(
+      costs().usage({ begin: '2026-02-01', end: '2026-02-01', step: 3, subfeature: 'chat' }),
+    ).resolves.toEqual([]);
   });
 
   it('maps 404 {"details":"Not Found"} to no data', async () => {
@@ -91,7 +91,9 @@ describe('usage', () => {
 
   it('keeps a 404 that is not Eden\'s "no data" answer (e.g. a wrong base URL) as an error', async () => {
     api().get('/v2/cost_management/').query(true).reply(404, '<html><body>nginx</body></html>');
-    await expect(costs().usage({ begin: '2026-01-01', end: '2026-01-02' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(costs().usage({ begin: '2026-01-01', end: '2026-01-02' })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it('surfaces a 400 field error from the server (range too long)', async () => {
@@ -99,19 +101,25 @@ describe('usage', () => {
       .get('/v2/cost_management/')
       .query(true)
       .reply(400, { error: { type: 'validation_error', message: { end: ['Range too long.'] } } });
-    await expect(costs().usage({ begin: '2020-01-01', end: '2026-01-02' })).rejects.toThrow('end: Range too long.');
+    await expect(costs().usage({ begin: '2020-01-01', end: '2026-01-02' })).rejects.toThrow(
+      'end: Range too long.',
+    );
   });
 
   it('names the field of a malformed report', async () => {
     api()
       .get('/v2/cost_management/')
       .query(true)
-      .reply(200, { response: [{ token: 't', data: { '2026-01-01': { text__chat: { total_cost: 'n/a' } } } }] });
+      .reply(200, {
+        response: [{ token: 't', data: { '2026-01-01': { text__chat: { total_cost: 'n/a' } } } }],
+      });
     const error = await costs()
       .usage({ begin: '2026-01-01', end: '2026-01-02' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResponseValidationError);
-    expect((error as ResponseValidationError).issues[0]!.path).toBe('response[0].data.2026-01-01.text__chat.total_cost');
+    expect((error as ResponseValidationError).issues[0]!.path).toBe(
+      'response[0].data.2026-01-01.text__chat.total_cost',
+    );
   });
 
   it.each([

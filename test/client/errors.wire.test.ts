@@ -33,12 +33,20 @@ async function failure(promise: Promise<unknown>): Promise<APIError> {
 
 describe('JSON error shapes', () => {
   it('renders a field-error object: `name: Token with this name already exists.`', async () => {
-    const body = { error: { type: 'validation_error', message: { name: ['Token with this name already exists.'] } } };
+    const body = {
+      error: { type: 'validation_error', message: { name: ['Token with this name already exists.'] } },
+    };
     api().post('/v2/user/custom_token/').reply(400, body, { 'x-request-id': 'req-42' });
     const error = await failure(client().create({ name: 'dup' }));
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error.message).toBe('400 name: Token with this name already exists. (POST /user/custom_token/)');
-    expect(error).toMatchObject({ status: 400, method: 'POST', path: '/user/custom_token/', requestId: 'req-42', body });
+    expect(error).toMatchObject({
+      status: 400,
+      method: 'POST',
+      path: '/user/custom_token/',
+      requestId: 'req-42',
+      body,
+    });
     expect(error.headers['x-request-id']).toBe('req-42');
     expect(isEdenAIError(error)).toBe(true);
   });
@@ -46,15 +54,27 @@ describe('JSON error shapes', () => {
   it('joins several fields and messages', async () => {
     api()
       .post('/v2/user/custom_token/')
-      .reply(400, { error: { type: 'validation_error', message: { balance: ['Too big.', 'Bad.'], name: ['Bad.'] } } });
+      .reply(400, {
+        error: { type: 'validation_error', message: { balance: ['Too big.', 'Bad.'], name: ['Bad.'] } },
+      });
     const error = await failure(client().create({ name: 'x' }));
     expect(error.message).toContain('balance: Too big. Bad.; name: Bad.');
   });
 
   it.each([
-    [403, { error: { type: 'permission_error', message: 'You do not have permission to manage tokens' } }, PermissionDeniedError, 'You do not have permission to manage tokens'],
+    [
+      403,
+      { error: { type: 'permission_error', message: 'You do not have permission to manage tokens' } },
+      PermissionDeniedError,
+      'You do not have permission to manage tokens',
+    ],
     [404, { details: 'Not Found' }, NotFoundError, 'Not Found'],
-    [401, { detail: 'Invalid authentication credentials' }, AuthenticationError, 'Invalid authentication credentials'],
+    [
+      401,
+      { detail: 'Invalid authentication credentials' },
+      AuthenticationError,
+      'Invalid authentication credentials',
+    ],
     [402, { error: 'Insufficient credits' }, PaymentRequiredError, 'Insufficient credits'],
   ] as const)('%i %j', async (status, body, ErrorClass, text) => {
     api().get('/v2/user/custom_token/x/').reply(status, body);
@@ -81,7 +101,9 @@ describe('non-JSON bodies', () => {
     expect((await failure(client().list())).message).toBe(
       '503 Service Unavailable: upstream overloaded (GET /user/custom_token/)',
     );
-    expect((await failure(client().get('a'))).message).toBe('500 Internal Server Error (GET /user/custom_token/a/)');
+    expect((await failure(client().get('a'))).message).toBe(
+      '500 Internal Server Error (GET /user/custom_token/a/)',
+    );
   });
 });
 
@@ -127,9 +149,7 @@ describe('response validation', () => {
   });
 
   it('reports an unknown token type, a bad time and a missing name', async () => {
-    api()
-      .get('/v2/user/custom_token/x/')
-      .reply(200, { token_type: 'root_token', expire_time: 'tomorrow' });
+    api().get('/v2/user/custom_token/x/').reply(200, { token_type: 'root_token', expire_time: 'tomorrow' });
     const error = (await failure(client().get('x'))) as ResponseValidationError;
     expect(error.issues.map((i) => i.path).sort()).toEqual(['expire_time', 'name', 'token_type']);
   });

@@ -6,7 +6,7 @@ export const API_KEY = 'test-api-key-5c1b9e';
 export const TOKEN_VALUE = 'sk-eden-live-TOPSECRET-0123456789';
 
 /** Client options that never wait: retries sleep 0 ms and record the delays they were asked for. */
-export function fastOptions(overrides: Record<string, unknown> = {}) {
+export function fastOptions(overrides: object = {}) {
   const delays: number[] = [];
   const retryAfters: (number | undefined)[] = [];
   return {
@@ -48,4 +48,47 @@ export function exposed(value: unknown): string {
   if (value instanceof Error) parts.push(value.message, String(value.stack));
   parts.push(JSON.stringify(value) ?? '');
   return parts.join('\n');
+}
+
+/** A discrete-event clock: `sleep` schedules a timer; `run` fires timers in order once work is idle. */
+export function simulation() {
+  let now = 0;
+  const timers: { at: number; resolve: () => void }[] = [];
+  const sleeps: number[] = [];
+  const sleep = (ms: number, signal?: AbortSignal) =>
+    new Promise<void>((resolve, reject) => {
+      signal?.throwIfAborted();
+      sleeps.push(ms);
+      timers.push({ at: now + ms, resolve });
+      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+  async function run<T>(work: Promise<T>): Promise<T> {
+    let finished = false;
+    const done = work.finally(() => {
+      finished = true;
+    });
+    while (!finished) {
+      await new Promise((r) => setImmediate(r));
+      if (finished) break;
+      timers.sort((a, b) => a.at - b.at);
+      const timer = timers.shift();
+      if (!timer) throw new Error('deadlock: nothing scheduled and the work is not done');
+      now = Math.max(now, timer.at);
+      timer.resolve();
+    }
+    return done;
+  }
+  return { now: () => now, sleep, run, sleeps };
+}
+
+/** The most requests a server saw in any window of `windowMs`. */
+export function maxInAnyWindow(arrivals: number[], windowMs = 1000): number {
+  const sorted = [...arrivals].sort((a, b) => a - b);
+  let max = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end++) {
+    while (sorted[end]! - sorted[start]! >= windowMs) start++;
+    max = Math.max(max, end - start + 1);
+  }
+  return max;
 }

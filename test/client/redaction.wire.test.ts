@@ -10,7 +10,13 @@ afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
 
 const PATH = '/v2/user/custom_token/';
-const wire = { name: 'prod-web-app', token: TOKEN_VALUE, token_type: 'api_token', balance: 5, active_balance: true };
+const wire = {
+  name: 'prod-web-app',
+  token: TOKEN_VALUE,
+  token_type: 'api_token',
+  balance: 5,
+  active_balance: true,
+};
 
 it('logs one debug line per attempt with method, path, status, ms and attempt, and nothing secret', async () => {
   const { logger, lines } = captureLogger();
@@ -20,7 +26,11 @@ it('logs one debug line per attempt with method, path, status, ms and attempt, a
   const errors: unknown[] = [];
   const results: unknown[] = [];
 
-  nock(BASE).get(PATH).reply(503, { detail: `overloaded for ${API_KEY}` }).get(PATH).reply(200, [wire]);
+  nock(BASE)
+    .get(PATH)
+    .reply(503, { detail: `overloaded for ${API_KEY}` })
+    .get(PATH)
+    .reply(200, [wire]);
   results.push(await client.list());
   nock(BASE).get(`${PATH}prod-web-app/`).reply(200, wire);
   results.push(await client.get('prod-web-app'));
@@ -34,7 +44,9 @@ it('logs one debug line per attempt with method, path, status, ms and attempt, a
   errors.push(await client.get('y').catch((e: unknown) => e));
   nock(BASE).get(PATH).reply(200, `<html>${TOKEN_VALUE}</html>`);
   errors.push(await client.list().catch((e: unknown) => e));
-  nock(BASE).get('/v2/cost_management/credits/').reply(403, { error: { type: 'p', message: `no ${API_KEY}` } });
+  nock(BASE)
+    .get('/v2/cost_management/credits/')
+    .reply(403, { error: { type: 'p', message: `no ${API_KEY}` } });
   errors.push(await costs.credits().catch((e: unknown) => e));
 
   expect(errors.every((e) => e instanceof Error)).toBe(true);

@@ -31,8 +31,19 @@ afterAll(() => nock.enableNetConnect());
 
 const api = () => nock(BASE);
 const PATH = '/v2/user/custom_token/';
-const wire = { name: 'prod-web-app', token: TOKEN_VALUE, token_type: 'api_token', balance: 10, active_balance: true };
-const created = { name: 'prod-web-app', token_type: 'api_token', balance: '10.000000000', active_balance: true };
+const wire = {
+  name: 'prod-web-app',
+  token: TOKEN_VALUE,
+  token_type: 'api_token',
+  balance: 10,
+  active_balance: true,
+};
+const created = {
+  name: 'prod-web-app',
+  token_type: 'api_token',
+  balance: '10.000000000',
+  active_balance: true,
+};
 
 describe('retry policy', () => {
   it('honours Retry-After in seconds on 429 and passes it to retryDelay', async () => {
@@ -68,7 +79,10 @@ describe('retry policy', () => {
 
   it('retries 5xx with growing delays, then gives up after maxRetries with the last error', async () => {
     const f = fastOptions();
-    api().get(PATH).times(3).reply(500, { error: { type: 'server', message: 'boom' } });
+    api()
+      .get(PATH)
+      .times(3)
+      .reply(500, { error: { type: 'server', message: 'boom' } });
     const error = await new CustomTokenClient(f.options).list().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InternalServerError);
     expect(f.delays).toEqual([100, 200]);
@@ -82,7 +96,9 @@ describe('retry policy', () => {
 
   it('never retries a 400 or a 404', async () => {
     const f = fastOptions();
-    api().get('/v2/user/custom_token/x/').reply(400, { error: { type: 'v', message: 'bad' } });
+    api()
+      .get('/v2/user/custom_token/x/')
+      .reply(400, { error: { type: 'v', message: 'bad' } });
     api().get('/v2/user/custom_token/y/').reply(404, { details: 'Not Found' });
     const client = new CustomTokenClient(f.options);
     await expect(client.get('x')).rejects.toBeInstanceOf(BadRequestError);
@@ -117,7 +133,9 @@ describe('retry policy', () => {
 
   it('a DELETE of an absent token (first attempt) is a NotFoundError', async () => {
     api().delete('/v2/user/custom_token/old/').reply(404, { details: 'Not Found' });
-    await expect(new CustomTokenClient(fastOptions().options).delete('old')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(new CustomTokenClient(fastOptions().options).delete('old')).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 });
 
@@ -136,7 +154,10 @@ describe('create: POST retried only when provably safe', () => {
     api().post(PATH).reply(500, 'oops');
     api().get('/v2/user/custom_token/prod-web-app/').reply(404, { details: 'Not Found' });
     api().post(PATH).reply(201, created);
-    const token = await new CustomTokenClient(fastOptions().options).create({ name: 'prod-web-app', balance: 10 });
+    const token = await new CustomTokenClient(fastOptions().options).create({
+      name: 'prod-web-app',
+      balance: 10,
+    });
     expect(token.balance).toBe(10);
   });
 
@@ -145,7 +166,9 @@ describe('create: POST retried only when provably safe', () => {
     api().get('/v2/user/custom_token/prod-web-app/').reply(404, { details: 'Not Found' });
     api()
       .post(PATH)
-      .reply(400, { error: { type: 'validation_error', message: { name: ['Token with this name already exists.'] } } });
+      .reply(400, {
+        error: { type: 'validation_error', message: { name: ['Token with this name already exists.'] } },
+      });
     api().get('/v2/user/custom_token/prod-web-app/').reply(200, wire);
     const client = new CustomTokenClient(fastOptions({ timeoutMs: 20 }).options);
     const token = await client.create({ name: 'prod-web-app', balance: 10 });
@@ -156,8 +179,12 @@ describe('create: POST retried only when provably safe', () => {
     const f = fastOptions();
     api()
       .post(PATH)
-      .reply(400, { error: { type: 'validation_error', message: { name: ['Token with this name already exists.'] } } });
-    const error = await new CustomTokenClient(f.options).create({ name: 'prod-web-app' }).catch((e: unknown) => e);
+      .reply(400, {
+        error: { type: 'validation_error', message: { name: ['Token with this name already exists.'] } },
+      });
+    const error = await new CustomTokenClient(f.options)
+      .create({ name: 'prod-web-app' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadRequestError);
     expect((error as Error).message).toContain('name: Token with this name already exists.');
     expect(f.delays).toEqual([]);
@@ -250,7 +277,9 @@ describe('timeouts and abort', () => {
 
   it('with maxRetries: 0 a 429 surfaces as a RateLimitError', async () => {
     api().get(PATH).reply(429, {});
-    const error = await new CustomTokenClient(fastOptions({ maxRetries: 0 }).options).list().catch((e: unknown) => e);
+    const error = await new CustomTokenClient(fastOptions({ maxRetries: 0 }).options)
+      .list()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
   });
 });

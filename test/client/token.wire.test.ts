@@ -23,7 +23,8 @@ afterEach(() => {
 afterAll(() => nock.enableNetConnect());
 
 const api = () => nock(BASE).matchHeader('authorization', `Bearer ${API_KEY}`);
-const client = (overrides: Record<string, unknown> = {}) => new CustomTokenClient(fastOptions(overrides).options);
+const client = (overrides: Record<string, unknown> = {}) =>
+  new CustomTokenClient(fastOptions(overrides).options);
 
 const wireToken = {
   name: 'prod-web-app',
@@ -102,7 +103,13 @@ describe('reads', () => {
       .get('/v2/user/custom_token/')
       .reply(200, [
         wireToken,
-        { name: 'dev-sandbox', token: null, token_type: 'sandbox_api_token', balance: null, active_balance: false },
+        {
+          name: 'dev-sandbox',
+          token: null,
+          token_type: 'sandbox_api_token',
+          balance: null,
+          active_balance: false,
+        },
       ]);
     const tokens = await client().list();
     expect(tokens.map((t) => t.name)).toEqual(['prod-web-app', 'dev-sandbox']);
@@ -114,28 +121,28 @@ describe('reads', () => {
   });
 
   it('encodes the name in the path and keeps the trailing slash', async () => {
-    api().get('/v2/user/custom_token/team%2Fa%20b%3F%23%25/').reply(200, { ...wireToken, name: 'team/a b?#%' });
+    api()
+      .get('/v2/user/custom_token/team%2Fa%20b%3F%23%25/')
+      .reply(200, { ...wireToken, name: 'team/a b?#%' });
     const token = await client().get('team/a b?#%');
     expect(token.name).toBe('team/a b?#%');
   });
 
   it('reads balance as string or number, naive times as UTC, masked keys and extra fields', async () => {
-    api()
-      .get('/v2/user/custom_token/new-style/')
-      .reply(200, {
-        name: 'new-style',
-        token_type: 'api_token',
-        balance: '12.500000000',
-        active_balance: true,
-        expire_time: '2026-03-04T16:03:29.123456',
-        balance_reset_period: 'monthly',
-        balance_reset_amount: 20,
-        masked: 'sk-eden-live…c5d6',
-        last4: 'c5d6',
-        label: 'New style',
-        revoked: false,
-        secret_hash: 'must-not-be-kept',
-      });
+    api().get('/v2/user/custom_token/new-style/').reply(200, {
+      name: 'new-style',
+      token_type: 'api_token',
+      balance: '12.500000000',
+      active_balance: true,
+      expire_time: '2026-03-04T16:03:29.123456',
+      balance_reset_period: 'monthly',
+      balance_reset_amount: 20,
+      masked: 'sk-eden-live…c5d6',
+      last4: 'c5d6',
+      label: 'New style',
+      revoked: false,
+      secret_hash: 'must-not-be-kept',
+    });
     const token = await client().get('new-style');
     expect(token).toEqual({
       name: 'new-style',

@@ -34,7 +34,12 @@ describe('lifecycle', () => {
       activeBalance: true,
       expireTime: new Date('2027-01-01T00:00:00Z'),
     });
-    expect(created).toMatchObject({ name: 'prod-web-app', balance: 25.5, activeBalance: true, tokenType: 'api_token' });
+    expect(created).toMatchObject({
+      name: 'prod-web-app',
+      balance: 25.5,
+      activeBalance: true,
+      tokenType: 'api_token',
+    });
     expect(created.expireTime).toEqual(new Date('2027-01-01T00:00:00Z'));
     expect(created.secret).toBeUndefined(); // Eden's create answer never holds the value
 
@@ -42,7 +47,11 @@ describe('lifecycle', () => {
     expect(read.secret?.reveal()).toBe(fake.tokenValue('prod-web-app'));
     expect((await client.list()).map((t) => t.name)).toEqual(['prod-web-app']);
 
-    const updated = await client.update('prod-web-app', { balance: 100, balanceResetPeriod: 'monthly', balanceResetAmount: 100 });
+    const updated = await client.update('prod-web-app', {
+      balance: 100,
+      balanceResetPeriod: 'monthly',
+      balanceResetAmount: 100,
+    });
     expect(updated).toMatchObject({ balance: 100, balanceResetPeriod: 'monthly', balanceResetAmount: 100 });
     expect(fake.tokens()[0]).toMatchObject({ balance: 100, balanceResetPeriod: 'monthly' });
 
@@ -58,7 +67,9 @@ describe('lifecycle', () => {
     fake.resetRequestLog();
     const error = await client.create({ name: 'dup' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadRequestError);
-    expect((error as Error).message).toBe('400 name: Token with this name already exists. (POST /user/custom_token/)');
+    expect((error as Error).message).toBe(
+      '400 name: Token with this name already exists. (POST /user/custom_token/)',
+    );
     expect(calls()).toEqual(['POST /v2/user/custom_token/ 400']);
   });
 
@@ -168,11 +179,31 @@ describe('costs', () => {
     const { client, costs } = setup();
     await client.create({ name: 'prod-web-app', balance: 10, activeBalance: true });
     fake.simulateUsage({ token: 'prod-web-app', cost: 1.25, calls: 3, date: '2026-01-05' });
-    fake.simulateUsage({ token: 'prod-web-app', cost: 0.5, feature: 'ocr__ocr', provider: 'google', date: '2026-01-06' });
+    fake.simulateUsage({
+      token: 'prod-web-app',
+      cost: 0.5,
+      feature: 'ocr__ocr',
+      provider: 'google',
+      date: '2026-01-06',
+    });
     const records = await costs.usage({ begin: '2026-01-01', end: '2026-01-31', token: 'prod-web-app' });
     expect(records).toEqual([
-      { token: 'prod-web-app', date: '2026-01-05', feature: 'text__chat', totalCost: 1.25, calls: 3, costPerProvider: { openai: 1.25 } },
-      { token: 'prod-web-app', date: '2026-01-06', feature: 'ocr__ocr', totalCost: 0.5, calls: 1, costPerProvider: { google: 0.5 } },
+      {
+        token: 'prod-web-app',
+        date: '2026-01-05',
+        feature: 'text__chat',
+        totalCost: 1.25,
+        calls: 3,
+        costPerProvider: { openai: 1.25 },
+      },
+      {
+        token: 'prod-web-app',
+        date: '2026-01-06',
+        feature: 'ocr__ocr',
+        totalCost: 0.5,
+        calls: 1,
+        costPerProvider: { google: 0.5 },
+      },
     ]);
     await expect(costs.usage({ begin: '2025-01-01', end: '2025-01-31' })).resolves.toEqual([]);
     expect(typeof (await costs.credits())).toBe('number');
@@ -183,10 +214,16 @@ it('nothing secret in errors, logs or results of a faulty session', async () => 
   const { logger, lines } = captureLogger();
   const { client } = setup({ logger });
   fake.inject({ kind: 'lostResponse', match: { method: 'POST' } });
-  const results: unknown[] = [await client.create({ name: 'sec' }), await client.get('sec'), await client.list()];
+  const results: unknown[] = [
+    await client.create({ name: 'sec' }),
+    await client.get('sec'),
+    await client.list(),
+  ];
   const errors = [
     await client.create({ name: 'sec' }).catch((e: unknown) => e),
-    await new CustomTokenClient({ ...fake.clientOptions, apiKey: 'not-the-key-123' }).list().catch((e: unknown) => e),
+    await new CustomTokenClient({ ...fake.clientOptions, apiKey: 'not-the-key-123' })
+      .list()
+      .catch((e: unknown) => e),
   ];
   const value = fake.tokenValue('sec')!;
   const seen = [...results, ...errors].map(exposed).join('\n') + JSON.stringify(lines);

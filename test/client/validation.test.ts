@@ -5,7 +5,10 @@ import { ConfigurationError, InvalidInputError } from '../../src/core/errors.js'
 
 function spyClient() {
   const fetch = vi.fn(async () => new Response('{}'));
-  return { fetch, client: new CustomTokenClient({ apiKey: 'key-12345678', fetch: fetch as typeof globalThis.fetch }) };
+  return {
+    fetch,
+    client: new CustomTokenClient({ apiKey: 'key-12345678', fetch: fetch as typeof globalThis.fetch }),
+  };
 }
 
 async function rejected(promise: Promise<unknown>): Promise<InvalidInputError> {
@@ -80,7 +83,9 @@ describe('token names', () => {
 
   it('accepts exactly 200 characters', async () => {
     const { client, fetch } = spyClient();
-    fetch.mockResolvedValueOnce(new Response(JSON.stringify({ name: 'x'.repeat(200), token_type: 'api_token' })));
+    fetch.mockResolvedValueOnce(
+      new Response(JSON.stringify({ name: 'x'.repeat(200), token_type: 'api_token' })),
+    );
     await client.get('x'.repeat(200));
     expect(fetch).toHaveBeenCalledOnce();
   });
@@ -100,7 +105,11 @@ describe('create input', () => {
     [{ balanceResetPeriod: 'monthly' }, 'balanceResetAmount', 'required'],
     [{ balanceResetPeriod: 'yearly', balanceResetAmount: 5 }, 'balanceResetPeriod', 'one of'],
     [{ balanceResetAmount: 5 }, 'balanceResetAmount', 'needs a balanceResetPeriod'],
-    [{ balanceResetPeriod: 'none', balanceResetAmount: 5 }, 'balanceResetAmount', 'needs a balanceResetPeriod'],
+    [
+      { balanceResetPeriod: 'none', balanceResetAmount: 5 },
+      'balanceResetAmount',
+      'needs a balanceResetPeriod',
+    ],
     [{ balanceResetPeriod: 'daily', balanceResetAmount: -5 }, 'balanceResetAmount', 'negative'],
     [{ activeBalance: 'yes' }, 'activeBalance', 'boolean'],
   ])('rejects %j', async (fields, field, text) => {

@@ -11,7 +11,9 @@ export interface Received {
 export type Answer = { status: number; headers?: Record<string, string>; body?: string };
 
 /** An HTTP receiver on 127.0.0.1: records each request and answers with `answer(request)`. */
-export async function startReceiver(answer: (req: Received, index: number) => Answer = () => ({ status: 204 })) {
+export async function startReceiver(
+  answer: (req: Received, index: number) => Answer = () => ({ status: 204 }),
+) {
   const requests: Received[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -110,6 +110,18 @@ describe('plan', () => {
     ]);
   });
 
+  it('an explicit resetPeriod "none" survives into the create (not replaced by the policy’s)', async () => {
+    world = await fakeWorld();
+    const plan = await world.registry.plan({ prod: { web: { budget: 100, resetPeriod: 'none' } } });
+    expect(plan.actions[0]).toMatchObject({ type: 'create', budget: 100, resetPeriod: 'none' });
+    await world.registry.apply(plan);
+    expect(world.fake.tokens()[0]).toMatchObject({
+      balance: 100,
+      balanceResetPeriod: 'none',
+      balanceResetAmount: null,
+    });
+  });
+
   it('budgets are left alone when the entry states none (the policy default only shapes new tokens)', async () => {
     world = await fakeWorld();
     await world.registry.create({ environment: 'staging', app: 'web', budget: 80 });
@@ -166,6 +178,12 @@ describe('plan', () => {
     const teardown = await world.registry.plan({ 'prod-eu': {} }, { prune: true });
     expect(teardown.actions.map((a) => `${a.type} ${a.name}`)).toEqual(['delete prod-eu-web']);
     expect(world.writes()).toEqual([]);
+  });
+
+  it('a token of another type than its policy cannot be changed: plan warns and leaves it', async () => {
+    world = await fakeWorld({ seed: [{ name: 'dev-web', tokenType: 'api_token' }] });
+    expect((await world.registry.plan({ dev: { web: {} } })).actions).toEqual([]);
+    expect(world.logger.lines.join('\n')).toContain('dev-web is a api_token; dev uses sandbox_api_token');
   });
 
   it('refuses a bad desired state before any request', async () => {

@@ -13,12 +13,22 @@ export const JANUARY = { from: '2024-01-01', to: '2024-01-31' };
 const day = (n: number) => `2024-01-${String(n).padStart(2, '0')}`;
 
 /** Spreads `cost` and `calls` of one token over `days` days, exactly (in cents and whole calls). */
-function spread(token: string, cost: number, calls: number, days: number[], feature = 'text__chat'): UsageRecord[] {
+function spread(
+  token: string,
+  cost: number,
+  calls: number,
+  days: number[],
+  feature = 'text__chat',
+): UsageRecord[] {
   const cents = Math.round(cost * 100);
   return days.map((d, i) => {
     const last = i === days.length - 1;
-    const c = last ? cents - Math.floor(cents / days.length) * (days.length - 1) : Math.floor(cents / days.length);
-    const k = last ? calls - Math.floor(calls / days.length) * (days.length - 1) : Math.floor(calls / days.length);
+    const c = last
+      ? cents - Math.floor(cents / days.length) * (days.length - 1)
+      : Math.floor(cents / days.length);
+    const k = last
+      ? calls - Math.floor(calls / days.length) * (days.length - 1)
+      : Math.floor(calls / days.length);
     return rec(token, day(d), c / 100, k, feature);
   });
 }
@@ -45,7 +55,10 @@ export async function tutorialReport(): Promise<UsageReport> {
 }
 
 /** Names that try to break each format: CSV formula and quotes, HTML/Markdown markup, line breaks. */
-export const NASTY_NAMES = ['=HYPERLINK("http://x.test","y"),1', '<img src=x onerror=alert(1)> | *b* _i_\nline2'];
+export const NASTY_NAMES = [
+  '=HYPERLINK("http://x.test","y"),1',
+  '<img src=x onerror=alert(1)> | *b* _i_\nline2',
+];
 
 /** Large amounts, rotated generations, a deleted token and unmanaged names. */
 export async function fullReport(): Promise<UsageReport> {
@@ -53,7 +66,11 @@ export async function fullReport(): Promise<UsageReport> {
     ['dev', 'staging', 'prod'],
     [
       managed('dev-web-app'),
-      managed('prod-web-app', { tokenName: 'prod-web-app--g2', generation: 2, generations: ['prod-web-app--g2'] }),
+      managed('prod-web-app', {
+        tokenName: 'prod-web-app--g2',
+        generation: 2,
+        generations: ['prod-web-app--g2'],
+      }),
       managed('prod-api-gateway'),
     ],
   );

@@ -61,19 +61,29 @@ describe('UsageMonitor.forecast', () => {
   });
 
   it('compares with the next reset: exhaustion after a refill is no problem', async () => {
-    const monthly = await monitorFor({ ...budgeted, balanceResetPeriod: 'monthly' }).monitor.forecast('prod-web-app');
+    const monthly = await monitorFor({ ...budgeted, balanceResetPeriod: 'monthly' }).monitor.forecast(
+      'prod-web-app',
+    );
     // Midnight of April 1st in Paris (CEST, UTC+2).
     expect(monthly.nextResetAt).toEqual(new Date('2024-03-31T22:00:00Z'));
     expect([monthly.exhaustsBeforeReset, monthly.exhaustsBeforeExpiry]).toEqual([true, false]);
 
-    const daily = await monitorFor({ ...budgeted, balanceResetPeriod: 'daily' }).monitor.forecast('prod-web-app');
+    const daily = await monitorFor({ ...budgeted, balanceResetPeriod: 'daily' }).monitor.forecast(
+      'prod-web-app',
+    );
     expect(daily.nextResetAt).toEqual(new Date('2024-03-20T23:00:00Z')); // CET, UTC+1
     expect([daily.exhaustsBeforeReset, daily.exhaustsBeforeExpiry]).toEqual([false, false]);
   });
 
   it('has no exhaustion for an unlimited budget or when nothing is spent; 0 days when already empty', async () => {
-    const unlimited = await monitorFor({ activeBalance: false, balance: 10 }).monitor.forecast('prod-web-app');
-    expect([unlimited.balance, unlimited.daysUntilExhausted, unlimited.exhaustsAt]).toEqual([null, null, null]);
+    const unlimited = await monitorFor({ activeBalance: false, balance: 10 }).monitor.forecast(
+      'prod-web-app',
+    );
+    expect([unlimited.balance, unlimited.daysUntilExhausted, unlimited.exhaustsAt]).toEqual([
+      null,
+      null,
+      null,
+    ]);
     expect([unlimited.exhaustsBeforeExpiry, unlimited.exhaustsBeforeReset]).toEqual([false, false]);
 
     const idle = await monitorFor(budgeted, []).monitor.forecast('prod-web-app');

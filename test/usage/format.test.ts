@@ -53,7 +53,10 @@ describe('golden files', () => {
   it.each(USAGE_REPORT_FORMATS)('%s', async (format) => {
     const ext = { text: 'txt', json: 'json', csv: 'csv', md: 'md', html: 'html' }[format];
     expectGolden(`tutorial.${ext}`, formatUsageReport(await tutorialReport(), format));
-    expectGolden(`full.${format === 'text' ? 'plain.txt' : ext}`, formatUsageReport(await fullReport(), format));
+    expectGolden(
+      `full.${format === 'text' ? 'plain.txt' : ext}`,
+      formatUsageReport(await fullReport(), format),
+    );
   });
 
   it('csv per environment', async () => {
@@ -139,19 +142,27 @@ function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
-  let i = 0;
   let quoted = false;
-  while (i < text.length) {
+  for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
-      else if (c === '"') (quoted = false), i++;
-      else (field += c), i++;
-    } else if (c === '"' && field === '') (quoted = true), i++;
-    else if (c === ',') row.push(field), (field = ''), i++;
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), (i += 2);
-    else if (c === '\r' || c === '\n' || c === '"') throw new Error(`bare ${JSON.stringify(c)} at ${i}`);
-    else (field += c), i++;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"' && field === '') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else if (c === '\r' || c === '\n' || c === '"') throw new Error(`bare ${JSON.stringify(c)} at ${i}`);
+    else field += c;
   }
   if (field !== '' || row.length > 0) throw new Error('missing final CRLF');
   return rows;

@@ -31,7 +31,10 @@ describe('MemoryUsageSource', () => {
       '2024-01-03',
       '2024-01-31',
     ]);
-    const byDate = await s.usage({ begin: new Date('2024-01-31T23:00:00Z'), end: new Date('2024-02-01T00:00:00Z') });
+    const byDate = await s.usage({
+      begin: new Date('2024-01-31T23:00:00Z'),
+      end: new Date('2024-02-01T00:00:00Z'),
+    });
     expect(byDate).toHaveLength(2);
   });
 
@@ -66,7 +69,9 @@ describe('MemoryUsageSource', () => {
       ['2024-01-01', 0.7, 0.7],
       ['2024-02-01', 0.8, 0.8],
     ]);
-    expect((await s.usage({ ...q, step: 4 })).map((r) => [r.date, r.totalCost])).toEqual([['2024-01-01', 1.5]]);
+    expect((await s.usage({ ...q, step: 4 })).map((r) => [r.date, r.totalCost])).toEqual([
+      ['2024-01-01', 1.5],
+    ]);
   });
 
   it('validates a batch before adding any of it', () => {

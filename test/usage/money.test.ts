@@ -11,7 +11,14 @@ describe('money without float drift', () => {
     const costPerProvider = { openai: 0.0001 };
     for (let i = 0; i < 1_000_000; i++) {
       const date = `2024-01-${String((i % 31) + 1).padStart(2, '0')}`;
-      records.push({ token: 'prod-web-app', date, feature: 'text__chat', totalCost: 0.0001, calls: 1, costPerProvider });
+      records.push({
+        token: 'prod-web-app',
+        date,
+        feature: 'text__chat',
+        totalCost: 0.0001,
+        calls: 1,
+        costPerProvider,
+      });
     }
     let naive = 0;
     for (const r of records) naive += r.totalCost;

@@ -10,7 +10,11 @@ const clock = () => new Date('2024-02-01T12:00:00Z');
 
 function world() {
   const registry = stubRegistry(ENVS, [
-    managed('prod-web-app', { tokenName: 'prod-web-app--g3', generation: 3, generations: ['prod-web-app--g3'] }),
+    managed('prod-web-app', {
+      tokenName: 'prod-web-app--g3',
+      generation: 3,
+      generations: ['prod-web-app--g3'],
+    }),
     managed('prod-api-gateway'),
     managed('prod-eu-web-app', { environment: 'prod-eu', app: 'web-app' }),
     managed('dev-web-app'),
@@ -83,7 +87,19 @@ describe('UsageMonitor.tokenUsage', () => {
     const monitor = new UsageMonitor({ registry, source, clock, tokenQuery: 'byName' });
     const u = await monitor.tokenUsage('prod-web-app', JAN);
     expect(u.totalCost).toBe(0.65);
-    expect(queries.map((q) => q.token).sort()).toEqual(['prod-web-app', 'prod-web-app--g2', 'prod-web-app--g3']);
+    expect(queries.map((q) => q.token).sort()).toEqual([
+      'prod-web-app',
+      'prod-web-app--g2',
+      'prod-web-app--g3',
+    ]);
+  });
+
+  it("with tokenQuery 'byName', still finds a token the registry no longer manages", async () => {
+    const { registry, source, queries } = world();
+    const monitor = new UsageMonitor({ registry, source, clock, tokenQuery: 'byName' });
+    const u = await monitor.tokenUsage('staging-old-app', JAN);
+    expect([u.totalCost, u.totalCalls]).toEqual([3.89, 456]);
+    expect(queries.map((q) => q.token)).toEqual(['staging-old-app']);
   });
 
   it('treats a name outside every environment as one exact Eden name, asked with a token filter', async () => {
@@ -105,12 +121,12 @@ describe('UsageMonitor.tokenUsage', () => {
   it('rejects bad input before any request', async () => {
     const { registry, source, queries } = world();
     const monitor = new UsageMonitor({ registry, source, clock });
-    await expect(monitor.tokenUsage('prod-web-app', { from: '2024-02-01', to: '2024-01-01' })).rejects.toThrow(
-      InvalidInputError,
-    );
-    await expect(monitor.tokenUsage('prod-web-app', { from: '2024-13-01', to: '2024-12-01' })).rejects.toThrow(
-      /range.from/,
-    );
+    await expect(
+      monitor.tokenUsage('prod-web-app', { from: '2024-02-01', to: '2024-01-01' }),
+    ).rejects.toThrow(InvalidInputError);
+    await expect(
+      monitor.tokenUsage('prod-web-app', { from: '2024-13-01', to: '2024-12-01' }),
+    ).rejects.toThrow(/range.from/);
     await expect(monitor.tokenUsage('', JAN)).rejects.toThrow(/token name/);
     expect(queries).toHaveLength(0);
   });
@@ -153,7 +169,9 @@ describe('UsageMonitor.report', () => {
   it('has a row per logical token: managed ones (even idle), deleted ones, then unmanaged names', async () => {
     const { registry, source } = world();
     const r = await new UsageMonitor({ registry, source, clock }).report(JAN);
-    expect(r.tokenRows.map((t) => [t.name, t.environment, t.app, t.managed, t.totalCost, t.totalCalls])).toEqual([
+    expect(
+      r.tokenRows.map((t) => [t.name, t.environment, t.app, t.managed, t.totalCost, t.totalCalls]),
+    ).toEqual([
       ['dev-testing', 'dev', 'testing', true, 0, 0],
       ['dev-web-app', 'dev', 'web-app', true, 0, 1234],
       ['staging-old-app', 'staging', 'old-app', false, 3.89, 456],
@@ -186,7 +204,13 @@ describe('UsageMonitor.report', () => {
   it('parses each distinct token name once, not once per record', async () => {
     const { registry, memory } = world();
     let parses = 0;
-    const counted = { ...registry, parseName: (n: string) => (parses++, registry.parseName(n)) };
+    const counted = {
+      ...registry,
+      parseName: (n: string) => {
+        parses++;
+        return registry.parseName(n);
+      },
+    };
     for (let i = 0; i < 500; i++) memory.add([rec('prod-web-app', '2024-01-10', 0.01)]);
     await new UsageMonitor({ registry: counted, source: memory, clock }).report(JAN);
     expect(parses).toBe(10); // distinct names in January
@@ -201,6 +225,8 @@ describe('UsageMonitor options', () => {
     expect(() => new UsageMonitor({ registry, source, maxRangeDays: 0 })).toThrow(/maxRangeDays/);
     expect(() => new UsageMonitor({ registry, source, concurrency: 2.5 })).toThrow(/concurrency/);
     expect(() => new UsageMonitor({ registry, source, tokenQuery: 'some' as never })).toThrow(/tokenQuery/);
-    expect(() => new UsageMonitor({ registry, source, resetTimeZone: 'Mars/Olympus' })).toThrow(/resetTimeZone/);
+    expect(() => new UsageMonitor({ registry, source, resetTimeZone: 'Mars/Olympus' })).toThrow(
+      /resetTimeZone/,
+    );
   });
 });

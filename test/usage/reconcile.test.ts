@@ -8,7 +8,13 @@ import { managed, stubRegistry } from './stub-registry.js';
 function world() {
   const registry = stubRegistry(
     ['prod'],
-    [managed('prod-web-app', { tokenName: 'prod-web-app--g2', generation: 2, generations: ['prod-web-app', 'prod-web-app--g2'] })],
+    [
+      managed('prod-web-app', {
+        tokenName: 'prod-web-app--g2',
+        generation: 2,
+        generations: ['prod-web-app', 'prod-web-app--g2'],
+      }),
+    ],
   );
   const { source, queries } = counting(
     new MemoryUsageSource([
@@ -37,12 +43,18 @@ describe('UsageMonitor.reconcile', () => {
       ok: true,
     });
     expect(queries).toEqual([{ step: 1, token: 'prod-web-app--g2', begin: '2024-01-01', end: '2024-01-04' }]);
-    expect(r.message).toBe('prod-web-app--g2 2024-01-01..2024-01-04: balance drop $0.3000 matches reported cost $0.3000');
+    expect(r.message).toBe(
+      'prod-web-app--g2 2024-01-01..2024-01-04: balance drop $0.3000 matches reported cost $0.3000',
+    );
   });
 
   it('takes the generation named when given a generation name (a logical name means the current one)', async () => {
     const { monitor, queries } = world();
-    const r = await monitor.reconcile('prod-web-app--g2', { ...period, balanceBefore: 10, balanceAfter: 9.7 });
+    const r = await monitor.reconcile('prod-web-app--g2', {
+      ...period,
+      balanceBefore: 10,
+      balanceAfter: 9.7,
+    });
     expect([r.name, r.tokenName, r.ok]).toEqual(['prod-web-app', 'prod-web-app--g2', true]);
     expect(queries[0]?.token).toBe('prod-web-app--g2');
   });
@@ -51,10 +63,20 @@ describe('UsageMonitor.reconcile', () => {
     const { monitor } = world();
     const base = { ...period, balanceBefore: 10 };
     const drift = await monitor.reconcile('prod-web-app', { ...base, balanceAfter: 9.5 });
-    expect(drift).toMatchObject({ ok: false, balanceDrop: 0.5, reportedCost: 0.3, difference: 0.2, allowed: 0.01 });
+    expect(drift).toMatchObject({
+      ok: false,
+      balanceDrop: 0.5,
+      reportedCost: 0.3,
+      difference: 0.2,
+      allowed: 0.01,
+    });
     expect(drift.message).toMatch(/unexplained spend \$0\.2000, allowed \$0\.0100/);
 
-    const loose = await monitor.reconcile('prod-web-app', { ...base, balanceAfter: 9.5, tolerance: { absolute: 0.2 } });
+    const loose = await monitor.reconcile('prod-web-app', {
+      ...base,
+      balanceAfter: 9.5,
+      tolerance: { absolute: 0.2 },
+    });
     expect(loose.ok).toBe(true);
     const relative = await monitor.reconcile('prod-web-app', {
       ...base,
@@ -87,7 +109,8 @@ describe('UsageMonitor.reconcile', () => {
       { ...period, balanceBefore: 1, balanceAfter: 1, credited: -5 },
       { from: '2024-01-05', to: '2024-01-01', balanceBefore: 1, balanceAfter: 1 },
     ];
-    for (const input of bad) await expect(monitor.reconcile('prod-web-app', input)).rejects.toThrow(InvalidInputError);
+    for (const input of bad)
+      await expect(monitor.reconcile('prod-web-app', input)).rejects.toThrow(InvalidInputError);
     expect(queries).toHaveLength(0);
   });
 });

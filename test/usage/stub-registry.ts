@@ -1,8 +1,9 @@
 // A minimal RegistryView for logic tests: declared environments, a fixed token list, and the
 // real name parser, so the monitor is tested apart from TokenRegistry and the backend.
-import { parseEnvironments } from '../../src/registry/policy.js';
+
 import { NotFoundError } from '../../src/core/errors.js';
 import { parseTokenName } from '../../src/registry/naming.js';
+import { parseEnvironments } from '../../src/registry/policy.js';
 import type { ManagedToken, RegistryView, TokensByEnvironment } from '../../src/registry/types.js';
 
 export function managed(name: string, patch: Partial<ManagedToken> = {}): ManagedToken {
@@ -25,7 +26,10 @@ export function managed(name: string, patch: Partial<ManagedToken> = {}): Manage
   };
 }
 
-export function stubRegistry(environments: string[], tokens: ManagedToken[]): RegistryView & { calls: string[] } {
+export function stubRegistry(
+  environments: string[],
+  tokens: ManagedToken[],
+): RegistryView & { calls: string[] } {
   const calls: string[] = [];
   const envs = parseEnvironments(Object.fromEntries(environments.map((e) => [e, {}])));
   return {

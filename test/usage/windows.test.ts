@@ -38,7 +38,9 @@ describe('splitRange', () => {
       { from: '2024-01-05', to: '2024-01-08' },
       { from: '2024-01-09', to: '2024-01-10' },
     ]);
-    expect(splitRange({ from: '2024-01-01', to: '2024-01-01' }, 1)).toEqual([{ from: '2024-01-01', to: '2024-01-01' }]);
+    expect(splitRange({ from: '2024-01-01', to: '2024-01-01' }, 1)).toEqual([
+      { from: '2024-01-01', to: '2024-01-01' },
+    ]);
   });
 
   it('rejects a window size that is not a positive integer', () => {
@@ -83,7 +85,11 @@ function manualSource(answer: (q: UsageQuery) => UsageRecord[] | Error) {
 describe('fetchWindowed', () => {
   it('fetches every window with at most `concurrency` requests in flight, and merges all records', async () => {
     const m = manualSource((q) => [rec('prod-web-app', q.begin as string, 1)]);
-    const done = fetchWindowed(m.source, { from: '2024-01-01', to: '2024-01-10' }, { maxRangeDays: 1, concurrency: 3 });
+    const done = fetchWindowed(
+      m.source,
+      { from: '2024-01-01', to: '2024-01-10' },
+      { maxRangeDays: 1, concurrency: 3 },
+    );
     await m.drain();
     const records = await done;
     expect(m.queries).toHaveLength(10);
@@ -113,7 +119,9 @@ describe('fetchWindowed', () => {
 
   it('treats a 404 (no data for the filters) as no records, and rejects on any other error', async () => {
     const notFound = manualSource((q) =>
-      q.begin === '2024-01-01' ? new NotFoundError('Not Found', { status: 404 }) : [rec('a-b', '2024-01-02', 2)],
+      q.begin === '2024-01-01'
+        ? new NotFoundError('Not Found', { status: 404 })
+        : [rec('a-b', '2024-01-02', 2)],
     );
     const ok = fetchWindowed(notFound.source, { from: '2024-01-01', to: '2024-01-02' }, { maxRangeDays: 1 });
     await notFound.drain();
@@ -128,10 +136,12 @@ describe('fetchWindowed', () => {
 
   it('validates before sending anything', async () => {
     const m = manualSource(() => []);
-    await expect(fetchWindowed(m.source, { from: '2024-01-02', to: '2024-01-01' })).rejects.toThrow(InvalidInputError);
-    await expect(fetchWindowed(m.source, { from: '2024-01-01', to: '2024-01-02' }, { concurrency: 0 })).rejects.toThrow(
-      /concurrency/,
+    await expect(fetchWindowed(m.source, { from: '2024-01-02', to: '2024-01-01' })).rejects.toThrow(
+      InvalidInputError,
     );
+    await expect(
+      fetchWindowed(m.source, { from: '2024-01-01', to: '2024-01-02' }, { concurrency: 0 }),
+    ).rejects.toThrow(/concurrency/);
     expect(m.queries).toHaveLength(0);
   });
 

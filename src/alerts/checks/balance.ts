@@ -1,19 +1,20 @@
 import type { ManagedToken } from '../../registry/types.js';
 import { type CheckContext, percent, tokenAlert, usd } from '../alert.js';
+import type { BalancePeaks } from '../peaks.js';
 import type { Alert, AlertRules } from '../types.js';
 
 /**
  * The amount a token's balance is measured against: its reset amount when the budget refills,
- * else the largest balance seen for this generation (`peak`, kept in the state store). `null`
- * when spending is unlimited or nothing is known.
+ * else the largest balance seen for this generation (kept in the state store: Eden does not
+ * remember what a token started with). `null` when spending is unlimited or nothing is known.
  */
-export function budgetOf(t: ManagedToken, peak: number | undefined): number | null {
+export function budgetOf(t: ManagedToken, peaks: BalancePeaks): number | null {
   if (!t.activeBalance || t.balance === null) return null;
   if (t.balanceResetPeriod !== 'none' && t.balanceResetAmount !== null && t.balanceResetAmount > 0) {
     return t.balanceResetAmount;
   }
-  const p = Math.max(peak ?? 0, t.balance);
-  return p > 0 ? p : null;
+  const peak = peaks.observe(t.environment, t.tokenName, t.balance);
+  return peak > 0 ? peak : null;
 }
 
 const EPSILON = 1e-9;
@@ -50,8 +51,9 @@ export function lowBalanceAlert(
     balance <= 0 ? 'critical' : 'warning',
     `${t.name} balance is low: ${left}`,
     ctx,
-    [period],
-    { threshold: byRatio ? rule.ratio : undefined, period, balance, budget },
+    period,
+    undefined,
+    byRatio ? { threshold: rule.ratio, period, balance, budget } : { period, balance, budget },
   );
 }
 
@@ -80,7 +82,8 @@ export function budgetAlert(
     threshold >= 1 ? 'critical' : threshold >= 0.75 ? 'warning' : 'info',
     `${t.name} has used ${pct} % of its ${usd(budget)} ${label}budget (${usd(spent)} spent)`,
     ctx,
-    [`${pct}pct`, period],
+    `${pct}pct`,
+    period,
     { threshold, period, balance: t.balance, budget },
   );
 }

@@ -1,6 +1,5 @@
 import type { ManagedToken } from '../../registry/types.js';
 import { type CheckContext, plural, tokenAlert } from '../alert.js';
-import { daysToExpiry } from '../periods.js';
 import type { Alert, AlertRules } from '../types.js';
 
 /**
@@ -8,32 +7,33 @@ import type { Alert, AlertRules } from '../types.js';
  * `expiring` for the tightest threshold reached (a token first seen 5 days out gets the 7-day
  * alert, not 14 and 7). Each threshold has its own id, so each fires once per generation.
  * `withinDays` (for `checkExpiringTokens(n)`) also reports tokens inside n days that no
- * configured threshold covers.
+ * configured threshold covers. `days` is `daysToExpiry(t.expireTime)`.
  */
 export function expiryAlert(
   t: ManagedToken,
+  days: number | null,
   rules: AlertRules,
+  kinds: { expiring: boolean; expired: boolean },
   ctx: CheckContext,
   withinDays?: number,
 ): Alert | undefined {
-  const days = daysToExpiry(t.expireTime, ctx.nowMs);
   if (days === null || !t.expireTime) return undefined;
-  const date = t.expireTime.toISOString().slice(0, 10);
   if (t.expireTime.getTime() <= ctx.nowMs) {
-    if (rules.disabled.includes('expired')) return undefined;
+    if (!kinds.expired) return undefined;
     const ago = -days;
     const when = ago === 0 ? 'today' : `${plural(ago, 'day')} ago`;
     return tokenAlert(
       t,
       'expired',
       'critical',
-      `${t.name} expired ${when} (${date}); requests with it are rejected`,
+      `${t.name} expired ${when} (${isoDay(t.expireTime)}); requests with it are rejected`,
       ctx,
-      [],
+      undefined,
+      undefined,
       { daysToExpiry: days },
     );
   }
-  if (rules.disabled.includes('expiring')) return undefined;
+  if (!kinds.expiring) return undefined;
   // expiryDays is sorted largest first: the last threshold still ≥ days is the tightest reached.
   let threshold: number | undefined;
   for (const d of rules.expiryDays) if (days <= d) threshold = d;
@@ -46,9 +46,14 @@ export function expiryAlert(
     t,
     'expiring',
     days <= rules.criticalDays ? 'critical' : 'warning',
-    `${t.name} expires in ${plural(days, 'day')} (${date})`,
+    `${t.name} expires in ${plural(days, 'day')} (${isoDay(t.expireTime)})`,
     ctx,
-    [`${threshold}d`],
+    `${threshold}d`,
+    undefined,
     { threshold, daysToExpiry: days },
   );
+}
+
+function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
 }

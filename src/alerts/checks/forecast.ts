@@ -40,7 +40,8 @@ export async function forecastAlerts(
           'warning',
           `${t.name} is forecast to run out of budget${when}, ${before}`,
           ctx,
-          [period],
+          period,
+          undefined,
           { period, balance: t.balance },
         ),
       );

@@ -6,45 +6,56 @@ import type { Alert } from '../types.js';
 /**
  * Ways a live token breaks its environment's policy (it was created outside the registry, or the
  * policy tightened since): wrong token type, missing or too distant expiry, missing budget,
- * budget above the maximum. One alert per broken rule, as a warning.
+ * budget above the maximum. One alert per broken rule, as a warning, appended to `out`
+ * (created when needed and returned, so healthy tokens allocate nothing).
  */
 export function policyAlerts(
   t: ManagedToken,
-  policy: EnvironmentPolicy | undefined,
+  policy: EnvironmentPolicy,
   daysLeft: number | null,
   ctx: CheckContext,
-): Alert[] {
-  if (!policy) return [];
-  const out: Alert[] = [];
+  out?: Alert[],
+): Alert[] | undefined {
   const env = t.environment;
-  const add = (rule: string, message: string) =>
-    out.push(tokenAlert(t, 'policy-violation', 'warning', message, ctx, [rule], { rule }));
-
   if (t.tokenType !== policy.tokenType) {
-    add('tokenType', `${t.name} is a ${t.tokenType}; the ${env} policy requires ${policy.tokenType}`);
-  }
-  const expiry = policy.expiry;
-  if (expiry?.required && !t.expireTime) {
-    add('expiry.required', `${t.name} has no expiry date; the ${env} policy requires one`);
-  }
-  if (expiry?.maxDays !== undefined && daysLeft !== null && daysLeft > expiry.maxDays) {
-    add(
-      'expiry.maxDays',
-      `${t.name} expires in ${daysLeft} days; the ${env} policy allows at most ${expiry.maxDays}`,
+    (out ??= []).push(
+      violation(
+        t,
+        'tokenType',
+        `${t.name} is a ${t.tokenType}; the ${env} policy requires ${policy.tokenType}`,
+        ctx,
+      ),
     );
   }
-  const budget = policy.budget;
-  if (budget?.required && !t.activeBalance) {
-    add('budget.required', `${t.name} has no budget (unlimited spending); the ${env} policy requires one`);
-  }
-  if (budget?.max !== undefined && t.activeBalance) {
-    const over = Math.max(t.balance ?? 0, t.balanceResetAmount ?? 0);
-    if (over > budget.max) {
-      add(
-        'budget.max',
-        `${t.name} has a budget of ${usd(over)}; the ${env} policy allows at most ${usd(budget.max)}`,
+  const expiry = policy.expiry;
+  if (expiry) {
+    if (expiry.required && !t.expireTime) {
+      (out ??= []).push(
+        violation(t, 'expiry.required', `${t.name} has no expiry date; the ${env} policy requires one`, ctx),
       );
+    }
+    if (expiry.maxDays !== undefined && daysLeft !== null && daysLeft > expiry.maxDays) {
+      const msg = `${t.name} expires in ${daysLeft} days; the ${env} policy allows at most ${expiry.maxDays}`;
+      (out ??= []).push(violation(t, 'expiry.maxDays', msg, ctx));
+    }
+  }
+  const budget = policy.budget;
+  if (budget) {
+    if (budget.required && !t.activeBalance) {
+      const msg = `${t.name} has no budget (unlimited spending); the ${env} policy requires one`;
+      (out ??= []).push(violation(t, 'budget.required', msg, ctx));
+    }
+    if (budget.max !== undefined && t.activeBalance) {
+      const over = Math.max(t.balance ?? 0, t.balanceResetAmount ?? 0);
+      if (over > budget.max) {
+        const msg = `${t.name} has a budget of ${usd(over)}; the ${env} policy allows at most ${usd(budget.max)}`;
+        (out ??= []).push(violation(t, 'budget.max', msg, ctx));
+      }
     }
   }
   return out;
+}
+
+function violation(t: ManagedToken, rule: string, message: string, ctx: CheckContext): Alert {
+  return tokenAlert(t, 'policy-violation', 'warning', message, ctx, rule, undefined, { rule });
 }

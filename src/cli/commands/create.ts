@@ -14,10 +14,17 @@ export async function run(ctx: CommandContext): Promise<number> {
     environment,
     app,
     ...(typeof o['budget'] === 'string' ? { budget: parseMoney('budget', o['budget']) } : {}),
-    ...(typeof o['expires-in'] === 'string' ? { expiresInDays: parseDays('expires-in', o['expires-in']) } : {}),
+    ...(typeof o['expires-in'] === 'string'
+      ? { expiresInDays: parseDays('expires-in', o['expires-in']) }
+      : {}),
     ...(typeof o['reset-period'] === 'string'
       ? {
-          resetPeriod: oneOf<ResetPeriod>('reset-period', o['reset-period'], ['none', 'daily', 'weekly', 'monthly']),
+          resetPeriod: oneOf<ResetPeriod>('reset-period', o['reset-period'], [
+            'none',
+            'daily',
+            'weekly',
+            'monthly',
+          ]),
         }
       : {}),
   };
@@ -27,7 +34,9 @@ export async function run(ctx: CommandContext): Promise<number> {
     const secret = await secretInfo(secrets, t.secretRef);
     ctx.out.data({ created: tokenView(t, now), secret });
     const budget = t.activeBalance && t.balance !== null ? `budget ${usd(t.balance)}` : 'no budget limit';
-    ctx.out.line(`${ctx.out.style.green('✓')} Created ${ctx.out.style.bold(t.name)} (${t.tokenType}, ${budget}, ${expiryText(daysLeft(t.expireTime, now))})`);
+    ctx.out.line(
+      `${ctx.out.style.green('✓')} Created ${ctx.out.style.bold(t.name)} (${t.tokenType}, ${budget}, ${expiryText(daysLeft(t.expireTime, now))})`,
+    );
     ctx.out.line(`  value stored in the secret store: ${describeSecret(secret)}`);
     return 0;
   });

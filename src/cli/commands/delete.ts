@@ -8,7 +8,9 @@ export async function run(ctx: CommandContext): Promise<number> {
     const t = await registry.get(name);
     await registry.revoke(t.name);
     ctx.out.data({ deleted: t.name, generations: t.generations, secretRef: t.secretRef });
-    ctx.out.line(`${ctx.out.style.green('✓')} Deleted ${ctx.out.style.bold(t.name)} (${t.generations.join(', ')}) and its secret entry ${t.secretRef}`);
+    ctx.out.line(
+      `${ctx.out.style.green('✓')} Deleted ${ctx.out.style.bold(t.name)} (${t.generations.join(', ')}) and its secret entry ${t.secretRef}`,
+    );
     return 0;
   });
 }

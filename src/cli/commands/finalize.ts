@@ -8,7 +8,7 @@ import type { CommandContext } from '../spec.js';
 export async function run(ctx: CommandContext): Promise<number> {
   const force = Boolean(ctx.options['force']);
   return withRuntime(ctx, async (rt) => {
-    const result = await (await openRotations(rt)).finalize({ force });
+    const result = await openRotations(rt).finalize({ force });
     const { style } = ctx.out;
     ctx.out.data({
       finalized: result.finalized.map(rotationView),
@@ -17,10 +17,14 @@ export async function run(ctx: CommandContext): Promise<number> {
       skipped: result.skipped.map(skipView),
     });
     for (const r of result.finalized) {
-      ctx.out.line(`${style.green('✓')} Finalized ${style.bold(r.name)}: ${r.oldTokenName} revoked, ${r.newTokenName} is the only generation`);
+      ctx.out.line(
+        `${style.green('✓')} Finalized ${style.bold(r.name)}: ${r.oldTokenName} revoked, ${r.newTokenName} is the only generation`,
+      );
     }
     for (const p of result.pending) {
-      ctx.out.line(`${style.yellow('…')} ${p.name}: grace period until ${p.graceEndsAt.toISOString()} (use --force to end it now)`);
+      ctx.out.line(
+        `${style.yellow('…')} ${p.name}: grace period until ${p.graceEndsAt.toISOString()} (use --force to end it now)`,
+      );
     }
     for (const line of renderProblems(result.failed, result.skipped, style)) ctx.out.line(line);
     if (result.finalized.length + result.pending.length + result.failed.length === 0) {

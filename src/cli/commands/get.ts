@@ -16,7 +16,10 @@ export async function run(ctx: CommandContext): Promise<number> {
       ? `${t.expireTime.toISOString().slice(0, 10)} (${expiryText(daysLeft(t.expireTime, now))})`
       : 'never';
     const balance = t.activeBalance && t.balance !== null ? usd(t.balance) : 'unlimited';
-    const reset = t.balanceResetPeriod === 'none' ? [] : [['refills', `${t.balanceResetPeriod} to ${usd(t.balanceResetAmount ?? 0)}`]];
+    const reset =
+      t.balanceResetPeriod === 'none'
+        ? []
+        : [['refills', `${t.balanceResetPeriod} to ${usd(t.balanceResetAmount ?? 0)}`]];
     ctx.out.line(ctx.out.style.bold(t.name));
     ctx.out.block(
       table(
@@ -28,7 +31,9 @@ export async function run(ctx: CommandContext): Promise<number> {
           ...reset,
           ['expires', expires],
           ['generation', `${t.generation} (${t.tokenName})`],
-          ...(t.generations.length > 1 ? [['live', `${t.generations.join(', ')} (rotation in grace period)`]] : []),
+          ...(t.generations.length > 1
+            ? [['live', `${t.generations.join(', ')} (rotation in grace period)`]]
+            : []),
           ['secret', describeSecret(secret)],
         ],
         { indent: '  ' },

@@ -3,9 +3,9 @@ import { withRuntime } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { buildNotifiers } from '../notifiers.js';
 import { healthView, rotationStatus } from '../render/health.js';
+import { rotationFailures } from '../rotation.js';
 import type { CommandContext } from '../spec.js';
 import { oneOf } from '../values.js';
-import { rotationFailures } from '../rotation.js';
 
 const RANK = { info: 0, warning: 1, critical: 2 } as const;
 /** The tutorial rotates tokens within 7 days of expiry. */
@@ -21,7 +21,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       notifiers: buildNotifiers(rt.config.notifiers, ctx.env, ctx.out),
       state: rt.state,
       clock: rt.clock,
-      ...(await rotationFailures(rt)),
+      ...rotationFailures(rt),
     });
     const report = await alerts.run();
     const status = rotationStatus(report, ROTATE_WITHIN_DAYS);

@@ -7,7 +7,7 @@ import type { CommandContext } from '../spec.js';
 /** `edenai-tokens resume`: continues rotations a crash or a lost response interrupted. Idempotent. */
 export async function run(ctx: CommandContext): Promise<number> {
   return withRuntime(ctx, async (rt) => {
-    const result = await (await openRotations(rt)).resume();
+    const result = await openRotations(rt).resume();
     ctx.out.data({
       resumed: result.resumed.map(rotationView),
       failed: result.failed.map(failureView),

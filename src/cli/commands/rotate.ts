@@ -1,7 +1,15 @@
 import { withRuntime } from '../context.js';
 import { usageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { failureView, plannedView, renderPlanned, renderProblems, renderRotation, rotationView, skipView } from '../render/rotation.js';
+import {
+  failureView,
+  plannedView,
+  renderPlanned,
+  renderProblems,
+  renderRotation,
+  rotationView,
+  skipView,
+} from '../render/rotation.js';
 import { openRotations } from '../rotation.js';
 import type { CommandContext } from '../spec.js';
 import { parseDays, parsePositiveInt } from '../values.js';
@@ -10,15 +18,19 @@ import { parseDays, parsePositiveInt } from '../values.js';
 export async function run(ctx: CommandContext): Promise<number> {
   const o = ctx.options;
   const name = ctx.args[0];
-  const within = typeof o['expiring-within'] === 'string' ? parseDays('expiring-within', o['expiring-within']) : undefined;
+  const within =
+    typeof o['expiring-within'] === 'string' ? parseDays('expiring-within', o['expiring-within']) : undefined;
   const environment = o['environment'] as string | undefined;
-  const concurrency = typeof o['concurrency'] === 'string' ? parsePositiveInt('concurrency', o['concurrency']) : undefined;
+  const concurrency =
+    typeof o['concurrency'] === 'string' ? parsePositiveInt('concurrency', o['concurrency']) : undefined;
   if (name && within !== undefined) throw usageError('Give a token name or --expiring-within, not both');
-  if (!name && within === undefined) throw usageError('Give a token name, or --expiring-within <days> for a bulk run');
-  if (name && (o['dry-run'] || environment)) throw usageError('--dry-run and --environment go with --expiring-within');
+  if (!name && within === undefined)
+    throw usageError('Give a token name, or --expiring-within <days> for a bulk run');
+  if (name && (o['dry-run'] || environment))
+    throw usageError('--dry-run and --environment go with --expiring-within');
 
   return withRuntime(ctx, async (rt) => {
-    const rotations = await openRotations(rt);
+    const rotations = openRotations(rt);
     if (name) {
       const result = await rotations.rotate(name);
       ctx.out.data({ rotated: [rotationView(result)], failed: [], skipped: [] });

@@ -6,7 +6,8 @@ import type { CommandContext } from '../spec.js';
 import { parseDays, parseMoney } from '../values.js';
 
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : 'never');
-const money = (active: boolean, balance: number | null) => (active && balance !== null ? usd(balance) : 'unlimited');
+const money = (active: boolean, balance: number | null) =>
+  active && balance !== null ? usd(balance) : 'unlimited';
 
 /** `edenai-tokens update <name> [--budget N | --top-up N] [--extend 30d]`. */
 export async function run(ctx: CommandContext): Promise<number> {
@@ -32,7 +33,9 @@ export async function run(ctx: CommandContext): Promise<number> {
     if (day(before.expireTime) !== day(after.expireTime)) {
       changes.push(`expiry ${day(before.expireTime)} → ${day(after.expireTime)}`);
     }
-    ctx.out.line(`${ctx.out.style.green('✓')} Updated ${ctx.out.style.bold(after.name)}: ${changes.join(', ') || 'no change'}`);
+    ctx.out.line(
+      `${ctx.out.style.green('✓')} Updated ${ctx.out.style.bold(after.name)}: ${changes.join(', ') || 'no change'}`,
+    );
     return 0;
   });
 }

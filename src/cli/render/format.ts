@@ -1,4 +1,5 @@
 /** Small text helpers shared by the renderers: money, days, aligned columns. */
+import { stripAnsi } from '../style.js';
 
 const usdFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const intFormat = new Intl.NumberFormat('en-US');
@@ -37,9 +38,9 @@ export function expiryText(days: number | null): string {
   return `expires in ${plural(days, 'day')}`;
 }
 
-/** Pads columns to align; `right` lists the columns aligned to the right (numbers). */
-export function table(rows: string[][], options: { right?: number[]; indent?: string; width?: (s: string) => number } = {}): string[] {
-  const width = options.width ?? ((s: string) => s.length);
+/** Pads columns to align (ANSI colours do not count); `right` lists right-aligned columns (numbers). */
+export function table(rows: string[][], options: { right?: number[]; indent?: string } = {}): string[] {
+  const width = (s: string) => stripAnsi(s).length;
   const cols = Math.max(0, ...rows.map((r) => r.length));
   const widths = Array.from({ length: cols }, (_, i) => Math.max(0, ...rows.map((r) => width(r[i] ?? ''))));
   return rows.map(

@@ -13,7 +13,8 @@ function value(field: string, v: unknown): string {
 
 function describe(a: PlanAction): string {
   if (a.type === 'delete') return 'delete every generation and its secret entry';
-  if (a.type === 'update') return a.changes.map((c) => `${c.field} ${value(c.field, c.from)} → ${value(c.field, c.to)}`).join(', ');
+  if (a.type === 'update')
+    return a.changes.map((c) => `${c.field} ${value(c.field, c.from)} → ${value(c.field, c.to)}`).join(', ');
   const parts = [a.budget === undefined ? 'no budget limit' : `budget ${usd(a.budget)}`];
   parts.push(a.expiresInDays === undefined ? 'no expiry' : `expires in ${a.expiresInDays} days`);
   if (a.resetPeriod) parts.push(`refills ${a.resetPeriod}`);
@@ -33,7 +34,7 @@ export function renderPlan(plan: Plan, style: Style): string {
   const rows = plan.actions.map((a) => [sign[a.type], a.name, style.dim(describe(a))]);
   return [
     style.bold(`Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete`),
-    ...table(rows, { indent: '  ', width: (x) => x.replace(/\x1b\[[0-9;]*m/g, '').length }),
+    ...table(rows, { indent: '  ' }),
   ].join('\n');
 }
 

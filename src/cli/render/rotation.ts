@@ -64,9 +64,12 @@ export function renderRotation(r: RotationResult, style: Style): string {
     `${style.green('✓')} Rotated ${style.bold(r.name)}: ${r.oldTokenName} → ${r.newTokenName} (generation ${r.generation})`,
   ];
   if (r.status === 'grace' && r.graceEndsAt) {
-    lines.push(`  The old generation keeps working until ${r.graceEndsAt.toISOString()}; then run \`edenai-tokens finalize\`.`);
+    lines.push(
+      `  The old generation keeps working until ${r.graceEndsAt.toISOString()}; then run \`edenai-tokens finalize\`.`,
+    );
   } else lines.push('  The old generation is revoked.');
-  if (r.migrationSteps.length > 0) lines.push('  Migration steps:', ...r.migrationSteps.map((s) => `    ${s}`));
+  if (r.migrationSteps.length > 0)
+    lines.push('  Migration steps:', ...r.migrationSteps.map((s) => `    ${s}`));
   return lines.join('\n');
 }
 
@@ -75,15 +78,26 @@ export function renderPlanned(planned: readonly PlannedRotation[], style: Style)
   if (planned.length === 0) return `${style.green('✓')} No token needs rotating.`;
   const rows = [
     ['token', 'expires', 'balance', 'old keeps', 'new gets', 'new expiry'].map((h) => style.dim(h)),
-    ...planned.map((p) => [p.name, day(p.expireTime), money(p.balance), money(p.allowance), money(p.newBalance), day(p.newExpireTime)]),
+    ...planned.map((p) => [
+      p.name,
+      day(p.expireTime),
+      money(p.balance),
+      money(p.allowance),
+      money(p.newBalance),
+      day(p.newExpireTime),
+    ]),
   ];
   return [
     style.bold(`Would rotate ${planned.length} token(s) (dry run, nothing changed):`),
-    ...table(rows, { indent: '  ', right: [2, 3, 4], width: (x) => x.replace(/\x1b\[[0-9;]*m/g, '').length }),
+    ...table(rows, { indent: '  ', right: [2, 3, 4] }),
   ].join('\n');
 }
 
-export function renderProblems(failed: readonly BulkFailure[], skipped: readonly BulkSkip[], style: Style): string[] {
+export function renderProblems(
+  failed: readonly BulkFailure[],
+  skipped: readonly BulkSkip[],
+  style: Style,
+): string[] {
   return [
     ...failed.map((f) => `${style.red('✗')} ${f.name}: ${f.error.message.split('\n')[0]}`),
     ...skipped.map((s) => `${style.dim('-')} ${s.name}: skipped (${s.reason})`),

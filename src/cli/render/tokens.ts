@@ -2,7 +2,6 @@ import type { EdenToken } from '../../backend/port.js';
 import type { EnvironmentPolicy } from '../../registry/policy.js';
 import type { ManagedToken, TokensByEnvironment } from '../../registry/types.js';
 import type { Style } from '../style.js';
-import { stripAnsi } from '../style.js';
 import { daysLeft, expiryText, plural, table, usd } from './format.js';
 
 /** Tokens expiring within this many days are flagged in listings (the first alert threshold). */
@@ -32,7 +31,8 @@ function assess(t: ManagedToken | EdenToken, policy: EnvironmentPolicy | undefin
       notes.push('low balance');
     }
   }
-  if ('generations' in t && t.generations.length > 1) notes.push(`rotating: ${plural(t.generations.length, 'live generation')}`);
+  if ('generations' in t && t.generations.length > 1)
+    notes.push(`rotating: ${plural(t.generations.length, 'live generation')}`);
   return { days, mark, notes };
 }
 
@@ -42,7 +42,14 @@ function row(t: ManagedToken | EdenToken, policy: EnvironmentPolicy | undefined,
   const balance = t.activeBalance && t.balance !== null ? usd(t.balance) : 'unlimited';
   const type = t.tokenType === 'sandbox_api_token' ? 'sandbox' : 'live';
   const expiry = expiryText(days);
-  return [icon, t.name, type, balance, days !== null && days <= SOON_DAYS ? style.yellow(expiry) : expiry, style.dim(notes.join(', '))];
+  return [
+    icon,
+    t.name,
+    type,
+    balance,
+    days !== null && days <= SOON_DAYS ? style.yellow(expiry) : expiry,
+    style.dim(notes.join(', ')),
+  ];
 }
 
 /**
@@ -68,13 +75,15 @@ export function renderTokensByEnvironment(
   // Align columns across every section, so balances line up down the whole listing.
   const all = table(
     sections.flatMap((s) => s.rows),
-    { right: [3], indent: '  ', width: (s) => stripAnsi(s).length },
+    { right: [3], indent: '  ' },
   );
   const lines: string[] = [];
   let i = 0;
   for (const s of sections) {
     if (lines.length > 0) lines.push('');
-    lines.push(`${style.bold(`${s.title.toUpperCase()}:`)}${s.rows.length ? '' : style.dim('  (no tokens)')}`);
+    lines.push(
+      `${style.bold(`${s.title.toUpperCase()}:`)}${s.rows.length ? '' : style.dim('  (no tokens)')}`,
+    );
     for (let k = 0; k < s.rows.length; k++) lines.push(all[i++]!);
   }
   return lines.join('\n');

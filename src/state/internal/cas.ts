@@ -53,11 +53,15 @@ export function casDelete(
   return entries.delete(key);
 }
 
-/** Keys starting with `prefix`, sorted by UTF-16 code units (plain `Array#sort`). */
-export function listKeys(keys: Iterable<string>, prefix?: string): string[] {
+export function assertPrefix(prefix: unknown): void {
   if (prefix !== undefined && typeof prefix !== 'string') {
     throw new InvalidInputError('list prefix must be a string', { field: 'prefix' });
   }
+}
+
+/** Keys starting with `prefix`, sorted by UTF-16 code units (plain `Array#sort`). */
+export function listKeys(keys: Iterable<string>, prefix?: string): string[] {
+  assertPrefix(prefix);
   const out: string[] = [];
   for (const key of keys) if (!prefix || key.startsWith(prefix)) out.push(key);
   return out.sort();

@@ -11,7 +11,12 @@ export interface Codec<D> {
   encode(doc: D): Uint8Array | Promise<Uint8Array>;
 }
 
-/** Options shared by the file-backed stores. */
+/**
+ * Options shared by the file-backed stores (`FileSecretStore`, `FileStateStore`).
+ *
+ * @example
+ * new FileStateStore({ path: '.edenai-tokens/state.json', lockStaleMs: 30_000 });
+ */
 export interface FileStoreOptions {
   /** The file holding the store. Its folder is created (mode 0700) on the first write. */
   path: string;
@@ -35,20 +40,21 @@ const queues = new Map<string, Promise<unknown>>();
  */
 export class DocumentFile<D> {
   readonly path: string;
-  private cache: { bytes: Buffer; doc: D } | undefined;
-  private swept = false;
-  private readonly lock: LockOptions;
+  #cache: { bytes: Buffer; doc: D } | undefined;
+  /** Set once crashed writers' temp files were swept (the first write of this instance). */
+  #swept = false;
+  readonly #lock: LockOptions;
 
-  constructor(
-    options: FileStoreOptions,
-    private readonly codec: Codec<D>,
-  ) {
+  readonly #codec: Codec<D>;
+
+  constructor(options: FileStoreOptions, codec: Codec<D>) {
+    this.#codec = codec;
     if (typeof options?.path !== 'string' || options.path.length === 0) {
       throw new ConfigurationError('A file store needs a `path`');
     }
     this.path = resolve(options.path);
     const staleMs = options.lockStaleMs ?? 10_000;
-    this.lock = {
+    this.#lock = {
       staleMs,
       timeoutMs: options.lockTimeoutMs ?? Math.max(30_000, 2 * staleMs),
       clock: options.clock ?? systemClock,
@@ -65,9 +71,9 @@ export class DocumentFile<D> {
       if (code(error) === 'ENOENT') return undefined;
       throw error;
     }
-    if (this.cache?.bytes.equals(bytes)) return this.cache.doc;
-    const doc = await this.codec.decode(bytes);
-    this.cache = { bytes, doc };
+    if (this.#cache?.bytes.equals(bytes)) return this.#cache.doc;
+    const doc = await this.#codec.decode(bytes);
+    this.#cache = { bytes, doc };
     return doc;
   }
 
@@ -78,17 +84,17 @@ export class DocumentFile<D> {
   update<R>(change: (doc: D | undefined) => { next?: D; result: R } | Promise<{ next?: D; result: R }>) {
     const run = async (): Promise<R> => {
       await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-      const lock = await FileLock.acquire(`${this.path}.lock`, this.lock);
+      const lock = await FileLock.acquire(`${this.path}.lock`, this.#lock);
       try {
-        if (!this.swept) {
+        if (!this.#swept) {
           await removeTempFiles(this.path);
-          this.swept = true;
+          this.#swept = true;
         }
         const { next, result } = await change(await this.read());
         if (next !== undefined) {
-          const bytes = Buffer.from(await this.codec.encode(next));
+          const bytes = Buffer.from(await this.#codec.encode(next));
           await writeFileAtomic(this.path, bytes, { mode: 0o600, beforeRename: () => lock.assertHeld() });
-          this.cache = { bytes, doc: next };
+          this.#cache = { bytes, doc: next };
         }
         return result;
       } finally {
@@ -107,6 +113,6 @@ export class DocumentFile<D> {
 
   /** Forgets the decoded document (it may hold secrets). */
   forget(): void {
-    this.cache = undefined;
+    this.#cache = undefined;
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { casDelete, casSet, listKeys, type Versioned } from './cas.js';
+import { assertPrefix, casDelete, casSet, listKeys, type Versioned } from './cas.js';
 import type { DocumentFile } from './document-file.js';
 
 /** The document both file stores keep: a write counter and the entries by key. */
@@ -39,6 +39,7 @@ export class EntriesFile<E extends Versioned> {
   }
 
   async list(prefix?: string): Promise<string[]> {
+    assertPrefix(prefix);
     return listKeys((await this.file.read())?.entries.keys() ?? [], prefix);
   }
 }

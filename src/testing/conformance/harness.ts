@@ -4,13 +4,22 @@ import { isEdenAIError } from '../../core/errors.js';
 /**
  * The two functions of your test framework the suites need. vitest, jest, mocha and `node:test`
  * all fit: pass their `describe` and `it`.
+ *
+ * @example
+ * import { describe, it } from 'node:test';
+ * stateStoreConformance({ name: 'MyStore', create: () => new MyStore(), describe, it });
  */
 export interface TestApi {
   describe: (name: string, body: () => void) => unknown;
   it: (name: string, body: () => Promise<void>) => unknown;
 }
 
-/** Common options of the conformance suites. */
+/**
+ * Common options of the conformance suites.
+ *
+ * @example
+ * const options: SuiteOptions<MyStore> = { name: 'MyStore', create: makeStoreInTempDir, cleanup: removeTempDir, describe, it };
+ */
 export interface SuiteOptions<S> extends TestApi {
   /** Shown in test names. */
   name: string;

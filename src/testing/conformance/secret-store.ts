@@ -4,6 +4,12 @@ import { Secret } from '../../core/secret.js';
 import type { SecretStore } from '../../secrets/types.js';
 import { casIncrements, isConflict, rejectsWithConflict, type SuiteOptions, storeTest } from './harness.js';
 
+/**
+ * Options of `secretStoreConformance`.
+ *
+ * @example
+ * secretStoreConformance({ name: 'EnvStore', readOnly: true, entries: { web: 'tok_1' }, create, describe, it });
+ */
 export interface SecretStoreConformanceOptions<S extends SecretStore = SecretStore> extends SuiteOptions<S> {
   /** The store cannot be written: run the read checks against `entries`, and check writes throw. */
   readOnly?: boolean;

@@ -3,6 +3,12 @@ import type { JsonValue } from 'type-fest';
 import type { StateStore } from '../../state/types.js';
 import { casIncrements, isConflict, rejectsWithConflict, type SuiteOptions, storeTest } from './harness.js';
 
+/**
+ * Options of `stateStoreConformance` (the common suite options).
+ *
+ * @example
+ * stateStoreConformance({ name: 'RedisStateStore', create, cleanup, describe, it, concurrency: 16 });
+ */
 export interface StateStoreConformanceOptions<S extends StateStore = StateStore> extends SuiteOptions<S> {}
 
 /**

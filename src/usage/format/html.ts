@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { averagePerCall, fromNanos, toNanos } from '../money.js';
 import type { UsageReport } from '../types.js';
 import { dailySpendChart } from './chart.js';
 import { escapeHtml } from './escape.js';
@@ -6,15 +7,12 @@ import { formatCount, formatUsd } from './numbers.js';
 
 // After load, each chart records what the browser actually drew (its box, and how many bars
 // have a non-zero size) in `data-rendered`, so a headless browser can prove the charts render.
-const MEASURE = `(function () {
-  var charts = document.querySelectorAll('svg[data-chart]');
-  for (var i = 0; i < charts.length; i++) {
-    var svg = charts[i];
-    var box = svg.getBBox();
-    var bars = svg.querySelectorAll('.bar');
-    var drawn = 0;
-    for (var j = 0; j < bars.length; j++) {
-      var b = bars[j].getBBox();
+const MEASURE = `(() => {
+  for (const svg of document.querySelectorAll('svg[data-chart]')) {
+    const box = svg.getBBox();
+    let drawn = 0;
+    for (const bar of svg.querySelectorAll('.bar')) {
+      const b = bar.getBBox();
       if (b.width > 0 && b.height > 0) drawn++;
     }
     svg.setAttribute('data-rendered', JSON.stringify({ width: box.width, height: box.height, bars: drawn }));
@@ -34,7 +32,7 @@ h1{font-size:1.5rem;margin-bottom:.25rem}h2{font-size:1.15rem;margin:2rem 0 .5re
 table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{padding:.3rem .6rem;border-bottom:1px solid #d1d9e0;text-align:left}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-tfoot td{font-weight:600;border-top:2px solid #59636e}
+tfoot tr:first-child td{border-top:2px solid #59636e}tfoot td{font-weight:600}tfoot tr.muted td{font-weight:400}
 .chart{display:block;max-width:100%;height:auto}
 .chart .bar{fill:#0969da}.chart .axis{stroke:#59636e;stroke-width:1}
 .chart .tick,.chart .empty{font-size:11px;fill:#59636e}
@@ -66,18 +64,28 @@ export function formatUsageHtml(report: UsageReport): string {
       `<tr><td>${escapeHtml(e.environment)}</td><td class="num">${formatCount(e.tokens)}</td>${moneyCells(e)}</tr>`,
     );
   }
-  if (report.unmanaged) {
-    const u = report.unmanaged;
-    body.push(
-      `<tr class="muted"><td>unmanaged</td><td class="num">${formatCount(u.tokens)}</td>${moneyCells(u)}</tr>`,
-    );
-  }
   const tokens = report.environments.reduce((n, e) => n + e.tokens, 0);
   body.push(
     '</tbody>',
-    `<tfoot><tr><td>Total (all environments)</td><td class="num">${formatCount(tokens)}</td>${moneyCells(report)}</tr></tfoot>`,
-    '</table>',
+    '<tfoot>',
+    `<tr><td>Total (all environments)</td><td class="num">${formatCount(tokens)}</td>${moneyCells(report)}</tr>`,
   );
+  if (report.unmanaged) {
+    // Listed after the total it is not part of, with the grand total under it.
+    const u = report.unmanaged;
+    const nanos = toNanos(report.totalCost) + toNanos(u.totalCost);
+    const calls = report.totalCalls + u.totalCalls;
+    const all = {
+      totalCost: fromNanos(nanos),
+      totalCalls: calls,
+      avgCostPerCall: averagePerCall(nanos, calls),
+    };
+    body.push(
+      `<tr class="muted"><td>unmanaged</td><td class="num">${formatCount(u.tokens)}</td>${moneyCells(u)}</tr>`,
+      `<tr><td>Total including unmanaged</td><td class="num">${formatCount(tokens + u.tokens)}</td>${moneyCells(all)}</tr>`,
+    );
+  }
+  body.push('</tfoot>', '</table>');
 
   for (const e of report.environments) {
     body.push(`<section class="environment">`, `<h2>${escapeHtml(e.environment)}</h2>`);

@@ -10,7 +10,12 @@ export type { CsvFormatOptions } from './csv.js';
 export type { TextFormatOptions } from './text.js';
 export { formatUsageCsv, formatUsageHtml, formatUsageJson, formatUsageMarkdown, formatUsageText };
 
+/**
+ * The formats `formatUsageReport` knows.
+ * @example for (const f of USAGE_REPORT_FORMATS) writeFileSync(`usage.${f}`, formatUsageReport(report, f));
+ */
 export type UsageReportFormat = 'text' | 'json' | 'csv' | 'md' | 'html';
+/** @example USAGE_REPORT_FORMATS.includes(flag) */
 export const USAGE_REPORT_FORMATS: readonly UsageReportFormat[] = ['text', 'json', 'csv', 'md', 'html'];
 
 /**

@@ -1,3 +1,4 @@
+import { averagePerCall, fromNanos, toNanos } from '../money.js';
 import type { UsageReport } from '../types.js';
 import { formatCount, formatUsd } from './numbers.js';
 
@@ -22,7 +23,16 @@ export function formatUsageMarkdown(report: UsageReport): string {
   const tokens = report.environments.reduce((n, e) => n + e.tokens, 0);
   out.push(row(['**Total (all environments)**', formatCount(tokens), ...money(report)]));
   if (report.unmanaged) {
-    out.push(row(['*Unmanaged*', formatCount(report.unmanaged.tokens), ...money(report.unmanaged)]));
+    const u = report.unmanaged;
+    const nanos = toNanos(report.totalCost) + toNanos(u.totalCost);
+    const calls = report.totalCalls + u.totalCalls;
+    const all = {
+      totalCost: fromNanos(nanos),
+      totalCalls: calls,
+      avgCostPerCall: averagePerCall(nanos, calls),
+    };
+    out.push(row(['*Unmanaged*', formatCount(u.tokens), ...money(u)]));
+    out.push(row(['**Total including unmanaged**', formatCount(tokens + u.tokens), ...money(all)]));
   }
   if (report.tokenRows.length > 0) {
     out.push('', '## Tokens', '');

@@ -1,3 +1,4 @@
+import { fromNanos, toNanos } from '../money.js';
 import type { UsageReport } from '../types.js';
 import { formatCount, formatUsd } from './numbers.js';
 
@@ -57,7 +58,7 @@ function tokenLines(lines: string[], report: UsageReport, environment: string | 
   for (const r of rows) {
     const flag = r.managed || environment === null ? '' : ' (not managed now)';
     lines.push(
-      `    ${oneLine(r.name).padEnd(width)}  ${formatUsd(r.totalCost).padStart(12)}  ${formatCount(r.totalCalls).padStart(10)} call${r.totalCalls === 1 ? "" : "s"}${flag}`,
+      `    ${oneLine(r.name).padEnd(width)}  ${formatUsd(r.totalCost).padStart(12)}  ${formatCount(r.totalCalls).padStart(10)} call${r.totalCalls === 1 ? '' : 's'}${flag}`,
     );
   }
 }

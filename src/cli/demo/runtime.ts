@@ -1,0 +1,61 @@
+import { CostClient, CustomTokenClient } from '../../client/index.js';
+import { TokenRegistry } from '../../registry/index.js';
+import { FileSecretStore, MemorySecretStore } from '../../secrets/index.js';
+import type { SecretStore } from '../../secrets/types.js';
+import { FileStateStore, MemoryStateStore } from '../../state/index.js';
+import type { StateStore } from '../../state/types.js';
+import { createFakeEdenAI, type FakeEdenAI } from '../../testing/fake/index.js';
+import { resolveConfig } from '../config.js';
+import { FAKE_PASSPHRASE, fakeFiles, type Runtime } from '../context.js';
+import { tutorialEnvironments } from '../defaults.js';
+
+/** The demo's runtime and the hand on its clock. */
+export interface DemoRuntime extends Runtime {
+  fake: FakeEdenAI;
+  /** Moves the shared clock (fake server, registry, rotation, alerts) to this instant. */
+  setNow(at: Date): void;
+}
+
+/**
+ * An in-process fake (no socket) and in-memory stores on one injected clock; with `keepAt`,
+ * the `--fake` files instead, so the final state can be explored with `edenai-tokens --fake …`.
+ */
+export async function openDemoRuntime(start: Date, cwd: string, keepAt?: string): Promise<DemoRuntime> {
+  let now = start.getTime();
+  const clock = () => new Date(now);
+  const files = keepAt ? fakeFiles(keepAt) : undefined;
+  const fake = await createFakeEdenAI({
+    listen: false,
+    clock,
+    ...(files ? { stateFile: files.server } : {}),
+  });
+  const secrets: SecretStore = files
+    ? new FileSecretStore({ path: files.secrets, key: FAKE_PASSPHRASE })
+    : new MemorySecretStore();
+  const state: StateStore = files ? new FileStateStore({ path: files.state }) : new MemoryStateStore();
+  const config = resolveConfig(
+    { environments: tutorialEnvironments, rotation: { gracePeriod: '24h' } },
+    undefined,
+    cwd,
+  );
+  const backend = new CustomTokenClient(fake.clientOptions);
+  const registry = new TokenRegistry({ backend, secrets, environments: tutorialEnvironments, clock });
+  return {
+    config,
+    registry,
+    backend,
+    usageSource: new CostClient(fake.clientOptions),
+    secrets,
+    state,
+    clock,
+    fake,
+    setNow(at) {
+      now = at.getTime();
+    },
+    async close() {
+      await fake.close();
+      await secrets.dispose?.();
+      await state.dispose?.();
+    },
+  };
+}

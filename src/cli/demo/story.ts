@@ -1,0 +1,204 @@
+import { AlertSystem, formatHealthReport } from '../../alerts/index.js';
+import type { Alert } from '../../alerts/types.js';
+import { CallbackNotifier } from '../../notifiers/index.js';
+import type { DesiredState } from '../../registry/types.js';
+import { formatUsageReport, UsageMonitor } from '../../usage/index.js';
+import { tutorialDesired } from '../defaults.js';
+import type { Output } from '../output.js';
+import { int, usd } from '../render/format.js';
+import { rotationStatus } from '../render/health.js';
+import { renderApplyResult, renderPlan } from '../render/plan.js';
+import { renderPlanned, renderProblems, renderRotation } from '../render/rotation.js';
+import { renderTokensByEnvironment } from '../render/tokens.js';
+import { openRotations, rotationFailures } from '../rotation.js';
+import { isoDay } from '../values.js';
+import { IssuedValues } from './leaks.js';
+import type { DemoRuntime } from './runtime.js';
+import { seededRandom, simulateDay } from './traffic.js';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+/** Prod launches two weeks after dev and staging, so their expiry dates differ. */
+const PROD_LAUNCH_DAY = 14;
+/** The health check: staging's 90-day tokens have 12 days left, like the tutorial's output. */
+const CHECK_DAY = 78;
+const ROTATE_WITHIN_DAYS = 14;
+const SEED = 20240101;
+
+/** The last instant the demo's clock reaches, relative to its start (used to anchor `--keep`). */
+export const DEMO_SPAN_MS = (CHECK_DAY + 1) * DAY + 9 * HOUR + 5 * 60_000;
+
+export interface DemoSummary {
+  created: number;
+  rotated: string[];
+  finalized: string[];
+  budgets: { name: string; before: number | null; after: number | null }[];
+  leakCheck: { scannedChars: number; values: number; found: number };
+}
+
+/**
+ * The tutorial's story on the fake: declarative setup, weeks of traffic, health and usage
+ * reports, rotation of the expiring tokens, finalize, and a final scan for leaked values.
+ */
+export async function tellStory(out: Output, rt: DemoRuntime, start: Date): Promise<DemoSummary> {
+  const { style } = out;
+  const { registry, fake } = rt;
+  const at = (day: number, hours = 9, minutes = 0) =>
+    new Date(start.getTime() + day * DAY + hours * HOUR + minutes * 60_000 - 9 * HOUR);
+  const issued = new IssuedValues();
+  const random = seededRandom(SEED);
+  let chapter = 0;
+  const heading = (title: string, when: Date) => {
+    out.line();
+    out.line(style.bold(`━━ ${++chapter}. ${title}`) + style.dim(`  (${isoDay(when)})`));
+    out.line();
+  };
+  const shell = (cmd: string) => out.line(style.dim(`$ edenai-tokens ${cmd}`));
+  // A cron job runs the health check every evening; each alert reaches the notifier once.
+  const delivered: { at: Date; alert: Alert }[] = [];
+  const notifier = new CallbackNotifier((alerts) => {
+    for (const alert of alerts) delivered.push({ at: rt.clock(), alert });
+  });
+  const alerts = new AlertSystem({
+    registry,
+    notifiers: [notifier],
+    state: rt.state,
+    clock: rt.clock,
+    ...rotationFailures(rt),
+  });
+  let healthRuns = 0;
+  const traffic = async (from: number, to: number) => {
+    const total = { calls: 0, cost: 0 };
+    for (let d = from; d < to; d++) {
+      rt.setNow(at(d, 12));
+      const t = simulateDay(fake, at(d, 12), random);
+      total.calls += t.calls;
+      total.cost += t.cost;
+      rt.setNow(at(d, 18));
+      await alerts.run();
+      healthRuns++;
+    }
+    out.line(
+      `${style.dim('…')} ${to - from} days of traffic: ${int(total.calls)} calls, ${usd(total.cost)} spent; a health check every evening`,
+    );
+  };
+  const planAndApply = async (desired: DesiredState) => {
+    shell('plan environments.json');
+    const plan = await registry.plan(desired);
+    out.block(renderPlan(plan, style));
+    out.line();
+    shell('apply environments.json');
+    const progress = out.progress('Applying');
+    const result = await registry
+      .apply(plan, { onProgress: (p) => progress.update(p) })
+      .finally(() => progress.finish());
+    out.block(renderApplyResult(result, style));
+    issued.collect(fake);
+    await alerts.run(); // the health check sees the new tokens at their full budget
+    return result.succeeded;
+  };
+
+  out.line(style.bold('🔐 Multi-Environment Token Management — the tutorial, on edenai-token-manager'));
+  out.line(
+    style.dim('   Built-in fake Eden AI, injected clock: no API key, no network, deterministic numbers.'),
+  );
+
+  rt.setNow(at(0));
+  heading('Set up dev and staging from a declarative config', at(0));
+  let created = await planAndApply({ dev: tutorialDesired.dev, staging: tutorialDesired.staging });
+  await traffic(0, PROD_LAUNCH_DAY);
+
+  rt.setNow(at(PROD_LAUNCH_DAY));
+  heading('Prod launches: add it to the config, plan again', at(PROD_LAUNCH_DAY));
+  out.line(style.dim('The plan lists only what differs: the five existing tokens already match.'));
+  created += await planAndApply(tutorialDesired);
+  await traffic(PROD_LAUNCH_DAY, CHECK_DAY);
+
+  const now = at(CHECK_DAY);
+  rt.setNow(now);
+  heading('Token health check', now);
+  out.line(
+    `The evening health checks ran ${healthRuns} times and delivered ${delivered.length} alerts, each once:`,
+  );
+  for (const { at: when, alert } of delivered) {
+    const icon = alert.severity === 'critical' ? '🔴' : alert.severity === 'warning' ? '🟡' : '🔵';
+    out.line(`  ${style.dim(isoDay(when))} ${icon} ${alert.message}`);
+  }
+  out.line();
+  shell('health');
+  const health = await alerts.run();
+  out.block(formatHealthReport(health));
+  out.line();
+  out.line(rotationStatus(health, ROTATE_WITHIN_DAYS).text);
+
+  heading('Usage report (last 30 days)', now);
+  shell('usage');
+  const monitor = new UsageMonitor({ registry, source: rt.usageSource, clock: rt.clock });
+  const report = await monitor.report({ from: isoDay(new Date(now.getTime() - 30 * DAY)), to: isoDay(now) });
+  out.block(formatUsageReport(report, 'text'));
+
+  heading(`Rotate the tokens expiring within ${ROTATE_WITHIN_DAYS} days`, now);
+  const rotations = openRotations(rt);
+  shell(`rotate --expiring-within ${ROTATE_WITHIN_DAYS}d --dry-run`);
+  const dry = await rotations.rotateExpiring({ withinDays: ROTATE_WITHIN_DAYS, dryRun: true });
+  out.block(renderPlanned(dry.planned, style));
+  out.line();
+  shell(`rotate --expiring-within ${ROTATE_WITHIN_DAYS}d`);
+  const progress = out.progress('Rotating');
+  const rotated = await rotations
+    .rotateExpiring({ withinDays: ROTATE_WITHIN_DAYS, onProgress: (p) => progress.update(p) })
+    .finally(() => progress.finish());
+  issued.collect(fake);
+  for (const r of rotated.rotated) out.block(renderRotation(r, style));
+  for (const line of renderProblems(rotated.failed, rotated.skipped, style)) out.line(line);
+
+  const later = at(CHECK_DAY + 1, 9, 5);
+  rt.setNow(later);
+  heading('A day later: the grace period is over, finalize', later);
+  shell('finalize');
+  const fin = await rotations.finalize();
+  for (const r of fin.finalized) {
+    out.line(
+      `${style.green('✓')} Finalized ${style.bold(r.name)}: ${r.oldTokenName} revoked, ${r.newTokenName} is current`,
+    );
+  }
+  for (const line of renderProblems(fin.failed, fin.skipped, style)) out.line(line);
+  const budgets = await Promise.all(
+    dry.planned.map(async (p) => ({
+      name: p.name,
+      before: p.balance,
+      after: (await registry.get(p.name)).balance,
+    })),
+  );
+  out.line();
+  out.line(style.bold('Budget never raised (the tutorial doubled it):'));
+  for (const b of budgets) {
+    const ok = b.before === null || (b.after !== null && b.after <= b.before + 1e-9);
+    out.line(
+      `  ${ok ? style.green('✓') : style.red('✗')} ${b.name}: ${b.before === null ? 'unlimited' : usd(b.before)} before rotation, ${b.after === null ? 'unlimited' : usd(b.after)} after`,
+    );
+  }
+  out.line();
+  shell('list');
+  out.block(renderTokensByEnvironment(await registry.byEnvironment(), registry.environments, later, style));
+
+  heading('Leak check', later);
+  const text = out.text();
+  const found = issued.findIn(text);
+  out.line(
+    `Scanned ${int(text.length)} characters of output for the ${issued.size} token values the fake issued (live and revoked).`,
+  );
+  out.line(
+    found === 0
+      ? style.green('✓ No token value appeared in this output')
+      : style.red(`✗ ${found} token value(s) appeared in this output`),
+  );
+
+  return {
+    created,
+    rotated: rotated.rotated.map((r) => r.name),
+    finalized: fin.finalized.map((r) => r.name),
+    budgets,
+    leakCheck: { scannedChars: text.length, values: issued.size, found },
+  };
+}

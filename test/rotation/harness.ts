@@ -1,0 +1,210 @@
+// A world for rotation tests: the fake Eden AI (in-process), a real CustomTokenClient and
+// TokenRegistry, memory stores, an injected clock, a kill switch that simulates a crash after the
+// Nth effect, and a watcher that checks the invariants after every request.
+import { CustomTokenClient } from '../../src/client/custom-token-client.js';
+import type { ClientOptions } from '../../src/client/options.js';
+import type { Secret } from '../../src/core/secret.js';
+import type { Logger } from '../../src/core/types.js';
+import { splitGeneration } from '../../src/registry/naming.js';
+import { TokenRegistry } from '../../src/registry/registry.js';
+import { RotationManager } from '../../src/rotation/manager.js';
+import type { RotationManagerOptions } from '../../src/rotation/types.js';
+import { MemorySecretStore } from '../../src/secrets/memory.js';
+import type { DeleteOptions, SecretStore, WriteOptions } from '../../src/secrets/types.js';
+import { MemoryStateStore } from '../../src/state/memory.js';
+import type { StateStore } from '../../src/state/types.js';
+import { createFakeEdenAI } from '../../src/testing/fake/create.js';
+import type { FakeEdenAI, FakeEdenAIOptions } from '../../src/testing/fake/types.js';
+
+export const START = new Date('2026-03-01T00:00:00Z');
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+
+export const ENVIRONMENTS = {
+  dev: { tokenType: 'sandbox_api_token' as const },
+  staging: { budget: { default: 50, max: 100 }, expiry: { defaultDays: 30 } },
+  prod: {
+    budget: { default: 500, max: 2000, resetPeriod: 'monthly' as const },
+    expiry: { required: true, defaultDays: 90, maxDays: 180 },
+  },
+};
+
+/** Thrown by everything once the simulated process is dead. */
+export class Crash extends Error {
+  override name = 'Crash';
+}
+
+/** Counts effects (store writes, backend writes); after the `limit`-th one, the process is dead. */
+export class KillSwitch {
+  effects = 0;
+  dead = false;
+  constructor(public limit = Number.POSITIVE_INFINITY) {}
+  check(): void {
+    if (this.dead) throw new Crash('process is dead');
+  }
+  /** Call after an effect took place. */
+  effect(): void {
+    this.effects++;
+    if (this.effects >= this.limit) {
+      this.dead = true;
+      throw new Crash(`crashed after effect #${this.effects}`);
+    }
+  }
+}
+
+export function killableState(inner: StateStore, kill: KillSwitch): StateStore {
+  return {
+    get: async (key) => (kill.check(), inner.get(key)),
+    list: async (prefix) => (kill.check(), inner.list(prefix)),
+    set: async (key, value, options) => {
+      kill.check();
+      const r = await inner.set(key, value, options);
+      kill.effect();
+      return r;
+    },
+    delete: async (key, options) => {
+      kill.check();
+      const r = await inner.delete(key, options);
+      kill.effect();
+      return r;
+    },
+  };
+}
+
+export function killableSecrets(inner: SecretStore, kill: KillSwitch): SecretStore {
+  return {
+    get: async (key) => (kill.check(), inner.get(key)),
+    list: async (prefix) => (kill.check(), inner.list(prefix)),
+    set: async (key: string, value: Secret | string, options?: WriteOptions) => {
+      kill.check();
+      const r = await inner.set(key, value, options);
+      kill.effect();
+      return r;
+    },
+    delete: async (key: string, options?: DeleteOptions) => {
+      kill.check();
+      const r = await inner.delete(key, options);
+      kill.effect();
+      return r;
+    },
+  };
+}
+
+export interface WorldOptions {
+  fake?: FakeEdenAIOptions;
+  client?: Partial<ClientOptions>;
+}
+
+export type World = Awaited<ReturnType<typeof createWorld>>;
+
+/** Captures log lines, to prove no value is ever logged. */
+export function captureLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const log = (level: string) => (message: string, meta?: Record<string, unknown>) => {
+    lines.push(`${level} ${message} ${JSON.stringify(meta ?? {})}`);
+  };
+  return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+export async function createWorld(options: WorldOptions = {}) {
+  let now = START.getTime();
+  const clock = () => new Date(now);
+  const advance = (ms: number) => {
+    now += ms;
+  };
+  const fake: FakeEdenAI = await createFakeEdenAI({ listen: false, clock, ...options.fake });
+  const secrets = new MemorySecretStore();
+  const state = new MemoryStateStore();
+  /** Called after every request the client sends (answered or not). */
+  const afterRequest: (() => Promise<void>)[] = [];
+  let kill = new KillSwitch();
+  const fetchFn: typeof fetch = async (input, init) => {
+    kill.check();
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    try {
+      return await fake.fetch(input, init);
+    } finally {
+      for (const check of afterRequest) await check();
+      if (method !== 'GET') kill.effect();
+    }
+  };
+  const client = new CustomTokenClient({
+    ...fake.clientOptions,
+    fetch: fetchFn,
+    maxRetries: 2,
+    timeoutMs: 5_000,
+    sleep: async () => {},
+    retryDelay: () => 0,
+    clock,
+    ...options.client,
+  });
+  const registry = new TokenRegistry({ backend: client, secrets, environments: ENVIRONMENTS, clock });
+
+  return {
+    fake,
+    client,
+    registry,
+    secrets,
+    state,
+    clock,
+    advance,
+    afterRequest,
+    get kill() {
+      return kill;
+    },
+    /** Arms a new kill switch (the previous "process" keeps its dead one). */
+    arm(limit = Number.POSITIVE_INFINITY): KillSwitch {
+      kill = new KillSwitch(limit);
+      return kill;
+    },
+    /** A manager over the shared stores; with a kill switch, its stores die with it. */
+    manager(extra: Partial<RotationManagerOptions> = {}, switchFor?: KillSwitch): RotationManager {
+      const s = switchFor ? killableState(state, switchFor) : state;
+      const x = switchFor ? killableSecrets(secrets, switchFor) : secrets;
+      return new RotationManager({ registry, state: s, secrets: x, clock, ...extra });
+    },
+    /** Live generations of a logical token, as the fake holds them. */
+    generations(name: string) {
+      return fake.tokens().filter((t) => splitGeneration(t.name).base === name);
+    },
+    /** Sum of the enforced balances of a logical token's live generations, in cents. */
+    budgetCents(name: string): number {
+      return Math.round(
+        this.generations(name)
+          .filter((t) => t.activeBalance)
+          .reduce((sum, t) => sum + (t.balance ?? 0), 0) * 100,
+      );
+    },
+    /** Which Eden token the current SecretStore entry names, and whether its value is that token's. */
+    async current(name: string) {
+      const entry = await secrets.get(registry.secretRefFor(name));
+      const tokenName = entry?.metadata?.['tokenName'];
+      return {
+        tokenName: typeof tokenName === 'string' ? tokenName : undefined,
+        valueMatches:
+          typeof tokenName === 'string' && entry !== undefined && entry.value.reveal() === fake.tokenValue(tokenName),
+      };
+    },
+    async pendingKeys(): Promise<string[]> {
+      return (await secrets.list()).filter((k) => k.endsWith('.pending'));
+    },
+    /** Checks invariants 2 and 3 after every request from now on; violations are collected. */
+    watch(name: string, budgetCents: number | null): string[] {
+      const violations: string[] = [];
+      afterRequest.push(async () => {
+        const entry = await secrets.get(registry.secretRefFor(name));
+        const named = entry?.metadata?.['tokenName'];
+        const live = fake.tokens().map((t) => t.name);
+        if (typeof named !== 'string' || !live.includes(named))
+          violations.push(`current entry names ${String(named)}, live: ${live.join(',')}`);
+        if (budgetCents !== null) {
+          const gens = fake.tokens().filter((t) => splitGeneration(t.name).base === name);
+          const total = Math.round(gens.filter((t) => t.activeBalance).reduce((s, t) => s + (t.balance ?? 0), 0) * 100);
+          if (total > budgetCents) violations.push(`budget ${total} > ${budgetCents}`);
+          for (const g of gens) if (!g.activeBalance) violations.push(`${g.name} has activeBalance false`);
+        }
+      });
+      return violations;
+    },
+  };
+}
