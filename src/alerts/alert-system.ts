@@ -28,9 +28,11 @@ import type {
  * unmanaged tokens and failed rotations. `run()` sends each new alert once through every notifier
  * and returns a health report; the `check…` methods only evaluate.
  *
- * Dedupe lives in the state store (`alerts/…` keys), one mark per (notifier, alert): a notifier
+ * Dedupe lives in the state store (`alerts/…` keys), with a mark per (notifier, alert): a notifier
  * that fails gets the alert again next run, the others are not sent duplicates. A mark is cleared
- * when its condition resolves, so an alert that comes back is sent again.
+ * when its condition resolves, so an alert that comes back is sent again. Use a persistent store
+ * (`FileStateStore`…) when each run is a new process (cron); the default memory store only
+ * dedupes within one process.
  *
  * @example
  * const alerts = new AlertSystem({
@@ -194,28 +196,22 @@ export class AlertSystem {
     const peaks = new BalancePeaks(this.state);
     const [ev, ledger] = await Promise.all([this.evaluate({}, now, peaks), DeliveryLedger.load(this.state)]);
     const repeatEvery = (a: Alert) => this.rulesFor(a.environment).repeatEvery;
-    const batches = await Promise.all(
-      this.notifiers.map(async (notifier) => ({
-        notifier,
-        alerts: await ledger.pending(notifier.name, ev.alerts, repeatEvery, nowMs),
-      })),
-    );
-    const outcome = await deliver(
-      batches.filter((b) => b.alerts.length > 0),
-      this.logger,
-    );
+    const batches = this.notifiers
+      .map((notifier) => ({ notifier, alerts: ledger.pending(notifier.name, ev.alerts, repeatEvery, nowMs) }))
+      .filter((b) => b.alerts.length > 0);
+    const outcome = await deliver(batches, this.logger);
     const failures: NotifierFailure[] = outcome.failures;
     const sentIds = new Set<string>();
-    for (const b of outcome.accepted) for (const a of b.alerts) sentIds.add(a.id);
-    try {
-      await Promise.all([
-        ...outcome.accepted.map((b) => ledger.markDelivered(b.notifier.name, b.alerts, now)),
-        ledger.clearResolved(new Set(ev.alerts.map((a) => a.id)), ev.keep),
-        peaks.save(),
-      ]);
-    } catch (error) {
+    for (const b of outcome.accepted) {
+      ledger.markDelivered(b.notifier.name, b.alerts, now);
+      for (const a of b.alerts) sentIds.add(a.id);
+    }
+    ledger.clearResolved(new Set(ev.alerts.map((a) => a.id)), ev.keep);
+    const saved = await Promise.allSettled([ledger.save(), peaks.save()]);
+    for (const r of saved) {
+      if (r.status === 'fulfilled') continue;
       // Delivered but not recorded: the next run may repeat these alerts. Say so; don't throw.
-      const e = error instanceof Error ? error : new Error(String(error));
+      const e = r.reason instanceof Error ? r.reason : new Error(String(r.reason));
       failures.push({ notifier: 'state', error: e });
       this.logger.error('alerts: writing delivery marks failed; alerts may be repeated', {
         error: e.message,

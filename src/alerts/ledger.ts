@@ -1,96 +1,140 @@
+import { VersionConflictError } from '../core/errors.js';
 import type { StateStore } from '../state/types.js';
-import { eachLimit } from './each-limit.js';
 import type { Alert } from './types.js';
 
 const PREFIX = 'alerts/sent/';
-/** State writes in flight at once: fast on memory, polite to remote stores. */
-const WRITE_CONCURRENCY = 32;
+/** Re-reads and re-applies our changes this many times when another run wrote meanwhile. */
+const MAX_MERGES = 5;
 
-type Mark = {
-  at: string;
-};
+/** The stored form: alert id → when this notifier last accepted it (ISO). */
+type Marks = Record<string, string>;
+
+interface NotifierMarks {
+  key: string;
+  version: string | null;
+  marks: Map<string, string>;
+  added: Map<string, string>;
+  removed: Set<string>;
+}
 
 /**
- * Which notifier already accepted which alert: one state key per (notifier, alert id),
- * `alerts/sent/<notifier>/<alert id>`. One `list()` per run tells what was delivered; values
- * (the delivery time) are read only for alerts that may repeat (`repeatEvery`).
- * A mark whose alert no longer holds is deleted, so the alert is sent again if it comes back.
+ * Which notifier already accepted which alert: one state entry per notifier,
+ * `alerts/sent/<notifier>` → `{ [alertId]: deliveredAt }`. A run reads them with one `list()` and a
+ * `get()` per notifier, and writes back only the entries that changed, so even a file-backed store
+ * does a handful of writes per run whatever the number of tokens. Writes are compare-and-set: when
+ * another run wrote meanwhile, our additions and removals are re-applied to its version.
+ * A mark whose alert no longer holds is removed, so the alert is sent again if it comes back.
  */
 export class DeliveryLedger {
-  /** notifier → alert id → state key */
   private constructor(
     private readonly state: StateStore,
-    private readonly marks: Map<string, Map<string, string>>,
+    private readonly byNotifier: Map<string, NotifierMarks>,
   ) {}
 
   static async load(state: StateStore): Promise<DeliveryLedger> {
-    const marks = new Map<string, Map<string, string>>();
-    let segment = '';
-    let ids: Map<string, string> | undefined;
-    for (const key of await state.list(PREFIX)) {
-      const slash = key.indexOf('/', PREFIX.length);
-      if (slash <= PREFIX.length) continue;
-      // Keys come sorted, so one notifier's marks are contiguous: decode its name once.
-      if (!ids || !key.startsWith(segment)) {
-        segment = key.slice(0, slash + 1);
-        const notifier = decodeURIComponent(key.slice(PREFIX.length, slash));
-        ids = marks.get(notifier);
-        if (!ids) {
-          ids = new Map();
-          marks.set(notifier, ids);
-        }
-      }
-      ids.set(key.slice(slash + 1), key);
-    }
-    return new DeliveryLedger(state, marks);
+    const keys = (await state.list(PREFIX)).filter((k) => k.indexOf('/', PREFIX.length) === -1);
+    const entries = await Promise.all(keys.map((key) => state.get<Marks>(key)));
+    const byNotifier = new Map<string, NotifierMarks>();
+    keys.forEach((key, i) => {
+      const entry = entries[i];
+      if (!entry) return;
+      byNotifier.set(decodeURIComponent(key.slice(PREFIX.length)), {
+        key,
+        version: entry.version,
+        marks: new Map(Object.entries(entry.value ?? {})),
+        added: new Map(),
+        removed: new Set(),
+      });
+    });
+    return new DeliveryLedger(state, byNotifier);
   }
 
   /**
-   * The alerts `notifier` still has to receive: never delivered, or delivered at least
+   * The alerts `notifier` still has to receive: never accepted, or accepted at least
    * `repeatEvery(alert)` ms ago.
    */
-  async pending(
+  pending(
     notifier: string,
     alerts: readonly Alert[],
     repeatEvery: (alert: Alert) => number | null,
     nowMs: number,
-  ): Promise<Alert[]> {
-    const ids = this.marks.get(notifier);
+  ) {
+    const marks = this.byNotifier.get(notifier)?.marks;
+    if (!marks) return [...alerts];
     const out: Alert[] = [];
-    const recheck: { alert: Alert; key: string; every: number }[] = [];
     for (const alert of alerts) {
-      const key = ids?.get(alert.id);
-      if (key === undefined) out.push(alert);
+      const at = marks.get(alert.id);
+      if (at === undefined) out.push(alert);
       else {
         const every = repeatEvery(alert);
-        if (every !== null) recheck.push({ alert, key, every });
+        if (every !== null && !(nowMs - Date.parse(at) < every)) out.push(alert);
       }
-    }
-    if (recheck.length > 0) {
-      const due = new Set<Alert>();
-      await eachLimit(recheck, WRITE_CONCURRENCY, async ({ alert, key, every }) => {
-        const at = Date.parse((await this.state.get<Mark>(key))?.value?.at ?? '');
-        if (!(nowMs - at < every)) due.add(alert);
-      });
-      // Keep the evaluation order, whatever order the reads finished in.
-      for (const { alert } of recheck) if (due.has(alert)) out.push(alert);
     }
     return out;
   }
 
-  async markDelivered(notifier: string, alerts: readonly Alert[], at: Date): Promise<void> {
-    const value: Mark = { at: at.toISOString() };
-    const prefix = `${PREFIX}${encodeURIComponent(notifier)}/`;
-    await eachLimit(alerts, WRITE_CONCURRENCY, (a) => this.state.set(prefix + a.id, value));
+  markDelivered(notifier: string, alerts: readonly Alert[], at: Date): void {
+    const n = this.forNotifier(notifier);
+    const iso = at.toISOString();
+    for (const a of alerts) {
+      n.marks.set(a.id, iso);
+      n.added.set(a.id, iso);
+      n.removed.delete(a.id);
+    }
   }
 
-  /** Deletes the marks of alerts that no longer hold (unless `keep(id)`: their condition is unknown). */
-  async clearResolved(active: ReadonlySet<string>, keep: (id: string) => boolean): Promise<number> {
-    const stale: string[] = [];
-    for (const ids of this.marks.values()) {
-      for (const [id, key] of ids) if (!active.has(id) && !keep(id)) stale.push(key);
+  /** Forgets the alerts that no longer hold (unless `keep(id)`: their condition is unknown this run). */
+  clearResolved(active: ReadonlySet<string>, keep: (id: string) => boolean): void {
+    for (const n of this.byNotifier.values()) {
+      for (const id of n.marks.keys()) {
+        if (active.has(id) || keep(id)) continue;
+        n.marks.delete(id);
+        n.added.delete(id);
+        n.removed.add(id);
+      }
     }
-    await eachLimit(stale, WRITE_CONCURRENCY, (key) => this.state.delete(key));
-    return stale.length;
+  }
+
+  /** Writes the notifiers whose marks changed. */
+  async save(): Promise<void> {
+    await Promise.all([...this.byNotifier.values()].map((n) => this.saveOne(n)));
+  }
+
+  private forNotifier(notifier: string): NotifierMarks {
+    let n = this.byNotifier.get(notifier);
+    if (!n) {
+      n = {
+        key: PREFIX + encodeURIComponent(notifier),
+        version: null,
+        marks: new Map(),
+        added: new Map(),
+        removed: new Set(),
+      };
+      this.byNotifier.set(notifier, n);
+    }
+    return n;
+  }
+
+  private async saveOne(n: NotifierMarks): Promise<void> {
+    if (n.added.size === 0 && n.removed.size === 0) return;
+    let { marks, version } = n;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (marks.size === 0) {
+          if (version !== null) await this.state.delete(n.key, { ifVersion: version });
+        } else {
+          await this.state.set(n.key, Object.fromEntries(marks), { ifVersion: version });
+        }
+        return;
+      } catch (error) {
+        if (!(error instanceof VersionConflictError) || attempt >= MAX_MERGES) throw error;
+        // Another run wrote meanwhile: apply our changes on top of its version.
+        const theirs = await this.state.get<Marks>(n.key);
+        version = theirs?.version ?? null;
+        marks = new Map(Object.entries(theirs?.value ?? {}));
+        for (const id of n.removed) marks.delete(id);
+        for (const [id, at] of n.added) marks.set(id, at);
+      }
+    }
   }
 }

@@ -113,7 +113,7 @@ describe('delivery', () => {
     expect(rec.ids()).toEqual(['expiring:prod-a:g1:7d', 'expiring:prod-b:g1:3d']);
   });
 
-  it('reads marks with one list() and no per-alert get() when nothing repeats', async () => {
+  it('reads its state with one list() and a get() per notifier and environment, writes nothing new', async () => {
     const rec = recorder();
     const { alerts, state } = setup([rec.notifier]);
     await alerts.run();
@@ -126,7 +126,7 @@ describe('delivery', () => {
       };
     }
     await alerts.run();
-    expect(calls).toEqual({ get: 1, list: 1, set: 0 }); // get: the environment's balance peaks
+    expect(calls).toEqual({ get: 2, list: 1, set: 0 }); // get: the notifier's marks, the environment's peaks
   });
 
   it('a state store that fails to record marks is reported, not thrown', async () => {

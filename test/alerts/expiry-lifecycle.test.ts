@@ -94,7 +94,9 @@ describe('expiry alerts over a token life', () => {
     const state = new MemoryStateStore();
     const alerts = new AlertSystem({ registry, notifiers: [rec.notifier], clock, state });
     await alerts.run();
-    expect(await state.list('alerts/sent/')).toEqual(['alerts/sent/recorder/expiring:prod-api:g1:14d']);
+    expect(await state.get('alerts/sent/recorder')).toMatchObject({
+      value: { 'expiring:prod-api:g1:14d': '2024-03-01T09:00:00.000Z' },
+    });
     registry.update('prod-api', { expireTime: new Date(clock.ms() + 90 * DAY) });
     await alerts.run();
     expect(await state.list('alerts/sent/')).toEqual([]);

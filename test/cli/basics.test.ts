@@ -13,7 +13,7 @@ afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
-describe('help and version', () => {
+describe('help and version', { timeout: 120_000 }, () => {
   it('prints the package version', async () => {
     const r = await runCli(['--version'], { cwd });
     expect(r).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
@@ -58,7 +58,7 @@ describe('help and version', () => {
   });
 });
 
-describe('errors', () => {
+describe('errors', { timeout: 120_000 }, () => {
   it('reports usage errors on one stderr line with exit code 2', async () => {
     const cases = [
       [['lst'], /Unknown command "lst"/],
@@ -108,7 +108,7 @@ describe('errors', () => {
   });
 });
 
-describe('colour', () => {
+describe('colour', { timeout: 120_000 }, () => {
   it('appears only when forced, and never with NO_COLOR or --no-color', async () => {
     const forced = await runCli(['--help'], { cwd, env: { FORCE_COLOR: '1' } });
     expect(forced.stdout).toMatch(ANSI);

@@ -34,7 +34,8 @@ type TokenJson = {
   secretRef: string;
 };
 
-describe('a token lifecycle across invocations', () => {
+// Spawns are ~0.5 s each on an idle machine; the generous timeout absorbs a busy CI runner.
+describe('a token lifecycle across invocations', { timeout: 180_000 }, () => {
   it('applies the tutorial config, then plans nothing more', async () => {
     const applied = await cli('apply', config, '--json');
     expect(applied.code).toBe(0);
