@@ -4,6 +4,7 @@ export * from './alerts/index.js';
 export * from './backend/index.js';
 export * from './client/index.js';
 export * from './core/index.js';
+export * from './management/index.js';
 export * from './notifiers/index.js';
 export * from './registry/index.js';
 export * from './rotation/index.js';

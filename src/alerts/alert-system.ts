@@ -1,4 +1,4 @@
-import { ConfigurationError, InvalidInputError } from '../core/errors.js';
+import { InvalidInputError } from '../core/errors.js';
 import { type Clock, type Logger, silentLogger, systemClock } from '../core/types.js';
 import type { Notifier } from '../notifiers/types.js';
 import type { RegistryView } from '../registry/types.js';
@@ -9,8 +9,9 @@ import type { CheckContext } from './alert.js';
 import { deliver } from './deliver.js';
 import { type EvaluateInput, type Evaluation, evaluate } from './evaluate.js';
 import { DeliveryLedger } from './ledger.js';
+import { validateOptions } from './options.js';
 import { BalancePeaks } from './peaks.js';
-import { assertTimeZone, periodKeys } from './periods.js';
+import { periodKeys } from './periods.js';
 import { resolveRules } from './settings.js';
 import type {
   Alert,
@@ -57,9 +58,7 @@ export class AlertSystem {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: AlertSystemOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw new ConfigurationError('AlertSystem needs an options object: { registry, notifiers }');
-    }
+    validateOptions(options);
     const {
       registry,
       usage,
@@ -70,26 +69,7 @@ export class AlertSystem {
       logger,
       timeZone = 'Europe/Paris',
     } = options;
-    if (
-      !registry ||
-      typeof registry.byEnvironment !== 'function' ||
-      typeof registry.environments !== 'object'
-    ) {
-      throw new ConfigurationError('AlertSystem `registry` must be a TokenRegistry (or any RegistryView)');
-    }
-    if (usage !== undefined && typeof usage?.forecast !== 'function') {
-      throw new ConfigurationError('AlertSystem `usage` must have a forecast(name) method (a UsageMonitor)');
-    }
-    if (rotations !== undefined && typeof rotations?.failures !== 'function') {
-      throw new ConfigurationError(
-        'AlertSystem `rotations` must have a failures() method (a RotationManager)',
-      );
-    }
-    if (clock !== undefined && typeof clock !== 'function') {
-      throw new ConfigurationError('AlertSystem `clock` must be a function returning a Date');
-    }
-    assertTimeZone(timeZone);
-    this.notifiers = validateNotifiers(notifiers);
+    this.notifiers = [...notifiers];
     this.registry = registry;
     this.usage = usage;
     this.rotations = rotations;
@@ -247,23 +227,4 @@ export class AlertSystem {
 
 function byEnvironment(alerts: Alert[], environment: string | undefined): Alert[] {
   return environment === undefined ? alerts : alerts.filter((a) => a.environment === environment);
-}
-
-function validateNotifiers(notifiers: unknown): Notifier[] {
-  if (!Array.isArray(notifiers)) {
-    throw new ConfigurationError('AlertSystem `notifiers` must be an array, e.g. [new ConsoleNotifier()]');
-  }
-  const names = new Set<string>();
-  for (const [i, n] of notifiers.entries()) {
-    if (typeof n?.notify !== 'function' || typeof n?.name !== 'string' || n.name.length === 0) {
-      throw new ConfigurationError(`notifiers[${i}] must be { name: string, notify(alerts) }`);
-    }
-    if (names.has(n.name)) {
-      throw new ConfigurationError(
-        `Two notifiers are named "${n.name}": give each a distinct \`name\` (it keys the delivery marks)`,
-      );
-    }
-    names.add(n.name);
-  }
-  return [...notifiers];
 }

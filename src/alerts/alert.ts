@@ -17,9 +17,16 @@ export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warn
  * Parts are URI-encoded so an id never contains `/` (it is part of a state key).
  * `expiring:prod-web-app:g2:7d`, `budget-threshold:prod-web-app:g1:75pct:2024-05`.
  */
-export function alertId(kind: AlertKind, token: string, generation: number, ...parts: string[]): string {
+export function alertId(
+  kind: AlertKind,
+  token: string,
+  generation: number,
+  part1?: string,
+  part2?: string,
+): string {
   let id = `${kind}:${safe(token)}:g${generation}`;
-  for (const p of parts) id += `:${safe(p)}`;
+  if (part1 !== undefined) id += `:${safe(part1)}`;
+  if (part2 !== undefined) id += `:${safe(part2)}`;
   return id;
 }
 
@@ -40,11 +47,8 @@ export function tokenAlert(
   part2: string | undefined,
   extra: Partial<Alert>,
 ): Alert {
-  let id = `${kind}:${safe(t.name)}:g${t.generation}`;
-  if (part1 !== undefined) id += `:${safe(part1)}`;
-  if (part2 !== undefined) id += `:${safe(part2)}`;
   const alert: Alert = {
-    id,
+    id: alertId(kind, t.name, t.generation, part1, part2),
     kind,
     severity,
     token: t.name,
@@ -55,6 +59,14 @@ export function tokenAlert(
     at: ctx.now,
   };
   return Object.assign(alert, extra);
+}
+
+/** Appends to a list created on first use, so healthy tokens allocate no alert list. */
+export function append(list: Alert[] | undefined, alert: Alert | undefined): Alert[] | undefined {
+  if (!alert) return list;
+  if (!list) return [alert];
+  list.push(alert);
+  return list;
 }
 
 /** `$1,234.50`-free tutorial style: `$1234.50`. */

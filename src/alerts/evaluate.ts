@@ -1,7 +1,7 @@
 import type { Logger } from '../core/types.js';
 import type { ManagedToken, RegistryView } from '../registry/types.js';
 import type { RotationFailureSource } from '../rotation/types.js';
-import { type CheckContext, SEVERITY_RANK } from './alert.js';
+import { append, type CheckContext, SEVERITY_RANK } from './alert.js';
 import { budgetAlert, budgetOf, type LowBalanceRule, lowBalanceAlert } from './checks/balance.js';
 import { expiryAlert } from './checks/expiry.js';
 import { forecastAlerts } from './checks/forecast.js';
@@ -94,19 +94,10 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
       const budget = budgetOf(t, peaks);
       // Most tokens are healthy: allocate their alert list only when one fires.
       let own: Alert[] | undefined;
-      if (expiry) {
-        const a = expiryAlert(t, days, rules, kinds, ctx, input.withinDays);
-        if (a) (own ??= []).push(a);
-      }
+      if (expiry) own = append(own, expiryAlert(t, days, rules, kinds, ctx, input.withinDays));
       if (budget !== null || low.amount !== null) {
-        if (kinds['low-balance']) {
-          const a = lowBalanceAlert(t, budget, low, ctx);
-          if (a) (own ??= []).push(a);
-        }
-        if (kinds['budget-threshold']) {
-          const a = budgetAlert(t, budget, rules, ctx);
-          if (a) (own ??= []).push(a);
-        }
+        if (kinds['low-balance']) own = append(own, lowBalanceAlert(t, budget, low, ctx));
+        if (kinds['budget-threshold']) own = append(own, budgetAlert(t, budget, rules, ctx));
       }
       if (policy) own = policyAlerts(t, policy, days, ctx, own);
       if (forecast && t.activeBalance) forecastable.push(t);

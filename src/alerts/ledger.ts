@@ -6,8 +6,27 @@ const PREFIX = 'alerts/sent/';
 /** Re-reads and re-applies our changes this many times when another run wrote meanwhile. */
 const MAX_MERGES = 5;
 
-/** The stored form: alert id → when this notifier last accepted it (ISO). */
-type Marks = Record<string, string>;
+/**
+ * The stored form: delivery time (ISO) → ids of the alerts this notifier accepted then. Grouped
+ * by time (one run delivers many alerts at once), so the entry stays small and cheap to copy.
+ */
+type Marks = Record<string, string[]>;
+
+function toMap(stored: Marks | undefined): Map<string, string> {
+  const marks = new Map<string, string>();
+  if (stored) for (const [at, ids] of Object.entries(stored)) for (const id of ids) marks.set(id, at);
+  return marks;
+}
+
+function fromMap(marks: Map<string, string>): Marks {
+  const out: Marks = {};
+  for (const [id, at] of marks) {
+    const ids = out[at];
+    if (ids) ids.push(id);
+    else out[at] = [id];
+  }
+  return out;
+}
 
 interface NotifierMarks {
   key: string;
@@ -19,7 +38,7 @@ interface NotifierMarks {
 
 /**
  * Which notifier already accepted which alert: one state entry per notifier,
- * `alerts/sent/<notifier>` → `{ [alertId]: deliveredAt }`. A run reads them with one `list()` and a
+ * `alerts/sent/<notifier>` → `{ [deliveredAt]: alertIds }`. A run reads them with one `list()` and a
  * `get()` per notifier, and writes back only the entries that changed, so even a file-backed store
  * does a handful of writes per run whatever the number of tokens. Writes are compare-and-set: when
  * another run wrote meanwhile, our additions and removals are re-applied to its version.
@@ -41,7 +60,7 @@ export class DeliveryLedger {
       byNotifier.set(decodeURIComponent(key.slice(PREFIX.length)), {
         key,
         version: entry.version,
-        marks: new Map(Object.entries(entry.value ?? {})),
+        marks: toMap(entry.value),
         added: new Map(),
         removed: new Set(),
       });
@@ -123,7 +142,7 @@ export class DeliveryLedger {
         if (marks.size === 0) {
           if (version !== null) await this.state.delete(n.key, { ifVersion: version });
         } else {
-          await this.state.set(n.key, Object.fromEntries(marks), { ifVersion: version });
+          await this.state.set(n.key, fromMap(marks), { ifVersion: version });
         }
         return;
       } catch (error) {
@@ -131,7 +150,7 @@ export class DeliveryLedger {
         // Another run wrote meanwhile: apply our changes on top of its version.
         const theirs = await this.state.get<Marks>(n.key);
         version = theirs?.version ?? null;
-        marks = new Map(Object.entries(theirs?.value ?? {}));
+        marks = toMap(theirs?.value);
         for (const id of n.removed) marks.delete(id);
         for (const [id, at] of n.added) marks.set(id, at);
       }

@@ -108,7 +108,12 @@ export interface AlertSystemOptions {
   rotations?: RotationFailureSource;
   notifiers: Notifier[];
   rules?: AlertRulesInput;
-  /** Dedupe marks and largest balances seen, under `alerts/`. Default: a `MemoryStateStore`. */
+  /**
+   * Dedupe marks (`alerts/sent/<notifier>`) and largest balances seen (`alerts/peaks/<env>`).
+   * Default: a `MemoryStateStore`, which dedupes within one process only: give cron jobs a
+   * persistent store. Instances sharing a store must watch the same registry (a mark whose alert
+   * an instance does not see is cleared as resolved).
+   */
   state?: StateStore;
   clock?: Clock;
   logger?: Logger;

@@ -18,9 +18,15 @@ function isDuplicateName(error: APIError): boolean {
  * `TokenBackend` port. Token values come back wrapped in `Secret` (from `get` and `list`; Eden's
  * create response never contains the value).
  *
- * Retries: reads, updates and deletes are retried on 408/409/429/5xx and connection errors. A
- * create whose answer was lost is reconciled by name (look it up, resend only if absent), so a
- * retried create never makes a second token.
+ * Retries: reads, updates and deletes are retried on 408/409/429/5xx and connection errors
+ * (timeouts included), with exponential backoff and jitter, honouring `Retry-After`. A create whose
+ * answer was lost is reconciled by name (look it up, resend only if absent; "already exists" on the
+ * resend means the lost attempt landed), so a retried create never makes a second token.
+ *
+ * Cancelling: aborting `options.signal` rejects at once with `signal.reason`, exactly as `fetch`
+ * does (a `DOMException` named `AbortError` unless you gave a reason). It is never retried and is
+ * not an `EdenAIError`, so code that retries `APIConnectionError` cannot mistake it for a network
+ * failure. A slow attempt is an `APITimeoutError` (a subclass of `APIConnectionError`) and is retried.
  *
  * @example
  * const client = new CustomTokenClient({ apiKey: process.env.EDENAI_API_KEY });
@@ -37,7 +43,8 @@ export class CustomTokenClient implements TokenBackend {
 
   /**
    * Creates a token. A first-attempt name clash is a `BadRequestError`
-   * (`name: Token with this name already exists.`).
+   * (`name: Token with this name already exists.`). After a lost answer the token found by name
+   * is returned (read with GET, so it may carry its `secret`).
    *
    * @example
    * await client.create({ name: 'staging-api', balance: 25.5, activeBalance: true, expireTime: new Date('2026-12-31') });

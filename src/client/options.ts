@@ -58,11 +58,17 @@ export interface ResolvedOptions {
   clock: () => Date;
 }
 
-function nonNegativeInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0) {
-    throw new ConfigurationError(`${name} must be a non-negative integer, got ${value}`);
-  }
-  return value;
+/** setTimeout's limit; ky rejects longer timeouts too. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** A usable per-attempt timeout: positive and within setTimeout's range. */
+export function isValidTimeout(ms: unknown): ms is number {
+  return typeof ms === 'number' && ms > 0 && ms <= MAX_TIMEOUT_MS;
+}
+
+/** A usable retry count: a non-negative integer. */
+export function isValidRetries(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0;
 }
 
 /** Applies defaults and rejects a misconfiguration before any request is made. */
@@ -78,8 +84,12 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
     throw new ConfigurationError(`baseUrl must be an http(s) URL, got ${JSON.stringify(options.baseUrl)}`);
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
-    throw new ConfigurationError(`timeoutMs must be a positive number, got ${timeoutMs}`);
+  if (!isValidTimeout(timeoutMs)) {
+    throw new ConfigurationError(`timeoutMs must be a positive number of ms (≤ 2^31 − 1), got ${timeoutMs}`);
+  }
+  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  if (!isValidRetries(maxRetries)) {
+    throw new ConfigurationError(`maxRetries must be a non-negative integer, got ${maxRetries}`);
   }
   let rateLimiter = options.rateLimiter;
   if (!rateLimiter && options.maxRequestsPerSecond !== undefined) {
@@ -89,7 +99,7 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
     apiKey,
     baseUrl,
     timeoutMs,
-    maxRetries: nonNegativeInteger('maxRetries', options.maxRetries ?? DEFAULT_MAX_RETRIES),
+    maxRetries,
     fetch: options.fetch,
     logger: options.logger ?? silentLogger,
     rateLimiter,

@@ -19,7 +19,18 @@ export interface RateLimiterOptions {
   sleep?: Sleep;
 }
 
-/** Call when the request finished (answered or failed); frees the slot's timing for later requests. */
+/**
+ * Returned by `RateLimiter.acquire()`: call it once the request has finished (answered or failed),
+ * so the slot is dated by its answer. Until then the slot stays taken.
+ *
+ * @example
+ * const release: ReleaseSlot = await limiter.acquire();
+ * try {
+ *   await fetch(url);
+ * } finally {
+ *   release();
+ * }
+ */
 export type ReleaseSlot = () => void;
 
 interface Slot {

@@ -2,7 +2,7 @@ import { ConfigurationError } from '../core/errors.js';
 import { NotifierDeliveryError } from './errors.js';
 
 /** Retry and transport options shared by the HTTP notifiers (webhook, Slack). */
-export interface DeliveryOptions {
+export interface HttpDeliveryOptions {
   /** Default: the global `fetch`. */
   fetch?: typeof fetch;
   /** Retries after the first attempt. Default 3. */
@@ -20,6 +20,32 @@ export interface DeliveryOptions {
 export interface Delivery {
   /** Body and headers of one attempt (re-built per attempt so a signature timestamp stays fresh). */
   request(attempt: number): { body: string; headers: Record<string, string> };
+}
+
+/** Picks and validates the delivery options (so a notifier keeps nothing else, e.g. no secret). */
+export function deliveryOptions(options: HttpDeliveryOptions, where: string): HttpDeliveryOptions {
+  const { fetch, maxRetries, retryDelay, sleep, timeoutMs, maxRetryAfterMs } = options;
+  const bad = (what: string) => new ConfigurationError(`${where}: ${what}`);
+  if (fetch !== undefined && typeof fetch !== 'function') throw bad('`fetch` must be a function');
+  if (sleep !== undefined && typeof sleep !== 'function') throw bad('`sleep` must be a function');
+  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0 && maxRetries <= 20)) {
+    throw bad('`maxRetries` must be an integer from 0 to 20');
+  }
+  if (
+    retryDelay !== undefined &&
+    typeof retryDelay !== 'function' &&
+    !(Number.isFinite(retryDelay) && retryDelay >= 0)
+  ) {
+    throw bad('`retryDelay` must be a number of ms ≥ 0 or a function');
+  }
+  for (const [name, v] of [
+    ['timeoutMs', timeoutMs],
+    ['maxRetryAfterMs', maxRetryAfterMs],
+  ] as const) {
+    if (v !== undefined && !(Number.isFinite(v) && v > 0))
+      throw bad(`\`${name}\` must be a number of ms > 0`);
+  }
+  return { fetch, maxRetries, retryDelay, sleep, timeoutMs, maxRetryAfterMs };
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -45,7 +71,7 @@ export async function postWithRetry(
   notifier: string,
   url: URL,
   delivery: Delivery,
-  options: DeliveryOptions,
+  options: HttpDeliveryOptions,
 ): Promise<void> {
   const doFetch = options.fetch ?? globalThis.fetch;
   const maxRetries = options.maxRetries ?? 3;
@@ -95,7 +121,7 @@ export async function postWithRetry(
   }
 }
 
-function backoff(retryDelay: DeliveryOptions['retryDelay'], attempt: number): number {
+function backoff(retryDelay: HttpDeliveryOptions['retryDelay'], attempt: number): number {
   if (typeof retryDelay === 'function') return retryDelay(attempt);
   const base = retryDelay ?? 500;
   const exp = Math.min(8_000, base * 2 ** (attempt - 1));

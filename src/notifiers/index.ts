@@ -1,6 +1,6 @@
 export { CallbackNotifier } from './callback.js';
 export { ConsoleNotifier, type ConsoleNotifierOptions } from './console.js';
-export type { DeliveryOptions } from './delivery.js';
+export type { HttpDeliveryOptions } from './delivery.js';
 export { NotifierDeliveryError, WebhookVerificationError, type WebhookVerificationReason } from './errors.js';
 export type { AlertJson, WebhookPayload } from './payload.js';
 export type { WebhookSecret } from './signing.js';

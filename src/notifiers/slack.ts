@@ -1,9 +1,9 @@
 import { sortBySeverity } from '../alerts/format.js';
 import type { Alert } from '../alerts/types.js';
-import { type DeliveryOptions, parseTargetUrl, postWithRetry } from './delivery.js';
+import { deliveryOptions, type HttpDeliveryOptions, parseTargetUrl, postWithRetry } from './delivery.js';
 import type { Notifier } from './types.js';
 
-export interface SlackNotifierOptions extends DeliveryOptions {
+export interface SlackNotifierOptions extends HttpDeliveryOptions {
   /** The incoming-webhook URL (`https://hooks.slack.com/services/…`): a secret, kept private. */
   webhookUrl: string;
   name?: string;
@@ -30,12 +30,12 @@ export interface SlackMessage {
 export class SlackNotifier implements Notifier {
   readonly name: string;
   readonly #url: URL;
-  readonly #options: DeliveryOptions;
+  readonly #options: HttpDeliveryOptions;
 
   constructor(options: SlackNotifierOptions) {
     this.#url = parseTargetUrl(options?.webhookUrl, 'SlackNotifier `webhookUrl`');
     this.name = options.name ?? 'slack';
-    this.#options = options;
+    this.#options = deliveryOptions(options, 'SlackNotifier');
   }
 
   async notify(alerts: Alert[]): Promise<void> {

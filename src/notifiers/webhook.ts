@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Alert } from '../alerts/types.js';
 import type { Clock } from '../core/types.js';
-import { type DeliveryOptions, parseTargetUrl, postWithRetry } from './delivery.js';
+import { deliveryOptions, type HttpDeliveryOptions, parseTargetUrl, postWithRetry } from './delivery.js';
 import { webhookPayload } from './payload.js';
 import { signatureHeader, signingKeys, type WebhookSecret } from './signing.js';
 import type { Notifier } from './types.js';
 
-export interface WebhookNotifierOptions extends DeliveryOptions {
+export interface WebhookNotifierOptions extends HttpDeliveryOptions {
   url: string;
   /** Signing secret: `whsec_<base64>` or any string. */
   secret?: WebhookSecret;
@@ -31,7 +31,7 @@ export class WebhookNotifier implements Notifier {
   // Private fields: never shown by JSON.stringify or util.inspect.
   readonly #url: URL;
   readonly #keys: Buffer[];
-  readonly #options: DeliveryOptions;
+  readonly #options: HttpDeliveryOptions;
   readonly #clock: Clock;
 
   constructor(options: WebhookNotifierOptions) {
@@ -39,7 +39,7 @@ export class WebhookNotifier implements Notifier {
     this.#keys = signingKeys(options.secrets ?? options.secret, 'WebhookNotifier');
     this.name = options.name ?? 'webhook';
     this.#clock = options.clock ?? (() => new Date());
-    this.#options = options;
+    this.#options = deliveryOptions(options, 'WebhookNotifier');
   }
 
   async notify(alerts: Alert[]): Promise<void> {

@@ -7,14 +7,18 @@ import { raiseOnce } from './raise.js';
 import type { RotationRun } from './run.js';
 
 export async function finish(run: RotationRun): Promise<void> {
-  await run.begin('finish');
+  const uncertain = await run.begin('finish');
   const { backend } = run.deps;
   let j = run.journal;
   if (j.budgeted && j.allowanceCents > 0) {
-    if (j.leftoverNano === null) {
+    if (j.leftoverNano === null || (uncertain && !j.oldZeroed)) {
       const old = await run.find(j.oldTokenName);
+      const now = old ? Math.max(0, toNano(old.balance)) : 0;
       // Journaled before the old generation is lowered: after that, its balance says nothing.
-      await run.save({ leftoverNano: old ? Math.max(0, toNano(old.balance)) : 0, oldZeroed: !old });
+      // Re-read after a crash, it can only go down (spent since, or already lowered: a crash may
+      // lose the leftover, never move more than the old generation still had).
+      const leftoverNano = j.leftoverNano === null ? now : Math.min(j.leftoverNano, now);
+      await run.save({ leftoverNano, oldZeroed: !old });
       j = run.journal;
     }
     const leftover = j.leftoverNano ?? 0;

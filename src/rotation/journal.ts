@@ -1,9 +1,11 @@
 // The rotation journal: one record per logical token in the StateStore, written before and after
 // every step, so a new process can tell exactly how far a dead one got.
+import { randomUUID } from 'node:crypto';
 import type { JsonValue } from 'type-fest';
 import type { ResetPeriod, TokenType } from '../backend/port.js';
 import { VersionConflictError } from '../core/errors.js';
 import type { StateStore } from '../state/types.js';
+import type { RotationPlan } from './plan.js';
 import type { RotationPhase, RotationStatus, RotationStep } from './types.js';
 
 export const JOURNAL_PREFIX = 'rotation/journal/';
@@ -158,4 +160,47 @@ export function toStatus(j: Journal): RotationStatus {
   };
   if (j.error) status.error = { ...j.error, at: new Date(j.error.at) };
   return status;
+}
+
+/** The journal of a rotation that has just taken its snapshot. */
+export function newJournal(plan: RotationPlan, gracePeriodMs: number, at: Date): Journal {
+  const now = at.toISOString();
+  return {
+    v: 1,
+    rotationId: randomUUID(),
+    name: plan.name,
+    environment: plan.environment,
+    status: 'running',
+    step: 'snapshot',
+    stepState: 'done',
+    startedAt: now,
+    updatedAt: now,
+    secretRef: plan.secretRef,
+    oldTokenName: plan.oldTokenName,
+    oldGeneration: plan.oldGeneration,
+    newTokenName: plan.newTokenName,
+    newGeneration: plan.newGeneration,
+    tokenType: plan.tokenType,
+    budgeted: plan.budgeted,
+    oldBalance: plan.oldBalance,
+    balanceCents: plan.balanceCents,
+    allowanceCents: plan.allowanceCents,
+    newBalanceCents: plan.newBalanceCents,
+    oldResetPeriod: plan.oldResetPeriod,
+    oldResetAmount: plan.oldResetAmount,
+    newExpireTime: plan.newExpireTime?.toISOString() ?? null,
+    gracePeriodMs,
+    graceEndsAt: null,
+    fingerprint: null,
+    created: false,
+    recreations: 0,
+    leftoverNano: null,
+    oldZeroed: false,
+    raise: null,
+    newLeftoverNano: null,
+    newDeleted: false,
+    restoreOld: false,
+    rollbackReason: null,
+    error: null,
+  };
 }

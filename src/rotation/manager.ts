@@ -4,7 +4,15 @@ import { InvalidInputError, RotationInProgressError } from '../core/errors.js';
 import type { ManagedToken } from '../registry/types.js';
 import { type BulkHost, rotateExpiring } from './bulk.js';
 import { RotationEmitter } from './events.js';
-import { isUnfinished, type Journal, JournalStore, type LoadedJournal, toStatus } from './journal.js';
+import { failureOf } from './failures.js';
+import {
+  isUnfinished,
+  type Journal,
+  JournalStore,
+  type LoadedJournal,
+  newJournal,
+  toStatus,
+} from './journal.js';
 import { LeaseLock, readLock } from './lock.js';
 import {
   assertConcurrency,
@@ -92,7 +100,7 @@ export class RotationManager implements RotationFailureSource {
   /** Identifies this manager as a lock holder. */
   readonly #holder = `rm-${randomUUID()}`;
   /** Work in flight in this manager, by logical name: a second call joins it. */
-  readonly #active = new Map<string, Promise<RotationResult>>();
+  readonly #active = new Map<string, Promise<RotationResult | undefined>>();
 
   constructor(options: RotationManagerOptions) {
     this.#o = resolveRotationOptions(options);
@@ -189,20 +197,12 @@ export class RotationManager implements RotationFailureSource {
    */
   async resume(options: { concurrency?: number } = {}): Promise<ResumeResult> {
     const concurrency = this.#concurrency(options.concurrency);
-    const all = await this.#journals.all();
-    const todo = all.filter(
-      ({ journal: j }) =>
-        isUnfinished(j) || (j.status === 'grace' && (j.gracePeriodMs === 0 || j.step === 'finish')),
-    );
+    // Unfinished, or promoted with a finish that is due at once (no grace period) or was interrupted.
+    const pending = (j: Journal) =>
+      isUnfinished(j) || (j.status === 'grace' && (j.gracePeriodMs === 0 || j.step === 'finish'));
+    const todo = (await this.#journals.all()).filter(({ journal }) => pending(journal));
     const out: ResumeResult = { resumed: [], failed: [], skipped: [] };
-    await this.#each(
-      todo,
-      concurrency,
-      out.resumed,
-      out.failed,
-      out.skipped,
-      (j) => isUnfinished(j) || (j.status === 'grace' && (j.gracePeriodMs === 0 || j.step === 'finish')),
-    );
+    await this.#each(todo, concurrency, out.resumed, out.failed, out.skipped, pending);
     return out;
   }
 
@@ -263,28 +263,14 @@ export class RotationManager implements RotationFailureSource {
   async failures(): Promise<RotationFailure[]> {
     const out: RotationFailure[] = [];
     const now = this.#o.clock().getTime();
-    for (const { journal: j } of await this.#journals.all()) {
-      let failure = j.error
-        ? { step: j.error.step, message: j.error.message, at: new Date(j.error.at) }
-        : undefined;
-      if (j.status === 'running' && !this.#active.has(j.name)) {
-        const lock = await readLock(this.#o.state, j.name);
-        if (!lock || Date.parse(lock.record.leaseExpiresAt) <= now)
-          failure = {
-            step: j.step,
-            message: 'interrupted: its process stopped; resume() continues it',
-            at: new Date(j.updatedAt),
-          };
-        else failure = undefined;
+    for (const { journal } of await this.#journals.all()) {
+      let live = false;
+      if (journal.status === 'running') {
+        const lock = await readLock(this.#o.state, journal.name);
+        live = this.#active.has(journal.name) || (!!lock && Date.parse(lock.record.leaseExpiresAt) > now);
       }
-      if (j.status === 'completed' || (j.status === 'running' && !failure)) continue;
-      if (!failure && j.status === 'rolledBack')
-        failure = {
-          step: j.step,
-          message: `rolled back: ${j.rollbackReason ?? 'unknown reason'}`,
-          at: new Date(j.updatedAt),
-        };
-      if (failure) out.push({ name: j.name, rotationId: j.rotationId, ...failure });
+      const failure = failureOf(journal, live);
+      if (failure) out.push(failure);
     }
     return out;
   }
@@ -317,7 +303,8 @@ export class RotationManager implements RotationFailureSource {
     });
   }
 
-  #track(name: string, work: () => Promise<RotationResult>): Promise<RotationResult> {
+  /** Runs `work` unless work on `name` is in flight in this manager: then joins that. */
+  #track(name: string, work: () => Promise<RotationResult | undefined>): Promise<RotationResult | undefined> {
     const running = this.#active.get(name);
     if (running) return running;
     const promise = work().finally(() => this.#active.delete(name));
@@ -326,52 +313,62 @@ export class RotationManager implements RotationFailureSource {
   }
 
   /** Starts (or, for an unfinished journal, continues) the rotation of `name`. */
-  #start(
+  async #start(
     name: string,
     source: (() => Promise<Snapshot>) | undefined,
     options: StartOptions,
   ): Promise<RotationResult> {
-    return this.#track(name, async () => {
-      const lock = new LeaseLock(this.#o.state, name, this.#holder, this.#o.lockLeaseMs, this.#o.clock);
-      await lock.acquire(null);
-      let handedOver = false;
-      try {
-        const loaded = await this.#journals.load(name);
-        if (loaded && isUnfinished(loaded.journal)) {
-          handedOver = true;
-          return await this.#drive(loaded, lock, options.signal);
-        }
-        if (loaded?.journal.status === 'grace')
-          throw new RotationInProgressError(name, loaded.journal.rotationId);
-        const snapshot = source
-          ? await source()
-          : { token: await this.#o.registry.get(name), takenAt: this.#o.clock() };
-        if (source && loaded && Date.parse(loaded.journal.updatedAt) > snapshot.takenAt.getTime())
-          throw new StaleSnapshot(`${name} was rotated after this run listed it`);
-        const plan = this.#plan(snapshot.token, options.expiresInDays, options.windowMs);
-        const journal = this.#newJournal(plan);
-        const version = await this.#journals.save(journal, loaded?.version ?? null);
+    for (;;) {
+      // `undefined`: we joined a resume/finalize that found nothing to do; start our own.
+      const result = await this.#track(name, () => this.#rotateLocked(name, source, options));
+      if (result) return result;
+    }
+  }
+
+  async #rotateLocked(
+    name: string,
+    source: (() => Promise<Snapshot>) | undefined,
+    options: StartOptions,
+  ): Promise<RotationResult> {
+    const lock = new LeaseLock(this.#o.state, name, this.#holder, this.#o.lockLeaseMs, this.#o.clock);
+    await lock.acquire(null);
+    let handedOver = false;
+    try {
+      const loaded = await this.#journals.load(name);
+      if (loaded && isUnfinished(loaded.journal)) {
         handedOver = true;
-        const run = new RotationRun(this.#deps, { journal, version }, lock, options.signal);
-        this.#emitter.emit('rotation.started', {
-          name,
-          rotationId: journal.rotationId,
-          oldTokenName: journal.oldTokenName,
-          newTokenName: journal.newTokenName,
-          resumed: false,
-        });
-        this.#emitter.emit('rotation.step', {
-          name,
-          rotationId: journal.rotationId,
-          step: 'snapshot',
-          oldTokenName: journal.oldTokenName,
-          newTokenName: journal.newTokenName,
-        });
-        return await drive(run, journal.gracePeriodMs === 0);
-      } finally {
-        if (!handedOver) await lock.release().catch(() => {});
+        return await this.#drive(loaded, lock, options.signal);
       }
-    });
+      if (loaded?.journal.status === 'grace')
+        throw new RotationInProgressError(name, loaded.journal.rotationId);
+      const snapshot = source
+        ? await source()
+        : { token: await this.#o.registry.get(name), takenAt: this.#o.clock() };
+      if (source && loaded && Date.parse(loaded.journal.updatedAt) > snapshot.takenAt.getTime())
+        throw new StaleSnapshot(`${name} was rotated after this run listed it`);
+      const plan = this.#plan(snapshot.token, options.expiresInDays, options.windowMs);
+      const journal = newJournal(plan, this.#o.gracePeriodMs, this.#o.clock());
+      const version = await this.#journals.save(journal, loaded?.version ?? null);
+      handedOver = true;
+      const run = new RotationRun(this.#deps, { journal, version }, lock, options.signal);
+      this.#emitter.emit('rotation.started', {
+        name,
+        rotationId: journal.rotationId,
+        oldTokenName: journal.oldTokenName,
+        newTokenName: journal.newTokenName,
+        resumed: false,
+      });
+      this.#emitter.emit('rotation.step', {
+        name,
+        rotationId: journal.rotationId,
+        step: 'snapshot',
+        oldTokenName: journal.oldTokenName,
+        newTokenName: journal.newTokenName,
+      });
+      return await drive(run, journal.gracePeriodMs === 0);
+    } finally {
+      if (!handedOver) await lock.release().catch(() => {});
+    }
   }
 
   #drive(loaded: LoadedJournal, lock: LeaseLock, signal: AbortSignal | undefined, finalize = false) {
@@ -411,19 +408,18 @@ export class RotationManager implements RotationFailureSource {
                 this.#o.clock,
               );
               await lock.acquire(null);
-              const fresh = await this.#journals.load(name).catch(async (error: unknown) => {
-                await lock.release().catch(() => {});
-                throw error;
-              });
-              if (!fresh || !qualifies(fresh.journal)) {
-                await lock.release();
-                throw new NothingToDo();
+              let fresh: LoadedJournal | undefined;
+              try {
+                fresh = await this.#journals.load(name);
+              } finally {
+                if (!fresh || !qualifies(fresh.journal)) await lock.release().catch(() => {});
               }
-              return this.#drive(fresh, lock, undefined, finalize);
+              return fresh && qualifies(fresh.journal)
+                ? this.#drive(fresh, lock, undefined, finalize)
+                : undefined;
             });
-            done.push(result);
+            if (result) done.push(result);
           } catch (error) {
-            if (error instanceof NothingToDo) return;
             if (error instanceof RotationInProgressError)
               skipped.push({ name, reason: 'locked by another process (its lease has not passed)' });
             else failed.push({ name, error: error as Error });
@@ -432,49 +428,4 @@ export class RotationManager implements RotationFailureSource {
       ),
     );
   }
-
-  #newJournal(plan: RotationPlan): Journal {
-    const now = this.#o.clock().toISOString();
-    return {
-      v: 1,
-      rotationId: randomUUID(),
-      name: plan.name,
-      environment: plan.environment,
-      status: 'running',
-      step: 'snapshot',
-      stepState: 'done',
-      startedAt: now,
-      updatedAt: now,
-      secretRef: plan.secretRef,
-      oldTokenName: plan.oldTokenName,
-      oldGeneration: plan.oldGeneration,
-      newTokenName: plan.newTokenName,
-      newGeneration: plan.newGeneration,
-      tokenType: plan.tokenType,
-      budgeted: plan.budgeted,
-      oldBalance: plan.oldBalance,
-      balanceCents: plan.balanceCents,
-      allowanceCents: plan.allowanceCents,
-      newBalanceCents: plan.newBalanceCents,
-      oldResetPeriod: plan.oldResetPeriod,
-      oldResetAmount: plan.oldResetAmount,
-      newExpireTime: plan.newExpireTime?.toISOString() ?? null,
-      gracePeriodMs: this.#o.gracePeriodMs,
-      graceEndsAt: null,
-      fingerprint: null,
-      created: false,
-      recreations: 0,
-      leftoverNano: null,
-      oldZeroed: false,
-      raise: null,
-      newLeftoverNano: null,
-      newDeleted: false,
-      restoreOld: false,
-      rollbackReason: null,
-      error: null,
-    };
-  }
 }
-
-/** A journal that no longer needs the work it was picked for (another call finished it). */
-class NothingToDo extends Error {}

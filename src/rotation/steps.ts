@@ -19,7 +19,15 @@ export async function drain(run: RotationRun): Promise<void> {
     let needed = true;
     if (uncertain || run.resumed) {
       const old = await run.find(j.oldTokenName);
-      needed = !old || !atMostCents(old.balance, j.allowanceCents) || old.balanceResetPeriod !== 'none';
+      // Did a previous attempt's PATCH land? A periodic token says so for sure (the drain turned its
+      // period off); otherwise a balance at or below the allowance says yes (a "no" would need
+      // the old generation to have spent 90 % of its budget since: documented residual risk).
+      if (uncertain && old) {
+        needed =
+          j.oldResetPeriod !== 'none'
+            ? old.balanceResetPeriod !== 'none'
+            : !atMostCents(old.balance, j.allowanceCents);
+      }
       // Not drained yet, and the snapshot may be old (the rotation paused or its process died):
       // split what the old generation holds NOW, or the spending since would be given back.
       if (old && needed) await resplit(run, old.balance);
@@ -40,7 +48,12 @@ async function resplit(run: RotationRun, balance: number | null): Promise<void> 
     name: j.name,
     rotationId: j.rotationId,
   });
-  await run.save({ oldBalance: balance, balanceCents, allowanceCents, newBalanceCents: balanceCents - allowanceCents });
+  await run.save({
+    oldBalance: balance,
+    balanceCents,
+    allowanceCents,
+    newBalanceCents: balanceCents - allowanceCents,
+  });
 }
 
 function drainPatch(run: RotationRun): UpdateTokenInput {

@@ -66,7 +66,9 @@ describe('budget thresholds', () => {
     const rec = recorder();
     const alerts = new AlertSystem({ registry, notifiers: [rec.notifier], clock, state });
     await alerts.run();
-    expect(await state.get('alerts/peaks/staging')).toMatchObject({ value: { 'staging-web': 50 } });
+    expect(await state.get('alerts/peaks/staging')).toMatchObject({
+      value: { tokens: ['staging-web'], balances: [50] },
+    });
     registry.update('staging-web', { balance: 20 });
     await alerts.run();
     await alerts.run();
@@ -80,7 +82,10 @@ describe('budget thresholds', () => {
       'low-balance:staging-web:g2:generation',
       'budget-threshold:staging-web:g2:75pct:generation',
     ]);
-    expect(await state.get('alerts/peaks/staging')).toMatchObject({ value: { 'staging-web--g2': 40 } });
+    // The retired generation is dropped from the stored peaks.
+    expect(await state.get('alerts/peaks/staging')).toMatchObject({
+      value: { tokens: ['staging-web--g2'], balances: [40] },
+    });
   });
 
   it('weekly and daily period keys follow midnight Europe/Paris', () => {

@@ -129,6 +129,40 @@ describe('delivery', () => {
     expect(calls).toEqual({ get: 2, list: 1, set: 0 }); // get: the notifier's marks, the environment's peaks
   });
 
+  it('two processes writing the same marks entry merge (compare-and-set) instead of failing', async () => {
+    const clock = fakeClock('2024-03-01T09:00:00Z');
+    const state = new MemoryStateStore();
+    const registry = stubRegistry({ prod: {} }, [
+      token('prod', 'a', { expireTime: new Date(clock.ms() + 5 * DAY) }),
+      token('prod', 'b', { expireTime: new Date(clock.ms() + 20 * DAY) }),
+    ]);
+    let arrived = 0;
+    let release!: () => void;
+    const bothLoaded = new Promise<void>((r) => {
+      release = r;
+    });
+    const got: string[][] = [];
+    // Two processes (two instances) with the same notifier; each waits until both have read the state.
+    const notifier: Notifier = {
+      name: 'pager',
+      async notify(alerts) {
+        if (++arrived === 2) release();
+        await bothLoaded;
+        got.push(alerts.map((a) => a.id));
+      },
+    };
+    const make = () => new AlertSystem({ registry, notifiers: [notifier], clock, state });
+    const [p1, p2] = [make(), make()];
+    const reports = await Promise.all([p1.run(), p2.run()]);
+    expect(reports.flatMap((r) => r.failures)).toEqual([]);
+    // The second writer re-applied its marks on top of the first one's version.
+    clock.advance(6 * DAY); // prod-b now 14 days out; prod-a expired
+    arrived = 2;
+    await p1.run();
+    await p2.run();
+    expect(got.slice(2)).toEqual([['expired:prod-a:g1', 'expiring:prod-b:g1:14d']]);
+  });
+
   it('a state store that fails to record marks is reported, not thrown', async () => {
     const rec = recorder();
     const { alerts, state } = setup([rec.notifier]);

@@ -95,7 +95,7 @@ describe('expiry alerts over a token life', () => {
     const alerts = new AlertSystem({ registry, notifiers: [rec.notifier], clock, state });
     await alerts.run();
     expect(await state.get('alerts/sent/recorder')).toMatchObject({
-      value: { 'expiring:prod-api:g1:14d': '2024-03-01T09:00:00.000Z' },
+      value: { '2024-03-01T09:00:00.000Z': ['expiring:prod-api:g1:14d'] },
     });
     registry.update('prod-api', { expireTime: new Date(clock.ms() + 90 * DAY) });
     await alerts.run();

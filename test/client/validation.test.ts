@@ -47,9 +47,18 @@ describe('configuration', () => {
     [{ timeoutMs: 0 }],
     [{ maxRetries: -1 }],
     [{ maxRetries: 1.5 }],
+    [{ timeoutMs: 2 ** 31 }],
     [{ maxRequestsPerSecond: 0 }],
   ])('rejects %j', (options) => {
     expect(() => new CustomTokenClient({ apiKey: 'key-12345678', ...options })).toThrow(ConfigurationError);
+  });
+
+  it('rejects bad per-call options before sending', async () => {
+    const { client, fetch } = spyClient();
+    await expect(client.list({ maxRetries: -1 })).rejects.toMatchObject({ field: 'maxRetries' });
+    await expect(client.list({ timeoutMs: 0 })).rejects.toMatchObject({ field: 'timeoutMs' });
+    await expect(client.list({ timeoutMs: 2 ** 31 })).rejects.toBeInstanceOf(InvalidInputError);
+    expect(fetch).not.toHaveBeenCalled();
   });
 
   it('rejects a bad rate limiter', () => {

@@ -256,5 +256,11 @@ describe('WebhookNotifier + verifyWebhook', () => {
     expect(e!.message).toMatch(/not valid base64/);
     expect(e!.message).not.toContain('secretish');
     expect(() => verifyWebhook('{}', {}, [], {})).toThrow(ConfigurationError);
+    expect(() => new WebhookNotifier({ url: 'https://example.com', secret: SECRET, maxRetries: -1 })).toThrow(
+      /maxRetries/,
+    );
+    expect(() => new WebhookNotifier({ url: 'https://example.com', secret: SECRET, timeoutMs: 0 })).toThrow(
+      /timeoutMs/,
+    );
   });
 });

@@ -53,7 +53,11 @@ describe('rotateExpiring', () => {
 
   it('one list call for the whole run, 4 requests per token, progress per token, one failure does not stop the others', async () => {
     await fleet();
-    world.fake.inject({ kind: 'status', status: 403, match: { method: 'PATCH', path: '/user/custom_token/staging-c/' } });
+    world.fake.inject({
+      kind: 'status',
+      status: 403,
+      match: { method: 'PATCH', path: '/user/custom_token/staging-c/' },
+    });
     const manager = world.manager({ gracePeriodMs: 0 });
     const progress: unknown[] = [];
     const run = await manager.rotateExpiring({ withinDays: 7, onProgress: (p) => progress.push(p) });
@@ -62,13 +66,20 @@ describe('rotateExpiring', () => {
     expect(progress).toHaveLength(5);
     expect(progress.at(-1)).toMatchObject({ done: 5, total: 5 });
     expect(progress).toContainEqual({ done: expect.any(Number), total: 5, name: 'staging-c', ok: false });
-    const lists = world.fake.requests.filter((r) => r.method === 'GET' && r.path === '/v2/user/custom_token/');
+    const lists = world.fake.requests.filter(
+      (r) => r.method === 'GET' && r.path === '/v2/user/custom_token/',
+    );
     expect(lists).toHaveLength(1);
     // 4 rotated × 4, + list, + the failed one's PATCH (403, not retried) and its rollback's
     // check that the drain never landed (GET).
     expect(world.fake.requests).toHaveLength(4 * 4 + 1 + 2);
     expect(world.generations('staging-c')).toEqual([expect.objectContaining({ balance: 10 })]);
-    expect(world.fake.tokens().map((t) => t.name).sort()).toEqual([
+    expect(
+      world.fake
+        .tokens()
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual([
       'prod-api--g2',
       'staging-a--g2',
       'staging-b--g2',
@@ -95,7 +106,8 @@ describe('rotateExpiring', () => {
     expect(peak).toBe(2);
     inFlight = 0;
     peak = 0;
-    for (const app of ['g', 'h', 'i']) await world.registry.create({ environment: 'staging', app, expiresInDays: 1 });
+    for (const app of ['g', 'h', 'i'])
+      await world.registry.create({ environment: 'staging', app, expiresInDays: 1 });
     await manager.rotateExpiring({ withinDays: 7, concurrency: 1 });
     expect(peak).toBe(1);
   });
@@ -121,9 +133,15 @@ describe('rotateExpiring', () => {
     await fleet();
     const manager = world.manager({ gracePeriodMs: 0 });
     manager.on('rotation.succeeded', () => world.advance(HOUR));
-    const run = await manager.rotateExpiring({ withinDays: 7, concurrency: 1, snapshotMaxAgeMs: 90 * 60_000 });
+    const run = await manager.rotateExpiring({
+      withinDays: 7,
+      concurrency: 1,
+      snapshotMaxAgeMs: 90 * 60_000,
+    });
     expect(run.rotated).toHaveLength(5);
-    const lists = world.fake.requests.filter((r) => r.method === 'GET' && r.path === '/v2/user/custom_token/');
+    const lists = world.fake.requests.filter(
+      (r) => r.method === 'GET' && r.path === '/v2/user/custom_token/',
+    );
     // Turns at 0 h, 1 h (fresh enough), 2 h (refresh), 3 h, 4 h (refresh).
     expect(lists).toHaveLength(3);
   });
@@ -132,12 +150,18 @@ describe('rotateExpiring', () => {
     await fleet();
     const manager = world.manager();
     await expect(manager.rotateExpiring({ withinDays: -1 })).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(manager.rotateExpiring({ withinDays: 7, environment: 'qa' })).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(manager.rotateExpiring({ withinDays: 7, concurrency: 0 })).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(manager.rotateExpiring({ withinDays: 7, environment: 'prod', expiresInDays: 365 })).rejects.toBeInstanceOf(
-      PolicyViolationError,
+    await expect(manager.rotateExpiring({ withinDays: 7, environment: 'qa' })).rejects.toBeInstanceOf(
+      InvalidInputError,
     );
-    await expect(manager.rotateExpiring({ withinDays: 7, bogus: 1 } as never)).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(manager.rotateExpiring({ withinDays: 7, concurrency: 0 })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+    await expect(
+      manager.rotateExpiring({ withinDays: 7, environment: 'prod', expiresInDays: 365 }),
+    ).rejects.toBeInstanceOf(PolicyViolationError);
+    await expect(manager.rotateExpiring({ withinDays: 7, bogus: 1 } as never)).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
     expect(world.fake.requests).toEqual([]);
   });
 });

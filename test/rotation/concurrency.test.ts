@@ -49,12 +49,37 @@ describe('one token, two callers', () => {
 
   it('many managers racing on many tokens: each token rotates exactly once', async () => {
     world = await createWorld();
-    for (const app of ['a', 'b', 'c']) await world.registry.create({ environment: 'staging', app, expiresInDays: 2 });
+    for (const app of ['a', 'b', 'c'])
+      await world.registry.create({ environment: 'staging', app, expiresInDays: 2 });
     const managers = [1, 2, 3].map(() => world.manager({ gracePeriodMs: 0 }));
     const runs = await Promise.all(managers.map((m) => m.rotateExpiring({ withinDays: 7, concurrency: 2 })));
-    expect(runs.flatMap((r) => r.rotated.map((x) => x.name)).sort()).toEqual(['staging-a', 'staging-b', 'staging-c']);
+    expect(runs.flatMap((r) => r.rotated.map((x) => x.name)).sort()).toEqual([
+      'staging-a',
+      'staging-b',
+      'staging-c',
+    ]);
     expect(runs.flatMap((r) => r.failed)).toEqual([]);
-    expect(world.fake.tokens().map((t) => t.name)).toEqual(['staging-a--g2', 'staging-b--g2', 'staging-c--g2']);
+    expect(world.fake.tokens().map((t) => t.name)).toEqual([
+      'staging-a--g2',
+      'staging-b--g2',
+      'staging-c--g2',
+    ]);
+  });
+});
+
+describe('a paused rotation', () => {
+  it('rotate() continues it (same rotation id), never starts a second one', async () => {
+    const violations = await prodToken();
+    const manager = world.manager({ gracePeriodMs: 0 });
+    world.fake.inject({ kind: 'status', status: 500, times: 3, match: { method: 'POST' } });
+    const error = (await manager.rotate('prod-web-app').catch((e: unknown) => e)) as RotationError;
+    expect(error).toMatchObject({ step: 'create', resumable: true });
+    const paused = await manager.status('prod-web-app');
+    expect(paused).toMatchObject({ status: 'failed', error: { step: 'create', resumable: true } });
+    const result = await manager.rotate('prod-web-app');
+    expect(result).toMatchObject({ rotationId: paused!.rotationId, status: 'completed' });
+    expect(await expectCleanEnd(world, 'prod-web-app', B)).toBe('prod-web-app--g2');
+    expect(violations).toEqual([]);
   });
 });
 
@@ -86,7 +111,9 @@ describe('lock leases', () => {
     const early = await manager.resume();
     expect(early.skipped).toEqual([{ name: 'prod-web-app', reason: expect.stringMatching(/locked/) }]);
     world.advance(LEASE_MS);
-    expect(await manager.failures()).toEqual([expect.objectContaining({ step: 'drain', message: expect.stringMatching(/interrupted/) })]);
+    expect(await manager.failures()).toEqual([
+      expect.objectContaining({ step: 'drain', message: expect.stringMatching(/interrupted/) }),
+    ]);
     const { resumed } = await manager.resume();
     expect(resumed).toEqual([expect.objectContaining({ status: 'completed' })]);
     await settle(world, manager, 0);

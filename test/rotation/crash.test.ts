@@ -67,7 +67,7 @@ describe.each([
       if (limit < total) expect(outcome, `limit ${limit}`).not.toBe('ok');
       // Crashed before anything was journaled: nothing happened; the token still rotates.
       const status = await manager.status('prod-web-app');
-      if (!status || status.status !== 'completed') {
+      if (status?.status !== 'completed') {
         expect(status, `limit ${limit}`).toBeUndefined();
         await manager.rotate('prod-web-app');
         await settle(world, manager, graceMs);

@@ -30,7 +30,9 @@ const CALLS: [string, Phase, Fault['match']][] = [
   ['DELETE old', 'finalize', { method: 'DELETE', path: OLD }],
 ];
 
-async function run(fault: Omit<Fault, 'match'>, match: Fault['match'], phase: Phase, maxRetries: number) {
+type FaultKind = Fault extends infer F ? (F extends unknown ? Omit<F, 'match'> : never) : never;
+
+async function run(fault: FaultKind, match: Fault['match'], phase: Phase, maxRetries: number) {
   world = await createWorld({ client: { maxRetries } });
   await world.registry.create({ environment: 'prod', app: 'web-app', budget: B / 100 });
   const violations = world.watch('prod-web-app', B);
@@ -67,10 +69,13 @@ describe('a response lost after the server applied the change', () => {
     expect(errors).toEqual([]);
   });
 
-  it.each(CALLS)('on %s without client retries: the rotation pauses and resume() finishes it', async (_l, phase, match) => {
-    const errors = await run({ kind: 'lostResponse' }, match, phase, 0);
-    expect(errors).toHaveLength(1);
-  });
+  it.each(CALLS)(
+    'on %s without client retries: the rotation pauses and resume() finishes it',
+    async (_l, phase, match) => {
+      const errors = await run({ kind: 'lostResponse' }, match, phase, 0);
+      expect(errors).toHaveLength(1);
+    },
+  );
 });
 
 describe('5xx answers and dropped connections', () => {
@@ -78,15 +83,21 @@ describe('5xx answers and dropped connections', () => {
     expect(await run({ kind: 'status', status: 503 }, match, phase, 2)).toEqual([]);
   });
 
-  it.each(CALLS)('a 500 storm on %s pauses the rotation; resume() finishes it', async (_label, phase, match) => {
-    const errors = await run({ kind: 'status', status: 500, times: 3 }, match, phase, 2);
-    expect(errors).toHaveLength(1);
-  });
+  it.each(CALLS)(
+    'a 500 storm on %s pauses the rotation; resume() finishes it',
+    async (_label, phase, match) => {
+      const errors = await run({ kind: 'status', status: 500, times: 3 }, match, phase, 2);
+      expect(errors).toHaveLength(1);
+    },
+  );
 
-  it.each(CALLS)('an HTML error page on %s pauses the rotation; resume() finishes it', async (_l, phase, match) => {
-    const errors = await run({ kind: 'html', status: 502, times: 3 }, match, phase, 2);
-    expect(errors).toHaveLength(1);
-  });
+  it.each(CALLS)(
+    'an HTML error page on %s pauses the rotation; resume() finishes it',
+    async (_l, phase, match) => {
+      const errors = await run({ kind: 'html', status: 502, times: 3 }, match, phase, 2);
+      expect(errors).toHaveLength(1);
+    },
+  );
 
   it.each(CALLS)('a dropped connection on %s is retried', async (_label, phase, match) => {
     expect(await run({ kind: 'drop' }, match, phase, 2)).toEqual([]);
@@ -94,10 +105,13 @@ describe('5xx answers and dropped connections', () => {
 });
 
 describe('timeouts', () => {
-  it.each(CALLS)('a slow answer on %s times out, is retried, and the rotation completes', async (_l, phase, match) => {
-    const errors = await runSlow(match, phase);
-    expect(errors).toEqual([]);
-  });
+  it.each(CALLS)(
+    'a slow answer on %s times out, is retried, and the rotation completes',
+    async (_l, phase, match) => {
+      const errors = await runSlow(match, phase);
+      expect(errors).toEqual([]);
+    },
+  );
 
   async function runSlow(match: Fault['match'], phase: Phase) {
     world = await createWorld({ client: { timeoutMs: 15, maxRetries: 2 } });

@@ -27,7 +27,12 @@ describe('rotate() with a grace period', () => {
     });
     const [oldGen, newGen] = world.generations('prod-web-app');
     // 10 % of 487.65 rounded down to cents = 48.76; the new one gets the rest.
-    expect(oldGen).toMatchObject({ name: 'prod-web-app', balance: 48.76, activeBalance: true, balanceResetPeriod: 'none' });
+    expect(oldGen).toMatchObject({
+      name: 'prod-web-app',
+      balance: 48.76,
+      activeBalance: true,
+      balanceResetPeriod: 'none',
+    });
     expect(newGen).toMatchObject({
       name: 'prod-web-app--g2',
       balance: 438.89,
@@ -36,7 +41,10 @@ describe('rotate() with a grace period', () => {
       balanceResetAmount: 487.65,
     });
     expect(newGen!.expireTime).toEqual(new Date(START.getTime() + 90 * DAY));
-    expect(await world.current('prod-web-app')).toEqual({ tokenName: 'prod-web-app--g2', valueMatches: true });
+    expect(await world.current('prod-web-app')).toEqual({
+      tokenName: 'prod-web-app--g2',
+      valueMatches: true,
+    });
     expect(await world.pendingKeys()).toEqual([]);
     expect(violations).toEqual([]);
     expect(world.fake.tokenValue('prod-web-app')).toBe(oldValue);
@@ -61,7 +69,10 @@ describe('rotate() with a grace period', () => {
       expect.objectContaining({ name: 'prod-web-app--g2', balance: 377.65, activeBalance: true }),
     ]);
     expect(world.fake.tokenValue('prod-web-app')).toBeUndefined();
-    expect(await world.current('prod-web-app')).toEqual({ tokenName: 'prod-web-app--g2', valueMatches: true });
+    expect(await world.current('prod-web-app')).toEqual({
+      tokenName: 'prod-web-app--g2',
+      valueMatches: true,
+    });
     expect(violations).toEqual([]);
     expect((await manager.status('prod-web-app'))?.status).toBe('completed');
 
@@ -80,7 +91,11 @@ describe('rotate() with a grace period', () => {
     world.advance(HOUR);
     await manager.finalize();
     const second = await manager.rotate('staging-api--g2');
-    expect(second).toMatchObject({ oldTokenName: 'staging-api--g2', newTokenName: 'staging-api--g3', generation: 3 });
+    expect(second).toMatchObject({
+      oldTokenName: 'staging-api--g2',
+      newTokenName: 'staging-api--g3',
+      generation: 3,
+    });
     expect((await world.registry.get('staging-api')).tokenName).toBe('staging-api--g3');
     world.advance(HOUR);
     await manager.finalize();
@@ -131,7 +146,11 @@ describe('unlimited tokens', () => {
     const result = await world.manager({ gracePeriodMs: 0 }).rotate('dev-tools');
     expect(result.status).toBe('completed');
     expect(world.generations('dev-tools')).toEqual([
-      expect.objectContaining({ name: 'dev-tools--g2', activeBalance: false, tokenType: 'sandbox_api_token' }),
+      expect.objectContaining({
+        name: 'dev-tools--g2',
+        activeBalance: false,
+        tokenType: 'sandbox_api_token',
+      }),
     ]);
     expect(world.fake.requests.map((r) => r.method)).toEqual(['GET', 'POST', 'GET', 'DELETE']);
     expect(result.migrationSteps.join('\n')).not.toMatch(/\$/);
@@ -192,6 +211,8 @@ describe('events, migration steps and redaction', () => {
       JSON.stringify(await manager.status('prod-web-app')),
       JSON.stringify(world.state),
       JSON.stringify(await world.state.get('rotation/journal/prod-web-app')),
+      JSON.stringify(manager),
+      inspect(manager, { depth: 10 }),
       ...logger.lines,
     ].join('\n');
     expect(everything).not.toContain(newValue);

@@ -54,8 +54,14 @@ export class KillSwitch {
 
 export function killableState(inner: StateStore, kill: KillSwitch): StateStore {
   return {
-    get: async (key) => (kill.check(), inner.get(key)),
-    list: async (prefix) => (kill.check(), inner.list(prefix)),
+    get: async (key) => {
+      kill.check();
+      return inner.get(key);
+    },
+    list: async (prefix) => {
+      kill.check();
+      return inner.list(prefix);
+    },
     set: async (key, value, options) => {
       kill.check();
       const r = await inner.set(key, value, options);
@@ -73,8 +79,14 @@ export function killableState(inner: StateStore, kill: KillSwitch): StateStore {
 
 export function killableSecrets(inner: SecretStore, kill: KillSwitch): SecretStore {
   return {
-    get: async (key) => (kill.check(), inner.get(key)),
-    list: async (prefix) => (kill.check(), inner.list(prefix)),
+    get: async (key) => {
+      kill.check();
+      return inner.get(key);
+    },
+    list: async (prefix) => {
+      kill.check();
+      return inner.list(prefix);
+    },
     set: async (key: string, value: Secret | string, options?: WriteOptions) => {
       kill.check();
       const r = await inner.set(key, value, options);
@@ -182,7 +194,9 @@ export async function createWorld(options: WorldOptions = {}) {
       return {
         tokenName: typeof tokenName === 'string' ? tokenName : undefined,
         valueMatches:
-          typeof tokenName === 'string' && entry !== undefined && entry.value.reveal() === fake.tokenValue(tokenName),
+          typeof tokenName === 'string' &&
+          entry !== undefined &&
+          entry.value.reveal() === fake.tokenValue(tokenName),
       };
     },
     async pendingKeys(): Promise<string[]> {
@@ -199,7 +213,9 @@ export async function createWorld(options: WorldOptions = {}) {
           violations.push(`current entry names ${String(named)}, live: ${live.join(',')}`);
         if (budgetCents !== null) {
           const gens = fake.tokens().filter((t) => splitGeneration(t.name).base === name);
-          const total = Math.round(gens.filter((t) => t.activeBalance).reduce((s, t) => s + (t.balance ?? 0), 0) * 100);
+          const total = Math.round(
+            gens.filter((t) => t.activeBalance).reduce((s, t) => s + (t.balance ?? 0), 0) * 100,
+          );
           if (total > budgetCents) violations.push(`budget ${total} > ${budgetCents}`);
           for (const g of gens) if (!g.activeBalance) violations.push(`${g.name} has activeBalance false`);
         }

@@ -1,6 +1,11 @@
 // Input validation, the expiry rule, and the cron helper.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigurationError, InvalidInputError, PolicyViolationError, RotationInProgressError } from '../../src/core/errors.js';
+import {
+  ConfigurationError,
+  InvalidInputError,
+  PolicyViolationError,
+  RotationInProgressError,
+} from '../../src/core/errors.js';
 import { RotationManager } from '../../src/rotation/manager.js';
 import { scheduleRotation } from '../../src/rotation/schedule.js';
 import { createWorld, DAY, HOUR, START, type World } from './harness.js';
@@ -19,10 +24,18 @@ describe('bad input changes nothing', () => {
     await expect(manager.rotate('qa-web-app')).rejects.toBeInstanceOf(InvalidInputError);
     await expect(manager.rotate('')).rejects.toBeInstanceOf(InvalidInputError);
     await expect(manager.rotate(42 as never)).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(manager.rotate('prod-web-app', { expiresInDays: 0 })).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(manager.rotate('prod-web-app', { expiresInDays: 1.5 })).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(manager.rotate('prod-web-app', { expiresInDays: 181 })).rejects.toBeInstanceOf(PolicyViolationError);
-    await expect(manager.rotate('prod-web-app', { expires: 3 } as never)).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(manager.rotate('prod-web-app', { expiresInDays: 0 })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+    await expect(manager.rotate('prod-web-app', { expiresInDays: 1.5 })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+    await expect(manager.rotate('prod-web-app', { expiresInDays: 181 })).rejects.toBeInstanceOf(
+      PolicyViolationError,
+    );
+    await expect(manager.rotate('prod-web-app', { expires: 3 } as never)).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
     await expect(manager.finalize({ concurrency: 0 })).rejects.toBeInstanceOf(InvalidInputError);
     await expect(manager.status('nope')).rejects.toBeInstanceOf(InvalidInputError);
     expect(world.fake.requests).toEqual([]);
@@ -161,6 +174,8 @@ describe('scheduleRotation', () => {
 
   it('rejects an invalid cron pattern', async () => {
     world = await createWorld();
-    expect(() => scheduleRotation(world.manager(), { cron: 'every day', withinDays: 7 })).toThrow(InvalidInputError);
+    expect(() => scheduleRotation(world.manager(), { cron: 'every day', withinDays: 7 })).toThrow(
+      InvalidInputError,
+    );
   });
 });

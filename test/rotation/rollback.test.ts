@@ -32,7 +32,9 @@ describe('verify', () => {
     const error = await manager.rotate('prod-web-app').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RotationError);
     expect(error).toMatchObject({ step: 'verify', resumable: false, tokenName: 'prod-web-app' });
-    expect((error as Error).message).toMatch(/verify returned false\. Rolled back: prod-web-app is still current/);
+    expect((error as Error).message).toMatch(
+      /verify returned false\. Rolled back: prod-web-app is still current/,
+    );
     expect(seen).toEqual([
       {
         name: 'prod-web-app',
@@ -83,7 +85,10 @@ describe('verify', () => {
       const g2 = world.fake.tokens().find((t) => t.name === 'prod-web-app--g2');
       if (g2 && g2.balance === 438.89) world.fake.importState(bump(world, 'prod-web-app--g2', '1000'));
     });
-    const error = (await world.manager().rotate('prod-web-app').catch((e: unknown) => e)) as RotationError;
+    const error = (await world
+      .manager()
+      .rotate('prod-web-app')
+      .catch((e: unknown) => e)) as RotationError;
     expect(error.step).toBe('verify');
     expect(error.message).toMatch(/prod-web-app--g2 holds 1000 USD, expected 438\.89/);
     // The old generation gets back what was carved out of it, not the stranger's top-up.
@@ -107,10 +112,16 @@ describe('definitive API errors roll back', () => {
       body: { error: { type: 'validation_error', message: { balance: ['Ensure this value is valid.'] } } },
       match: { method: 'POST' },
     });
-    const error = (await world.manager().rotate('prod-web-app').catch((e: unknown) => e)) as RotationError;
+    const error = (await world
+      .manager()
+      .rotate('prod-web-app')
+      .catch((e: unknown) => e)) as RotationError;
     expect(error).toMatchObject({ step: 'create', resumable: false });
     expect(await expectCleanEnd(world, 'prod-web-app', B)).toBe('prod-web-app');
-    expect(world.generations('prod-web-app')[0]).toMatchObject({ balance: 487.65, balanceResetPeriod: 'monthly' });
+    expect(world.generations('prod-web-app')[0]).toMatchObject({
+      balance: 487.65,
+      balanceResetPeriod: 'monthly',
+    });
     expect(violations).toEqual([]);
   });
 
@@ -122,10 +133,18 @@ describe('definitive API errors roll back', () => {
       if (planted || world.fake.tokens().length !== 1 || world.fake.tokens()[0]!.balance !== 48.76) return;
       planted = true;
       const state = world.fake.exportState();
-      state.tokens.push({ ...state.tokens[0]!, name: 'prod-web-app--g2', value: 'sk-foreign', balance: '1.00' });
+      state.tokens.push({
+        ...state.tokens[0]!,
+        name: 'prod-web-app--g2',
+        value: 'sk-foreign',
+        balance: '1.00',
+      });
       world.fake.importState(state);
     });
-    const error = (await world.manager().rotate('prod-web-app').catch((e: unknown) => e)) as RotationError;
+    const error = (await world
+      .manager()
+      .rotate('prod-web-app')
+      .catch((e: unknown) => e)) as RotationError;
     expect(error).toMatchObject({ step: 'create', resumable: false });
     expect(world.fake.tokenValue('prod-web-app--g2')).toBe('sk-foreign');
     expect(world.generations('prod-web-app')[0]).toMatchObject({ name: 'prod-web-app', balance: 487.65 });
@@ -155,7 +174,10 @@ describe('a backend that never reveals values (masked v2)', () => {
       metadata: { tokenName: 'prod-web-app', generation: 1 },
     });
     const violations = world.watch('prod-web-app', B);
-    const error = (await world.manager().rotate('prod-web-app').catch((e: unknown) => e)) as RotationError;
+    const error = (await world
+      .manager()
+      .rotate('prod-web-app')
+      .catch((e: unknown) => e)) as RotationError;
     expect(error).toMatchObject({ step: 'read', resumable: false });
     expect(error.message).toMatch(/returned no value for prod-web-app--g3/);
     expect(await expectCleanEnd(world, 'prod-web-app', B)).toBe('prod-web-app');
@@ -171,14 +193,44 @@ describe('abort', () => {
     manager.on('rotation.step', (e) => {
       if (e.step === 'create') controller.abort(new Error('shutting down'));
     });
-    const error = (await manager.rotate('prod-web-app', { signal: controller.signal }).catch((e) => e)) as RotationError;
+    const error = (await manager
+      .rotate('prod-web-app', { signal: controller.signal })
+      .catch((e) => e)) as RotationError;
     expect(error).toMatchObject({ step: 'read', resumable: true });
-    expect(await manager.failures()).toEqual([expect.objectContaining({ step: 'read', message: 'shutting down' })]);
+    expect(await manager.failures()).toEqual([
+      expect.objectContaining({ step: 'read', message: 'shutting down' }),
+    ]);
     const { resumed } = await manager.resume();
-    expect(resumed).toEqual([expect.objectContaining({ status: 'completed', newTokenName: 'prod-web-app--g2' })]);
+    expect(resumed).toEqual([
+      expect.objectContaining({ status: 'completed', newTokenName: 'prod-web-app--g2' }),
+    ]);
     await settle(world, manager, 0);
     expect(await expectCleanEnd(world, 'prod-web-app', B)).toBe('prod-web-app--g2');
     expect(violations).toEqual([]);
     expect(await manager.failures()).toEqual([]);
+  });
+
+  it('a rotation paused before its drain splits the balance the old generation holds when resumed', async () => {
+    world = await createWorld();
+    await world.registry.create({ environment: 'staging', app: 'web' }); // $50, no reset period
+    const violations = world.watch('staging-web', 5000);
+    const controller = new AbortController();
+    const manager = world.manager({ gracePeriodMs: DAY });
+    manager.on('rotation.step', (e) => {
+      if (e.step === 'snapshot') controller.abort(new Error('shutting down'));
+    });
+    await expect(manager.rotate('staging-web', { signal: controller.signal })).rejects.toMatchObject({
+      step: 'drain',
+      resumable: true,
+    });
+    // Services spend most of the budget before the rotation is resumed.
+    expect(world.fake.simulateUsage({ token: 'staging-web', cost: 48 })).toEqual({ ok: true });
+    await manager.resume();
+    // $2 left, below the $5 allowance: the old generation keeps it all, the new one gets nothing more.
+    expect(world.generations('staging-web').map((t) => t.balance)).toEqual([2, 0]);
+    world.advance(DAY);
+    await manager.finalize();
+    expect(await expectCleanEnd(world, 'staging-web', 200)).toBe('staging-web--g2');
+    expect(violations).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { EnvironmentPolicy } from '../../registry/policy.js';
 import type { ManagedToken } from '../../registry/types.js';
-import { type CheckContext, tokenAlert, usd } from '../alert.js';
+import { append, type CheckContext, tokenAlert, usd } from '../alert.js';
 import type { Alert } from '../types.js';
 
 /**
@@ -18,7 +18,8 @@ export function policyAlerts(
 ): Alert[] | undefined {
   const env = t.environment;
   if (t.tokenType !== policy.tokenType) {
-    (out ??= []).push(
+    out = append(
+      out,
       violation(
         t,
         'tokenType',
@@ -30,26 +31,27 @@ export function policyAlerts(
   const expiry = policy.expiry;
   if (expiry) {
     if (expiry.required && !t.expireTime) {
-      (out ??= []).push(
+      out = append(
+        out,
         violation(t, 'expiry.required', `${t.name} has no expiry date; the ${env} policy requires one`, ctx),
       );
     }
     if (expiry.maxDays !== undefined && daysLeft !== null && daysLeft > expiry.maxDays) {
       const msg = `${t.name} expires in ${daysLeft} days; the ${env} policy allows at most ${expiry.maxDays}`;
-      (out ??= []).push(violation(t, 'expiry.maxDays', msg, ctx));
+      out = append(out, violation(t, 'expiry.maxDays', msg, ctx));
     }
   }
   const budget = policy.budget;
   if (budget) {
     if (budget.required && !t.activeBalance) {
       const msg = `${t.name} has no budget (unlimited spending); the ${env} policy requires one`;
-      (out ??= []).push(violation(t, 'budget.required', msg, ctx));
+      out = append(out, violation(t, 'budget.required', msg, ctx));
     }
     if (budget.max !== undefined && t.activeBalance) {
       const over = Math.max(t.balance ?? 0, t.balanceResetAmount ?? 0);
       if (over > budget.max) {
         const msg = `${t.name} has a budget of ${usd(over)}; the ${env} policy allows at most ${usd(budget.max)}`;
-        (out ??= []).push(violation(t, 'budget.max', msg, ctx));
+        out = append(out, violation(t, 'budget.max', msg, ctx));
       }
     }
   }

@@ -66,7 +66,8 @@ export async function putAnyway(w: Write): Promise<string> {
       if (attempt >= 2 || (kind !== 'ResourceNotFoundException' && kind !== 'InvalidRequestException'))
         throw toStoreError(error, 'PutSecretValue', w.key);
       if (kind === 'InvalidRequestException') {
-        if (!(await w.api.describe(w.name, w.key))?.deleted) throw toStoreError(error, 'PutSecretValue', w.key);
+        if (!(await w.api.describe(w.name, w.key))?.deleted)
+          throw toStoreError(error, 'PutSecretValue', w.key);
         await w.api.restore(w.name, w.key);
         continue;
       }
@@ -94,7 +95,11 @@ async function casPut(w: Write, from: string, expected: string | null): Promise<
     return w.token;
   } catch (error) {
     const kind = awsErrorName(error);
-    if (kind !== 'InvalidParameterException' && kind !== 'InvalidRequestException' && kind !== 'ResourceNotFoundException')
+    if (
+      kind !== 'InvalidParameterException' &&
+      kind !== 'InvalidRequestException' &&
+      kind !== 'ResourceNotFoundException'
+    )
       throw toStoreError(error, 'UpdateSecretVersionStage', w.key);
     const state = await w.api.describe(w.name, w.key);
     if (state?.current === w.token && !state.deleted) return w.token; // a retried move that had succeeded

@@ -17,7 +17,9 @@ export interface MetaRead {
   currentGone: boolean;
 }
 
-export type WriteResult = { ok: true; version: number } | { ok: false; reason: 'cas-mismatch' | 'cas-required' };
+export type WriteResult =
+  | { ok: true; version: number }
+  | { ok: false; reason: 'cas-mismatch' | 'cas-required' };
 
 type Body = { data?: Record<string, unknown> } | undefined;
 const asObject = (v: unknown): Record<string, unknown> =>
@@ -51,11 +53,12 @@ export class KvV2 {
     if (res.status === 404) return undefined;
     if (res.status !== 200) throw await this.http.error('GET', path, res);
     const data = asObject((res.body as Body)?.data);
-    const current = Number(data['current_version']);
+    const raw = Number(data['current_version']);
+    const current = Number.isInteger(raw) && raw > 0 ? raw : 0; // 0: metadata without any version
     const versions = asObject(data['versions']);
     const latest = asObject(versions[String(current)]);
-    const currentGone = !(current > 0) || latest['destroyed'] === true || !!latest['deletion_time'];
-    return { current: current > 0 ? current : 0, versions: Object.keys(versions).map(Number), currentGone };
+    const currentGone = current === 0 || latest['destroyed'] === true || !!latest['deletion_time'];
+    return { current, versions: Object.keys(versions).map(Number), currentGone };
   }
 
   /** `cas` 0 means "only if the key has no version yet"; `undefined` writes unconditionally. */
@@ -82,12 +85,16 @@ export class KvV2 {
     if (res.status !== 204 && res.status !== 200) throw await this.http.error(method, path, res);
   }
 
-  /** Entries of a folder (`sub/` for sub-folders); empty when the folder does not exist. */
+  /**
+   * Entries of a folder (`sub/` for sub-folders); empty when the folder does not exist. Sent as
+   * `GET …?list=true`, Vault's documented spelling of `LIST` that proxies (and Node's own HTTP
+   * parser) understand.
+   */
   async listFolder(folder: string): Promise<string[]> {
-    const path = this.#path('metadata', folder);
-    const res = await this.http.send('LIST', path);
+    const path = `${this.#path('metadata', folder)}?list=true`;
+    const res = await this.http.send('GET', path);
     if (res.status === 404) return [];
-    if (res.status !== 200) throw await this.http.error('LIST', path, res);
+    if (res.status !== 200) throw await this.http.error('GET', path, res);
     const keys = asObject((res.body as Body)?.data)['keys'];
     return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
   }

@@ -22,7 +22,9 @@ export async function listKeys(kv: KvV2, limit: LimitFunction, prefix: string): 
   };
   await walk(start);
   const live = await Promise.all(
-    candidates.map((key) => limit(async () => ((m) => m !== undefined && !m.currentGone)(await kv.readMeta(key)))),
+    candidates.map((key) =>
+      limit(async () => ((m) => m !== undefined && !m.currentGone)(await kv.readMeta(key))),
+    ),
   );
   return candidates.filter((_, i) => live[i]).sort();
 }

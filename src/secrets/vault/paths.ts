@@ -19,6 +19,10 @@ export function encodePath(path: string): string {
 }
 
 /** The API path of `{mount}/{kind}/{pathPrefix}{key}`. */
-export function apiPath(mount: string, kind: 'data' | 'metadata' | 'delete' | 'destroy', relative: string): string {
+export function apiPath(
+  mount: string,
+  kind: 'data' | 'metadata' | 'delete' | 'destroy',
+  relative: string,
+): string {
   return `${encodePath(mount)}/${kind}/${encodePath(relative)}`;
 }

@@ -78,7 +78,10 @@ export class VaultKvStore implements SecretStore {
     else if (ifVersion === null) result = await this.#create(key, data);
     else {
       const expected = parseVersion(ifVersion);
-      result = expected === undefined ? { ok: false, reason: 'cas-mismatch' } : await this.#kv.write(key, data, expected);
+      result =
+        expected === undefined
+          ? { ok: false, reason: 'cas-mismatch' }
+          : await this.#kv.write(key, data, expected);
     }
     if (!result.ok) throw new VersionConflictError(key, ifVersion, await this.#actual(key));
     return { version: formatVersion(result.version) };
@@ -88,10 +91,12 @@ export class VaultKvStore implements SecretStore {
     checkKey(key);
     assertIfVersion(options.ifVersion, false);
     const { ifVersion } = options;
-    for (let attempt = 0; attempt < 3; attempt++) {
+    // Without ifVersion a lost race just means someone wrote first: read again and retry.
+    for (let attempt = 0; attempt < 10; attempt++) {
       const meta = await this.#kv.readMeta(key);
       const actual = meta && !meta.currentGone ? formatVersion(meta.current) : null;
-      if (ifVersion !== undefined && actual !== ifVersion) throw new VersionConflictError(key, ifVersion, actual);
+      if (ifVersion !== undefined && actual !== ifVersion)
+        throw new VersionConflictError(key, ifVersion, actual);
       if (!meta || actual === null) return false;
       // The tombstone write is the atomic step: it fails if anyone wrote since we read.
       const tomb = await this.#kv.write(key, TOMBSTONE, meta.current);

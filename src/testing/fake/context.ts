@@ -4,6 +4,7 @@ import type { SlidingWindowLimiter } from './rate-limiter.js';
 import type { FakeStore } from './store.js';
 import type { TokenValueMode } from './token-wire.js';
 import type { FakeRequestLogEntry } from './types.js';
+import type { FakeKeyIndex } from './v3-keys.js';
 
 export interface FakeContext {
   store: FakeStore;
@@ -12,6 +13,10 @@ export interface FakeContext {
   log: FakeRequestLogEntry[];
   now: () => Date;
   apiKey: string;
+  /** The v3 Management API's bearer (`mgmt-eden-…`). */
+  managementKey: string;
+  /** The v3 view of the store's tokens (ids, revoked keys). */
+  keys: FakeKeyIndex;
   latencyMs: number;
   tokenValues: TokenValueMode;
   maxCostRangeDays: number;

@@ -62,7 +62,7 @@ export function parseCostQuery(
   return { ok: true, query };
 }
 
-function parseStep(raw: string | null, f: FieldCollector): CostStep | undefined {
+export function parseStep(raw: string | null, f: FieldCollector): CostStep | undefined {
   if (raw === null || raw === '') {
     f.fail('step', REQUIRED);
     return undefined;

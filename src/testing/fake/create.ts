@@ -12,9 +12,18 @@ import { resolveOptions, resolveSpend } from './options.js';
 import { SlidingWindowLimiter } from './rate-limiter.js';
 import { exportState, importState, loadStateFile, saveStateFile } from './state.js';
 import { FakeStore } from './store.js';
-import type { FakeClientOptions, FakeEdenAI, FakeEdenAIOptions, FakeRequestLogEntry } from './types.js';
+import type {
+  FakeClientOptions,
+  FakeEdenAI,
+  FakeEdenAIOptions,
+  FakeManagementClientOptions,
+  FakeRequestLogEntry,
+} from './types.js';
+import { FakeKeyIndex } from './v3-keys.js';
 
 const LOCAL_ORIGIN = 'http://fake-edenai.local';
+/** The member who owns the keys created through the fake's Management API. */
+const OWNER = 'owner@fake-edenai.local';
 
 /** A value shaped like Eden's `sk-eden-…` keys, clearly fake. */
 function newTokenValue(): string {
@@ -22,8 +31,9 @@ function newTokenValue(): string {
 }
 
 /**
- * Starts a fake Eden AI v2 server (custom tokens, cost management, credits) with Eden's wire
- * format and quirks, usage simulation and fault injection.
+ * Starts a fake Eden AI server — v2 (custom tokens, cost management, credits) and the v3
+ * Management API (`/v3/manage/keys/`, usage, whoami; management-key auth) over one token store —
+ * with Eden's wire format and quirks, usage simulation and fault injection.
  *
  * @example
  * import { createFakeEdenAI } from 'edenai-token-manager/testing';
@@ -63,6 +73,8 @@ export async function createFakeEdenAI(options?: FakeEdenAIOptions): Promise<Fak
     log: [],
     now,
     apiKey: o.apiKey,
+    managementKey: o.managementKey,
+    keys: new FakeKeyIndex(store, now, OWNER),
     latencyMs: o.latencyMs,
     tokenValues: o.tokenValues,
     maxCostRangeDays: o.maxCostRangeDays,
@@ -72,17 +84,25 @@ export async function createFakeEdenAI(options?: FakeEdenAIOptions): Promise<Fak
   let open = true;
   const fakeFetch = createFakeFetch(handler, () => open);
   const server: HttpServer | undefined = o.listen ? await listen(handler, o.port) : undefined;
-  const baseUrl = `${server?.origin ?? LOCAL_ORIGIN}/v2`;
+  const origin = server?.origin ?? LOCAL_ORIGIN;
+  const baseUrl = `${origin}/v2`;
+  const v3BaseUrl = `${origin}/v3`;
   const clientOptions: FakeClientOptions = server
     ? { apiKey: o.apiKey, baseUrl }
     : { apiKey: o.apiKey, baseUrl, fetch: fakeFetch };
+  const managementClientOptions: FakeManagementClientOptions = server
+    ? { apiKey: o.managementKey, baseUrl: v3BaseUrl }
+    : { apiKey: o.managementKey, baseUrl: v3BaseUrl, fetch: fakeFetch };
 
-  const describe = () => ({ baseUrl, listening: server !== undefined, open });
+  const describe = () => ({ baseUrl, v3BaseUrl, listening: server !== undefined, open });
   const fake: FakeEdenAI & { toJSON(): unknown; [inspect.custom](): string } = {
     baseUrl,
     apiKey: o.apiKey,
     fetch: fakeFetch,
     clientOptions,
+    v3BaseUrl,
+    managementKey: o.managementKey,
+    managementClientOptions,
     get requests(): readonly FakeRequestLogEntry[] {
       return ctx.log;
     },
@@ -102,6 +122,7 @@ export async function createFakeEdenAI(options?: FakeEdenAIOptions): Promise<Fak
         balanceResetAmount: t.resetAmount === null ? null : nanosToUsd(t.resetAmount),
       })),
     tokenValue: (name) => store.get(name)?.value,
+    keys: () => ctx.keys.snapshot(),
     simulateUsage: (input) => store.spend(resolveSpend(input, now())),
     inject: (fault) => ctx.faults.inject(fault),
     clearFaults: () => ctx.faults.clear(),
@@ -110,7 +131,7 @@ export async function createFakeEdenAI(options?: FakeEdenAIOptions): Promise<Fak
     },
     exportState: () => exportState(store),
     importState: (state) => importState(store, state),
-    // Never print the API key or token values when the fake itself is logged or serialised.
+    // Never print the API keys or token values when the fake itself is logged or serialised.
     toJSON: describe,
     [inspect.custom]: () => `FakeEdenAI ${inspect(describe())}`,
   };

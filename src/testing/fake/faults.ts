@@ -19,7 +19,8 @@ const KINDS = new Set(['status', 'rateLimit', 'html', 'latency', 'drop', 'lostRe
 
 function matchesPath(pattern: string | RegExp | undefined, path: string): boolean {
   if (pattern === undefined) return true;
-  if (typeof pattern === 'string') return path === pattern || path === `/v2${pattern}`;
+  if (typeof pattern === 'string')
+    return path === pattern || path === `/v2${pattern}` || path === `/v3${pattern}`;
   pattern.lastIndex = 0; // a /g or /y pattern must not carry state between requests
   return pattern.test(path);
 }

@@ -13,6 +13,8 @@ import {
 } from './responses.js';
 import { route } from './routes.js';
 import type { FakeRequestLogEntry } from './types.js';
+import { managementAuth } from './v3-auth.js';
+import { routeV3 } from './v3-routes.js';
 
 export type FakeHandler = (request: Request) => Promise<Response>;
 
@@ -44,9 +46,14 @@ async function serve(ctx: FakeContext, request: Request, url: URL, method: strin
       const slot = ctx.limiter.acquire();
       if (!slot.ok) return throttled(slot.retryAfterSeconds);
     }
-    const methods = route(url.pathname);
+    // v3 (/v3/manage/…) takes a management key; v2 the account API key.
+    const v3 = url.pathname.startsWith('/v3/');
+    const methods = v3 ? routeV3(url.pathname) : route(url.pathname);
     if (!methods) return notFound();
-    if (!authorized(request, ctx.apiKey)) return unauthorized();
+    if (v3) {
+      const denied = managementAuth(ctx, request);
+      if (denied) return denied;
+    } else if (!authorized(request, ctx.apiKey)) return unauthorized();
     const endpoint = methods[method];
     if (!endpoint) return methodNotAllowed(method, Object.keys(methods));
     return await endpoint(ctx, request, url);

@@ -5,6 +5,8 @@ export type {
   FakeClientOptions,
   FakeEdenAI,
   FakeEdenAIOptions,
+  FakeKeySnapshot,
+  FakeManagementClientOptions,
   FakeRequestLogEntry,
   FakeResetPeriod,
   FakeState,

@@ -7,6 +7,7 @@ import type { FakeEdenAIOptions, SimulateUsageInput } from './types.js';
 
 export interface ResolvedOptions {
   apiKey: string;
+  managementKey: string;
   listen: boolean;
   port: number;
   clock: (() => Date) | undefined;
@@ -27,6 +28,11 @@ const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isI
 export function resolveOptions(o: FakeEdenAIOptions = {}): ResolvedOptions {
   if (o.apiKey !== undefined && (typeof o.apiKey !== 'string' || o.apiKey.trim() === ''))
     fail('`apiKey` must be a non-empty string');
+  if (o.managementKey !== undefined && (typeof o.managementKey !== 'string' || o.managementKey.trim() === ''))
+    fail('`managementKey` must be a non-empty string');
+  const apiKey = o.apiKey ?? 'fake-edenai-api-key';
+  const managementKey = o.managementKey ?? 'mgmt-eden-fake-management-key';
+  if (managementKey === apiKey) fail('`managementKey` must differ from `apiKey`');
   if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535))
     fail('`port` must be an integer from 0 to 65535');
   if (o.clock !== undefined && typeof o.clock !== 'function')
@@ -43,7 +49,8 @@ export function resolveOptions(o: FakeEdenAIOptions = {}): ResolvedOptions {
   if (o.stateFile !== undefined && (typeof o.stateFile !== 'string' || o.stateFile === ''))
     fail('`stateFile` must be a file path');
   return {
-    apiKey: o.apiKey ?? 'fake-edenai-api-key',
+    apiKey,
+    managementKey,
     listen: o.listen ?? true,
     port: o.port ?? 0,
     clock: o.clock,

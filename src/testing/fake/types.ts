@@ -22,8 +22,14 @@ export type FakeResetPeriod = 'none' | 'daily' | 'weekly' | 'monthly';
  * const fake = await createFakeEdenAI({ clock: () => now, rateLimit: { perSecond: 10 } });
  */
 export interface FakeEdenAIOptions {
-  /** The only bearer accepted. Default `'fake-edenai-api-key'`. */
+  /** The only bearer accepted on v2. Default `'fake-edenai-api-key'`. */
   apiKey?: string;
+  /**
+   * The only bearer accepted on the v3 Management API (`/v3/manage/…`). Default
+   * `'mgmt-eden-fake-management-key'`. The v2 key or an inference key (`sk-eden-…`) there gets
+   * Eden's 401 "This endpoint needs a management key".
+   */
+  managementKey?: string;
   /** Serve HTTP on 127.0.0.1 (default `true`). With `false`, only `fake.fetch` serves requests. */
   listen?: boolean;
   /** Port to listen on (default 0: any free port). */
@@ -105,6 +111,23 @@ export interface FakeTokenSnapshot {
   expireTime: Date | null;
   balanceResetPeriod: FakeResetPeriod;
   balanceResetAmount: number | null;
+}
+
+/**
+ * A key as the v3 Management API sees it: a token snapshot plus its id and revocation. Revoked
+ * keys stay listed (revoking removes the token from the v2 view).
+ *
+ * @example
+ * const [key] = fake.keys();
+ * expect(key).toMatchObject({ name: 'prod-web-app', revoked: false });
+ */
+export interface FakeKeySnapshot extends FakeTokenSnapshot {
+  /** uuid */
+  id: string;
+  /** Email of the owning member. */
+  member: string;
+  revoked: boolean;
+  revokedAt: Date | null;
 }
 
 /**
@@ -200,6 +223,18 @@ export interface FakeClientOptions {
 }
 
 /**
+ * Options to spread into `ManagementKeyClient` (`fetch` only when the fake does not listen).
+ *
+ * @example
+ * const client = new ManagementKeyClient({ ...fake.managementClientOptions, maxRetries: 0 });
+ */
+export interface FakeManagementClientOptions {
+  apiKey: string;
+  baseUrl: string;
+  fetch?: typeof fetch;
+}
+
+/**
  * A running fake Eden AI server, from {@link createFakeEdenAI}.
  *
  * @example
@@ -215,11 +250,19 @@ export interface FakeEdenAI {
   /** A fetch served in-process by the same handler (no socket). Any host is accepted. */
   readonly fetch: typeof fetch;
   readonly clientOptions: FakeClientOptions;
+  /** `http://127.0.0.1:PORT/v3` (or `http://fake-edenai.local/v3`): the Management API's base. */
+  readonly v3BaseUrl: string;
+  /** The management key (`mgmt-eden-…`) the v3 endpoints accept. */
+  readonly managementKey: string;
+  /** Ready to spread into `ManagementKeyClient`. */
+  readonly managementClientOptions: FakeManagementClientOptions;
   /** Every request received, oldest first. */
   readonly requests: readonly FakeRequestLogEntry[];
   close(): Promise<void>;
   tokens(): FakeTokenSnapshot[];
   tokenValue(name: string): string | undefined;
+  /** Every key the v3 Management API lists, revoked ones included, in creation order. */
+  keys(): FakeKeySnapshot[];
   simulateUsage(input: SimulateUsageInput): SimulateUsageResult;
   inject(fault: Fault): void;
   clearFaults(): void;

@@ -1,0 +1,49 @@
+// Management-API errors made actionable: the server's "This endpoint needs a management key" and
+// scope refusals become errors that say which key to use. Never includes the key itself.
+import { type APIError, AuthenticationError, PermissionDeniedError } from '../core/errors.js';
+
+const NEEDS_MANAGEMENT_KEY =
+  'This endpoint needs a management key: use a mgmt-eden-… key with the manage:read / manage:write scopes (set EDENAI_MANAGEMENT_KEY or pass { apiKey }), not an inference key (sk-eden-…) or a v2 API key';
+const SCOPE_HINT = 'reads need a management key with manage:read, writes one with manage:write';
+
+/** The server's own words: `APIError` prefixes the status and appends `(METHOD /path)`. */
+function serverText(error: APIError): string {
+  let text = error.message;
+  const status = error.status ? `${error.status} ` : '';
+  if (status && text.startsWith(status)) text = text.slice(status.length);
+  const where = error.method && error.path ? ` (${error.method} ${error.path})` : '';
+  if (where && text.endsWith(where)) text = text.slice(0, -where.length);
+  return text;
+}
+
+function rebuild(ErrorClass: typeof APIError, message: string, error: APIError): APIError {
+  return new ErrorClass(message, {
+    status: error.status,
+    headers: error.headers,
+    body: error.body,
+    method: error.method,
+    path: error.path,
+    requestId: error.requestId,
+    cause: error,
+  });
+}
+
+/**
+ * Rewrites a 401 answered to a non-management key, and adds the scope rule to a 403.
+ * `inferenceKey`: the client's key looks like an inference key (`sk-eden-…`).
+ */
+export function explainManagementError(error: unknown, inferenceKey: boolean): unknown {
+  if (error instanceof AuthenticationError) {
+    const text = serverText(error);
+    if (inferenceKey || /management key/i.test(text))
+      return rebuild(AuthenticationError, NEEDS_MANAGEMENT_KEY, error);
+    return error;
+  }
+  if (error instanceof PermissionDeniedError) {
+    const text = serverText(error);
+    return /manage:(?:read|write)/.test(text)
+      ? error
+      : rebuild(PermissionDeniedError, `${text} (${SCOPE_HINT})`, error);
+  }
+  return error;
+}

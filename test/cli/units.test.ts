@@ -1,0 +1,166 @@
+// In-process checks of the pieces a spawned process cannot show: the terminal progress bar, colour
+// rules, value parsing, error classification and config validation.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/cli/config.js';
+import { classifyError } from '../../src/cli/errors.js';
+import { ExitCode, exitCodeHelp } from '../../src/cli/exit-codes.js';
+import { createProgress } from '../../src/cli/progress.js';
+import { table } from '../../src/cli/render/format.js';
+import { run } from '../../src/cli/run.js';
+import { createStyle, shouldColor, stripAnsi } from '../../src/cli/style.js';
+import { parseDays, parseDurationMs, parseMoney } from '../../src/cli/values.js';
+import * as errors from '../../src/core/errors.js';
+import { ANSI, root } from './run-cli.js';
+
+class Buffer {
+  text = '';
+  constructor(readonly isTTY = false) {}
+  write(chunk: string) {
+    this.text += chunk;
+    return true;
+  }
+}
+
+let cwd: string;
+beforeAll(() => {
+  cwd = mkdtempSync(join(tmpdir(), 'etm-cli-units-'));
+});
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+describe('progress', () => {
+  it('redraws one bar in place on a terminal, prints one line per item otherwise', () => {
+    const tty = new Buffer(true);
+    const bar = createProgress({
+      label: 'Rotating',
+      interactive: true,
+      width: 80,
+      style: createStyle(false),
+      write: (s) => tty.write(s),
+    });
+    bar.update({ done: 1, total: 2, name: 'prod-web-app', ok: true });
+    bar.update({ done: 2, total: 2, name: 'prod-api-gateway', ok: true });
+    bar.finish();
+    expect(tty.text).toBe(
+      `\r\x1b[2KRotating ${'█'.repeat(12)}${'░'.repeat(12)} 1/2 prod-web-app\r\x1b[2KRotating ${'█'.repeat(24)} 2/2 prod-api-gateway\n`,
+    );
+    const plain = new Buffer();
+    const lines = createProgress({
+      label: 'Rotating',
+      interactive: false,
+      width: 80,
+      style: createStyle(false),
+      write: (s) => plain.write(s),
+    });
+    lines.update({ done: 1, total: 2, name: 'a', ok: true });
+    lines.update({ done: 2, total: 2, name: 'b', ok: false });
+    lines.finish();
+    expect(plain.text).toBe('  ✓ a (1/2)\n  ✗ b (2/2)\n');
+  });
+
+  it('draws the bar when `apply` runs with stderr on a terminal', async () => {
+    const stdout = new Buffer();
+    const stderr = new Buffer(true);
+    const code = await run(['--fake', 'apply', join(root, 'docs/examples/environments.json')], {
+      stdout,
+      stderr,
+      env: {},
+      cwd,
+    });
+    expect(code).toBe(0);
+    expect(stderr.text).toContain(`\r\x1b[2KApplying ${'█'.repeat(24)} 8/8`);
+    expect(stdout.text).not.toMatch(ANSI); // stdout is not a terminal: no colour there
+  });
+});
+
+describe('colour rules', () => {
+  it('follows the terminal, NO_COLOR, --no-color and FORCE_COLOR', () => {
+    expect(shouldColor({ isTTY: true, env: {}, noColorFlag: false })).toBe(true);
+    expect(shouldColor({ isTTY: false, env: {}, noColorFlag: false })).toBe(false);
+    expect(shouldColor({ isTTY: true, env: { NO_COLOR: '1' }, noColorFlag: false })).toBe(false);
+    expect(shouldColor({ isTTY: true, env: { NO_COLOR: '' }, noColorFlag: false })).toBe(true);
+    expect(shouldColor({ isTTY: true, env: {}, noColorFlag: true })).toBe(false);
+    expect(shouldColor({ isTTY: true, env: { TERM: 'dumb' }, noColorFlag: false })).toBe(false);
+    expect(shouldColor({ isTTY: false, env: { FORCE_COLOR: '1' }, noColorFlag: false })).toBe(true);
+    expect(shouldColor({ isTTY: false, env: { FORCE_COLOR: '0' }, noColorFlag: false })).toBe(false);
+  });
+
+  it('aligns columns by visible width, ignoring colour codes', () => {
+    const c = createStyle(true);
+    const rows = table(
+      [
+        [c.green('✓'), 'a', '$1.00'],
+        ['✓', 'longer', '$100.00'],
+      ],
+      { right: [2] },
+    );
+    expect(rows.map(stripAnsi)).toEqual(['✓  a         $1.00', '✓  longer  $100.00']);
+  });
+});
+
+describe('values', () => {
+  it('parses durations, days and money, and rejects the rest with a usage error', () => {
+    expect(parseDurationMs('grace', '12h')).toBe(12 * 3_600_000);
+    expect(parseDays('extend', '2w')).toBe(14);
+    expect(parseDays('extend', '30')).toBe(30);
+    expect(parseMoney('budget', '$12.50')).toBe(12.5);
+    for (const bad of [
+      () => parseDays('extend', '36h'),
+      () => parseMoney('budget', '-5'),
+      () => parseDays('x', 'soon'),
+    ]) {
+      expect(bad).toThrow(expect.objectContaining({ exitCode: ExitCode.usage }));
+    }
+  });
+});
+
+describe('exit codes', () => {
+  it('maps each SDK error to its documented code', async () => {
+    const cases: [unknown, number][] = [
+      [new errors.InvalidInputError('bad'), 2],
+      [new errors.BadRequestError('dup', { status: 400 }), 2],
+      [new errors.ConfigurationError('no key'), 3],
+      [new errors.AuthenticationError('401', { status: 401 }), 3],
+      [new errors.NotFoundError('gone', { status: 404 }), 4],
+      [new errors.PolicyViolationError('too much', { environment: 'prod', rule: 'budget.max' }), 5],
+      [new errors.RotationError('stopped', { tokenName: 'x', step: 'create', resumable: true }), 6],
+      [new errors.InternalServerError('boom', { status: 502 }), 7],
+      [new errors.APITimeoutError('slow'), 7],
+      [new errors.RotationInProgressError('prod-web-app'), 8],
+      [new TypeError('bug'), 1],
+    ];
+    for (const [error, code] of cases)
+      expect((await classifyError(error)).exitCode, String(error)).toBe(code);
+    expect(exitCodeHelp.map(([c]) => c)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
+
+describe('config', () => {
+  it('resolves paths against the config file and defaults the rest', () => {
+    const c = resolveConfig(
+      { secrets: { type: 'file', path: 'vault/s.enc' }, rotation: { gracePeriod: '2h' } },
+      '/etc/edenai/config.json',
+      cwd,
+    );
+    expect(c.secrets).toEqual({ type: 'file', path: '/etc/edenai/vault/s.enc', keyEnv: 'EDENAI_TOKENS_KEY' });
+    expect(c.state).toEqual({ type: 'file', path: '/etc/edenai/.edenai-tokens/state.json' });
+    expect(c.rotation.gracePeriodMs).toBe(7_200_000);
+    expect(Object.keys(c.environments)).toEqual(['dev', 'staging', 'prod']);
+  });
+
+  it('rejects unknown fields, secrets in the file and bad durations', () => {
+    expect(() => resolveConfig({ apiKey: 'x' }, 'c.json', cwd)).toThrow(/Invalid config in c\.json/);
+    expect(() =>
+      resolveConfig(
+        { notifiers: [{ type: 'webhook', url: 'https://h.example', secret: 's' }] },
+        undefined,
+        cwd,
+      ),
+    ).toThrow(/secret/);
+    expect(() => resolveConfig({ rotation: { gracePeriod: 'soon' } }, undefined, cwd)).toThrow(
+      errors.ConfigurationError,
+    );
+  });
+});
