@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 
-const values = new WeakMap<Secret, string>();
 // Brand shared by every copy of the package (ESM and CJS), so `isSecret` works across them.
 const BRAND = Symbol.for('edenai-token-manager.secret');
 
@@ -15,19 +14,23 @@ const BRAND = Symbol.for('edenai-token-manager.secret');
  * s.reveal();            // 'sk-live-123'
  */
 export class Secret {
-  /** SHA-256 based, 8 hex chars: lets humans tell two secrets apart without seeing them. */
-  readonly fingerprint: string;
+  readonly #value: string;
+  #fingerprint: string | undefined;
   /** @internal */
   readonly [BRAND] = true;
   constructor(value: string) {
     if (typeof value !== 'string' || value.length === 0)
       throw new TypeError('Secret value must be a non-empty string');
-    values.set(this, value);
-    this.fingerprint = createHash('sha256').update(value).digest('hex').slice(0, 8);
+    this.#value = value;
+  }
+  /** SHA-256 based, 8 hex chars: lets humans tell two secrets apart without seeing them. Computed on first use. */
+  get fingerprint(): string {
+    this.#fingerprint ??= createHash('sha256').update(this.reveal()).digest('hex').slice(0, 8);
+    return this.#fingerprint;
   }
   /** Returns the raw value. The only way to get it. */
   reveal(): string {
-    return values.get(this)!;
+    return this.#value;
   }
   /** Constant-time-ish equality against another secret or raw value. */
   equals(other: Secret | string): boolean {

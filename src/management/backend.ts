@@ -46,8 +46,8 @@ function toToken(key: ManagementKey): EdenToken {
  * `TokenRegistry`, `RotationManager` and `AlertSystem` run unchanged on the v3 Management API.
  *
  * - Revoked keys are hidden: `list` skips them, `get`/`update`/`delete` treat them as absent.
- * - Names map to ids through a cache filled by every `list` and refreshed when stale (older than
- *   `maxCacheAgeMs`), on a miss, and once after a 404.
+ * - Names map to ids through a cache filled by every `list` and `create`, and refreshed (one
+ *   listing) on a miss, when an entry is older than `maxCacheAgeMs`, and once after a 404.
  * - `create` (and `rotate`) return the token WITH its `secret`: v3 hands a value over only then;
  *   `get` never has one.
  * - `delete` is v3's irreversible revoke; it first checks the id still names this token.
@@ -85,7 +85,7 @@ export class ManagementKeyBackend implements TokenBackend {
    */
   async create(input: CreateTokenInput, options?: RequestOptions): Promise<EdenToken> {
     const key = await this.client.create(this.#member ? { ...input, member: this.#member } : input, options);
-    this.#index.add(key.name, key.id);
+    this.#index.add(key.name, key.id, this.#now());
     return toToken(key);
   }
 
@@ -158,7 +158,7 @@ export class ManagementKeyBackend implements TokenBackend {
   async #refresh(options?: RequestOptions): Promise<ManagementKey[]> {
     const keys = await this.client.list({}, options).toArray();
     const live = keys.filter((k) => !k.revoked && (!this.#member || k.member === this.#member));
-    this.#index.replace(live, this.#clock().getTime());
+    this.#index.replace(live, this.#now());
     return live;
   }
 
@@ -176,7 +176,7 @@ export class ManagementKeyBackend implements TokenBackend {
   ): Promise<T> {
     assertTokenName(name);
     let refreshed = false;
-    if (!this.#index.isFresh(this.#clock().getTime(), this.#maxAgeMs) || !this.#index.ids(name)) {
+    if (!this.#index.fresh(name, this.#now(), this.#maxAgeMs)) {
       await this.#refresh(options);
       refreshed = true;
     }
@@ -188,6 +188,10 @@ export class ManagementKeyBackend implements TokenBackend {
       await this.#refresh(options);
       return act(this.#resolve(name));
     }
+  }
+
+  #now(): number {
+    return this.#clock().getTime();
   }
 
   #resolve(name: string): string {

@@ -1,6 +1,12 @@
 // Management-API errors made actionable: the server's "This endpoint needs a management key" and
-// scope refusals become errors that say which key to use. Never includes the key itself.
-import { type APIError, AuthenticationError, PermissionDeniedError } from '../core/errors.js';
+// scope refusals become errors that say which key to use. Never includes the key itself, nor
+// anything shaped like an Eden key that a server echoed back.
+import {
+  APIError,
+  AuthenticationError,
+  PermissionDeniedError,
+  ResponseValidationError,
+} from '../core/errors.js';
 
 const NEEDS_MANAGEMENT_KEY =
   'This endpoint needs a management key: use a mgmt-eden-… key with the manage:read / manage:write scopes (set EDENAI_MANAGEMENT_KEY or pass { apiKey }), not an inference key (sk-eden-…) or a v2 API key';
@@ -16,6 +22,25 @@ function serverText(error: APIError): string {
   return text;
 }
 
+/** Inference and management keys have known shapes: cut them out of any text a server sent. */
+const KEY_LIKE = /\b(?:sk|mgmt)-eden-[\w.-]+/g;
+
+function scrubKeys(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(KEY_LIKE, '[redacted]');
+  if (Array.isArray(value)) return value.map(scrubKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = scrubKeys(v);
+  return out;
+}
+
+function hasKeyLike(error: APIError): boolean {
+  KEY_LIKE.lastIndex = 0;
+  const found = KEY_LIKE.test(`${error.message}\n${JSON.stringify(error.body) ?? ''}`);
+  KEY_LIKE.lastIndex = 0;
+  return found;
+}
+
 function rebuild(ErrorClass: typeof APIError, message: string, error: APIError): APIError {
   return new ErrorClass(message, {
     status: error.status,
@@ -28,11 +53,29 @@ function rebuild(ErrorClass: typeof APIError, message: string, error: APIError):
   });
 }
 
+/** The same error without key-shaped text; the original (which holds it) is not kept as cause. */
+function withoutKeys(error: APIError): APIError {
+  const message = scrubKeys(serverText(error)) as string;
+  const init = {
+    status: error.status,
+    headers: error.headers,
+    body: scrubKeys(error.body),
+    method: error.method,
+    path: error.path,
+    requestId: error.requestId,
+    cause: error.cause,
+  };
+  return error instanceof ResponseValidationError
+    ? new ResponseValidationError(message, { ...init, issues: [...error.issues] })
+    : new (error.constructor as typeof APIError)(message, init);
+}
+
 /**
  * Rewrites a 401 answered to a non-management key, and adds the scope rule to a 403.
  * `inferenceKey`: the client's key looks like an inference key (`sk-eden-…`).
  */
 export function explainManagementError(error: unknown, inferenceKey: boolean): unknown {
+  if (error instanceof APIError && hasKeyLike(error)) error = withoutKeys(error);
   if (error instanceof AuthenticationError) {
     const text = serverText(error);
     if (inferenceKey || /management key/i.test(text))

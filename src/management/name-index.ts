@@ -1,38 +1,45 @@
 import type { ManagementKey } from './types.js';
 
+interface Entry {
+  ids: (string | null)[];
+  /** When this mapping was last confirmed (ms): a full listing, or our own create. */
+  at: number;
+}
+
 /**
  * Live key name → ids (several when members of an organization reuse a name; `null` for a legacy
- * key without id), with the time it was last loaded from a full listing.
+ * key without id), each with the time it was last confirmed.
  */
 export class NameIndex {
-  #ids = new Map<string, (string | null)[]>();
-  #loadedAt: number | undefined;
+  #entries = new Map<string, Entry>();
 
   /** Replaces everything with a full listing of live keys taken at `at` (ms). */
   replace(keys: readonly ManagementKey[], at: number): void {
-    this.#ids.clear();
-    for (const key of keys) this.add(key.name, key.id);
-    this.#loadedAt = at;
+    this.#entries.clear();
+    for (const key of keys) this.add(key.name, key.id, at);
   }
 
-  /** True when loaded less than `maxAgeMs` before `at`. */
-  isFresh(at: number, maxAgeMs: number): boolean {
-    return this.#loadedAt !== undefined && at - this.#loadedAt < maxAgeMs;
+  /** The ids of `name` if confirmed less than `maxAgeMs` before `at`; `undefined` when unknown or stale. */
+  fresh(name: string, at: number, maxAgeMs: number): readonly (string | null)[] | undefined {
+    const entry = this.#entries.get(name);
+    return entry && at - entry.at < maxAgeMs ? entry.ids : undefined;
   }
 
+  /** The ids of `name`, however old. */
   ids(name: string): readonly (string | null)[] | undefined {
-    return this.#ids.get(name);
+    return this.#entries.get(name)?.ids;
   }
 
-  add(name: string, id: string | null): void {
-    const ids = this.#ids.get(name);
-    if (!ids) this.#ids.set(name, [id]);
-    else if (!ids.includes(id)) ids.push(id);
+  add(name: string, id: string | null, at: number): void {
+    const entry = this.#entries.get(name);
+    if (!entry) this.#entries.set(name, { ids: [id], at });
+    else if (!entry.ids.includes(id)) entry.ids.push(id);
   }
 
   remove(name: string, id: string): void {
-    const ids = this.#ids.get(name)?.filter((other) => other !== id);
-    if (ids?.length) this.#ids.set(name, ids);
-    else this.#ids.delete(name);
+    const entry = this.#entries.get(name);
+    if (!entry) return;
+    entry.ids = entry.ids.filter((other) => other !== id);
+    if (entry.ids.length === 0) this.#entries.delete(name);
   }
 }

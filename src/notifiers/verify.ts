@@ -22,12 +22,15 @@ export interface VerifyWebhookOptions {
  *
  * @example
  * http.createServer(async (req, res) => {
- *   const body = await text(req);
+ *   const chunks: Buffer[] = [];
+ *   for await (const chunk of req) chunks.push(chunk);
  *   try {
- *     const { data } = verifyWebhook(body, req.headers, process.env.WEBHOOK_SECRET!);
+ *     const { data } = verifyWebhook(Buffer.concat(chunks), req.headers, process.env.WEBHOOK_SECRET!);
  *     for (const alert of data.alerts) console.log(alert.message);
  *     res.writeHead(204).end();
- *   } catch { res.writeHead(401).end(); }
+ *   } catch {
+ *     res.writeHead(401).end();
+ *   }
  * });
  */
 export function verifyWebhook<T = WebhookPayload>(

@@ -69,9 +69,9 @@ export interface Journal {
   created: boolean;
   /** How often an unreadable new generation was discarded and created again. */
   recreations: number;
-  /** finish: the old generation's leftover, read before it was lowered to 0. */
+  /** finish: the old generation's leftover, read just before it was deleted. */
   leftoverNano: number | null;
-  oldZeroed: boolean;
+  oldDeleted: boolean;
   raise: PendingRaise | null;
   /** rollback: what the new generation still held when it was deleted. */
   newLeftoverNano: number | null;
@@ -195,7 +195,7 @@ export function newJournal(plan: RotationPlan, gracePeriodMs: number, at: Date):
     created: false,
     recreations: 0,
     leftoverNano: null,
-    oldZeroed: false,
+    oldDeleted: false,
     raise: null,
     newLeftoverNano: null,
     newDeleted: false,

@@ -3,6 +3,12 @@ import { InvalidInputError } from '../core/errors.js';
 import type { RotationManager } from './manager.js';
 import type { FinalizeResult, ResumeResult, RotateExpiringOptions, RotateExpiringResult } from './types.js';
 
+/**
+ * Options of `scheduleRotation`: a cron pattern plus `rotateExpiring`'s options.
+ *
+ * @example
+ * const options: ScheduleRotationOptions = { cron: '0 2 * * *', timezone: 'UTC', withinDays: 7 };
+ */
 export interface ScheduleRotationOptions extends Omit<RotateExpiringOptions, 'dryRun' | 'signal'> {
   /** Cron pattern (5 or 6 fields), e.g. `'0 2 * * *'`: every day at 02:00. */
   cron: string;
@@ -16,6 +22,7 @@ export interface ScheduleRotationOptions extends Omit<RotateExpiringOptions, 'dr
   onError?: (error: unknown) => void;
 }
 
+/** One scheduled run. @example onRun: (r: ScheduledRotationReport) => console.log(r.rotation.rotated.length) */
 export interface ScheduledRotationReport {
   startedAt: Date;
   resumed?: ResumeResult;
@@ -23,6 +30,7 @@ export interface ScheduledRotationReport {
   rotation: RotateExpiringResult;
 }
 
+/** A running schedule. @example const s: ScheduledRotation = scheduleRotation(manager, options); s.stop(); */
 export interface ScheduledRotation {
   /** Stops the schedule (a run in progress finishes). */
   stop(): void;

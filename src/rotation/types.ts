@@ -45,7 +45,7 @@ export type RotationStep =
  */
 export type RotationPhase = 'running' | 'failed' | 'rollingBack' | 'rolledBack' | 'grace' | 'completed';
 
-/** What `verify` receives: the new generation and its value. */
+/** What `verify` receives: the new generation and its value. @example const ok = ({ secret }: RotationCandidate) => secret.reveal().startsWith('sk-'); */
 export interface RotationCandidate {
   /** Logical name: `prod-web-app`. */
   name: string;
@@ -55,15 +55,40 @@ export interface RotationCandidate {
   secret: Secret;
 }
 
-/** Returns or resolves `false`, or throws, to abort the rotation (it is then rolled back). */
+/**
+ * Returns or resolves `false`, or throws, to abort the rotation (it is then rolled back).
+ *
+ * @example
+ * const verify: VerifyHook = async ({ secret }) => {
+ *   const res = await fetch('https://api.edenai.run/v2/info/provider_subfeatures', {
+ *     headers: { authorization: `Bearer ${secret.reveal()}` },
+ *   });
+ *   return res.ok;
+ * };
+ */
 export type VerifyHook = (candidate: RotationCandidate) => boolean | undefined | Promise<boolean | undefined>;
 
 /**
  * The old generation's allowance during the grace period, in USD: a fixed amount, or a function
  * of the remaining balance. Rounded down to cents and capped at the remaining balance.
+ *
+ * @example
+ * const fixed: GraceAllowance = 5;
+ * const quarter: GraceAllowance = (remaining) => remaining / 4;
  */
 export type GraceAllowance = number | ((remaining: number) => number);
 
+/**
+ * Options of `new RotationManager(...)`.
+ *
+ * @example
+ * const options: RotationManagerOptions = {
+ *   registry,
+ *   state: new FileStateStore({ path: '.edenai-tokens/state.json' }),
+ *   gracePeriodMs: 24 * 3600_000,
+ *   graceAllowance: (remaining) => Math.min(remaining * 0.1, 20),
+ * };
+ */
 export interface RotationManagerOptions {
   /** The `TokenRegistry` (its backend, secret store, clock and policies are used). */
   registry: RotationRegistry;
@@ -86,7 +111,12 @@ export interface RotationManagerOptions {
   concurrency?: number;
 }
 
-/** The part of `TokenRegistry` the RotationManager uses. */
+/**
+ * The part of `TokenRegistry` the RotationManager uses.
+ *
+ * @example
+ * const registry: RotationRegistry = new TokenRegistry({ backend, secrets, environments });
+ */
 export interface RotationRegistry {
   readonly backend: import('../backend/port.js').TokenBackend;
   readonly secrets: SecretStore;
@@ -98,13 +128,26 @@ export interface RotationRegistry {
   snapshot(): Promise<{ managed: import('../registry/types.js').ManagedToken[]; unmanaged: EdenToken[] }>;
 }
 
+/**
+ * Options of `rotate(name, options)`.
+ *
+ * @example
+ * await manager.rotate('prod-web-app', { expiresInDays: 90, signal: AbortSignal.timeout(60_000) });
+ */
 export interface RotateOptions {
   /** Expiry of the new generation in days from now. Default: see `RotationManager` ("Expiry rule"). */
   expiresInDays?: number;
   signal?: AbortSignal;
 }
 
-/** The outcome of a rotation. Never holds a token value: `migrationSteps` cite fingerprints. */
+/**
+ * The outcome of a rotation. Never holds a token value: `migrationSteps` cite fingerprints.
+ *
+ * @example
+ * const result: RotationResult = await manager.rotate('prod-web-app');
+ * if (result.status === 'grace') console.log(`old token revoked after ${result.graceEndsAt?.toISOString()}`);
+ * console.log(result.migrationSteps.join('\n'));
+ */
 export interface RotationResult {
   /** Logical name. */
   name: string;
@@ -119,7 +162,13 @@ export interface RotationResult {
   migrationSteps: string[];
 }
 
-/** A rotation's journal, as `status(name)` reports it. */
+/**
+ * A rotation's journal, as `status(name)` reports it.
+ *
+ * @example
+ * const s: RotationStatus | undefined = await manager.status('prod-web-app');
+ * if (s?.error) console.warn(`${s.name} stopped at ${s.error.step}: ${s.error.message}`);
+ */
 export interface RotationStatus {
   name: string;
   rotationId: string;
@@ -141,6 +190,12 @@ export interface RotationStatus {
   lock?: { holder: string; leaseExpiresAt: Date; expired: boolean };
 }
 
+/**
+ * Options of `rotateExpiring(options)`.
+ *
+ * @example
+ * await manager.rotateExpiring({ withinDays: 7, environment: 'prod', concurrency: 4, onProgress: console.log });
+ */
 export interface RotateExpiringOptions {
   /** Rotate tokens whose current generation expires within this many days (or has expired). */
   withinDays: number;
@@ -162,7 +217,13 @@ export interface RotateExpiringOptions {
   signal?: AbortSignal;
 }
 
-/** One token a bulk run would rotate (dry run) — no values. */
+/**
+ * One token a bulk run would rotate (dry run) — no values.
+ *
+ * @example
+ * const { planned } = await manager.rotateExpiring({ withinDays: 7, dryRun: true });
+ * for (const p of planned) console.log(`${p.oldTokenName} → ${p.newTokenName}: $${p.newBalance}`);
+ */
 export interface PlannedRotation {
   name: string;
   oldTokenName: string;
@@ -176,16 +237,19 @@ export interface PlannedRotation {
   newExpireTime: Date | null;
 }
 
+/** A token a bulk run left alone, and why. @example const s: BulkSkip = { name: 'prod-web-app', reason: 'another process is rotating it' }; */
 export interface BulkSkip {
   name: string;
   reason: string;
 }
 
+/** A token whose work failed in a bulk run. @example for (const f of run.failed) console.error(f.name, f.error.message); */
 export interface BulkFailure {
   name: string;
   error: Error;
 }
 
+/** What `rotateExpiring` did (or, dry run, would do). @example const { rotated, failed, skipped } = await manager.rotateExpiring({ withinDays: 7 }); */
 export interface RotateExpiringResult {
   dryRun: boolean;
   /** Dry run: what would be rotated. */
@@ -195,18 +259,21 @@ export interface RotateExpiringResult {
   skipped: BulkSkip[];
 }
 
+/** What `resume()` continued. @example const { resumed, failed } = await manager.resume(); */
 export interface ResumeResult {
   resumed: RotationResult[];
   failed: BulkFailure[];
   skipped: BulkSkip[];
 }
 
+/** Options of `finalize(options)`. @example await manager.finalize({ force: true }); */
 export interface FinalizeOptions {
   /** Revoke old generations even before their grace deadline. */
   force?: boolean;
   concurrency?: number;
 }
 
+/** What `finalize()` finished, and what is still in its grace period. @example const { finalized, pending } = await manager.finalize(); */
 export interface FinalizeResult {
   finalized: RotationResult[];
   failed: BulkFailure[];
@@ -215,7 +282,12 @@ export interface FinalizeResult {
   skipped: BulkSkip[];
 }
 
-/** Payloads carry names, ids and steps, never values. */
+/**
+ * The events of a RotationManager and their payloads: names, ids and steps, never values.
+ *
+ * @example
+ * manager.on('rotation.step', (e: RotationEvents['rotation.step']) => log.info(`${e.name}: ${e.step}`));
+ */
 export interface RotationEvents {
   'rotation.started': {
     name: string;
@@ -243,5 +315,7 @@ export interface RotationEvents {
   };
 }
 
+/** @example const event: RotationEventName = 'rotation.failed'; */
 export type RotationEventName = keyof RotationEvents;
+/** @example const onFail: RotationListener<'rotation.failed'> = (e) => console.error(e.message); */
 export type RotationListener<E extends RotationEventName> = (payload: RotationEvents[E]) => void;

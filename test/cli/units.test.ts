@@ -1,9 +1,13 @@
 // In-process checks of the pieces a spawned process cannot show: the terminal progress bar, colour
 // rules, value parsing, error classification and config validation.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commands } from '../../src/cli/commands.js';
 import { resolveConfig } from '../../src/cli/config.js';
 import { classifyError } from '../../src/cli/errors.js';
 import { ExitCode, exitCodeHelp } from '../../src/cli/exit-codes.js';
@@ -13,6 +17,7 @@ import { run } from '../../src/cli/run.js';
 import { createStyle, shouldColor, stripAnsi } from '../../src/cli/style.js';
 import { parseDays, parseDurationMs, parseMoney } from '../../src/cli/values.js';
 import * as errors from '../../src/core/errors.js';
+import { verifyWebhook } from '../../src/notifiers/index.js';
 import { ANSI, root } from './run-cli.js';
 
 class Buffer {
@@ -162,5 +167,110 @@ describe('config', () => {
     expect(() => resolveConfig({ rotation: { gracePeriod: 'soon' } }, undefined, cwd)).toThrow(
       errors.ConfigurationError,
     );
+  });
+});
+
+describe('start-up', () => {
+  it('loads no SDK dependency before a command runs (zod and ky stay behind dynamic imports)', async () => {
+    const result = await build({
+      entryPoints: [join(root, 'src/cli/main.ts')],
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      packages: 'external',
+      outdir: join(cwd, 'bundle'),
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const outputs = result.metafile.outputs;
+    const entry = Object.keys(outputs).find((k) => outputs[k]!.entryPoint?.endsWith('src/cli/main.ts'))!;
+    const seen = new Set<string>();
+    const walk = (file: string) => {
+      for (const i of outputs[file]?.imports ?? []) {
+        if (i.kind !== 'import-statement' || seen.has(i.path)) continue;
+        seen.add(i.path);
+        walk(i.path);
+      }
+    };
+    walk(entry);
+    expect([...seen].filter((p) => !p.startsWith('node:') && !outputs[p])).toEqual([]); // no package
+    const eager = [...seen].filter((p) => outputs[p]).flatMap((p) => Object.keys(outputs[p]!.inputs));
+    expect(eager.filter((p) => !p.startsWith('src/cli/'))).toEqual([]);
+  });
+
+  it('gives every command a help page with usage and examples', async () => {
+    for (const c of commands) {
+      const stdout = new Buffer();
+      expect(await run([c.name, '--help'], { stdout, stderr: new Buffer(), env: {}, cwd })).toBe(0);
+      expect(stdout.text).toContain(`Usage: edenai-tokens ${c.name}`);
+      expect(stdout.text).toMatch(/Examples:\n {2}\S/);
+    }
+  });
+});
+
+describe('config files', () => {
+  const io = () => ({ stdout: new Buffer(), stderr: new Buffer(), env: {} as Record<string, string>, cwd });
+
+  it('reads ./edenai-tokens.config.json by default, and a JS module for plan', async () => {
+    const dir = mkdtempSync(join(cwd, 'cfg-'));
+    writeFileSync(
+      join(dir, 'edenai-tokens.config.json'),
+      JSON.stringify({ environments: { qa: { budget: { default: 5 } } } }),
+    );
+    const a = { ...io(), cwd: dir };
+    expect(await run(['--fake', 'create', 'qa', 'checkout', '--json'], a)).toBe(0);
+    expect(JSON.parse(a.stdout.text).created).toMatchObject({ name: 'qa-checkout', balance: 5 });
+    writeFileSync(
+      join(dir, 'setup.mjs'),
+      "export const environments = { qa: {}, perf: { tokenType: 'sandbox_api_token' } };\nexport const desired = { perf: { load: {} } };\n",
+    );
+    const b = { ...io(), cwd: dir };
+    expect(await run(['--fake', 'plan', 'setup.mjs', '--json'], b)).toBe(0);
+    expect(JSON.parse(b.stdout.text).plan.actions).toEqual([
+      { type: 'create', name: 'perf-load', environment: 'perf', app: 'load' },
+    ]);
+  });
+
+  it('sends new alerts to the configured webhook, signed, once', async () => {
+    const dir = mkdtempSync(join(cwd, 'hook-'));
+    const received: unknown[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push(
+          verifyWebhook(Buffer.concat(chunks), req.headers, 'whsec_dGVzdC1zZWNyZXQtdGVzdC1zZWNyZXQ='),
+        );
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      writeFileSync(
+        join(dir, 'edenai-tokens.config.json'),
+        JSON.stringify({
+          notifiers: [{ type: 'webhook', url, secretEnv: 'HOOK_SECRET' }, { type: 'console' }],
+        }),
+      );
+      const env = { HOOK_SECRET: 'whsec_dGVzdC1zZWNyZXQtdGVzdC1zZWNyZXQ=' };
+      expect(
+        await run(['--fake', 'create', 'prod', 'soon', '--expires-in', '2d'], { ...io(), cwd: dir }),
+      ).toBe(0);
+      const first = { ...io(), env, cwd: dir };
+      expect(await run(['--fake', 'health'], first)).toBe(0);
+      expect(received).toHaveLength(1);
+      expect(JSON.stringify(received[0])).toContain('prod-soon expires in 2 days');
+      expect(first.stderr.text).toContain('prod/prod-soon'); // the console notifier writes to stderr
+      expect(await run(['--fake', 'health'], { ...io(), env, cwd: dir })).toBe(0);
+      expect(received).toHaveLength(1); // already delivered: not sent again
+      const missing = io();
+      expect(await run(['--fake', 'health'], { ...missing, cwd: dir })).toBe(3);
+      expect(missing.stderr.text).toContain('Set HOOK_SECRET');
+    } finally {
+      server.close();
+    }
   });
 });

@@ -35,7 +35,7 @@ export async function createOnly(w: Write): Promise<string> {
     if (kind !== 'ResourceExistsException' && kind !== 'InvalidRequestException')
       throw toStoreError(error, 'CreateSecret', w.key);
     const state = await w.api.describe(w.name, w.key);
-    if (state?.current === w.token) return w.token; // our own create, whose answer was lost
+    if (state?.current === w.token && !state.deleted) return w.token; // our own create, whose answer was lost
     // Scheduled for deletion: absent for readers, but the name is taken. Bring it back and write
     // over it, moving AWSCURRENT from the version seen while it was deleted (so a concurrent
     // creator that got there first makes us conflict).
@@ -43,8 +43,9 @@ export async function createOnly(w: Write): Promise<string> {
       await w.api.restore(w.name, w.key);
       return casPut(w, state.current, null);
     }
-    if (!state) throw toStoreError(error, 'CreateSecret', w.key);
-    throw new VersionConflictError(w.key, null, state.current ?? null);
+    if (kind === 'ResourceExistsException' && state && !state.deleted)
+      throw new VersionConflictError(w.key, null, state.current ?? null);
+    throw toStoreError(error, 'CreateSecret', w.key);
   }
 }
 
