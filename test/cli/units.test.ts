@@ -20,7 +20,7 @@ import * as errors from '../../src/core/errors.js';
 import { verifyWebhook } from '../../src/notifiers/index.js';
 import { ANSI, root } from './run-cli.js';
 
-class Buffer {
+class TextSink {
   text = '';
   constructor(readonly isTTY = false) {}
   write(chunk: string) {
@@ -37,7 +37,7 @@ afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
 describe('progress', () => {
   it('redraws one bar in place on a terminal, prints one line per item otherwise', () => {
-    const tty = new Buffer(true);
+    const tty = new TextSink(true);
     const bar = createProgress({
       label: 'Rotating',
       interactive: true,
@@ -51,7 +51,7 @@ describe('progress', () => {
     expect(tty.text).toBe(
       `\r\x1b[2KRotating ${'█'.repeat(12)}${'░'.repeat(12)} 1/2 prod-web-app\r\x1b[2KRotating ${'█'.repeat(24)} 2/2 prod-api-gateway\n`,
     );
-    const plain = new Buffer();
+    const plain = new TextSink();
     const lines = createProgress({
       label: 'Rotating',
       interactive: false,
@@ -66,8 +66,8 @@ describe('progress', () => {
   });
 
   it('draws the bar when `apply` runs with stderr on a terminal', async () => {
-    const stdout = new Buffer();
-    const stderr = new Buffer(true);
+    const stdout = new TextSink();
+    const stderr = new TextSink(true);
     const code = await run(['--fake', 'apply', join(root, 'docs/examples/environments.json')], {
       stdout,
       stderr,
@@ -202,8 +202,8 @@ describe('start-up', () => {
 
   it('gives every command a help page with usage and examples', async () => {
     for (const c of commands) {
-      const stdout = new Buffer();
-      expect(await run([c.name, '--help'], { stdout, stderr: new Buffer(), env: {}, cwd })).toBe(0);
+      const stdout = new TextSink();
+      expect(await run([c.name, '--help'], { stdout, stderr: new TextSink(), env: {}, cwd })).toBe(0);
       expect(stdout.text).toContain(`Usage: edenai-tokens ${c.name}`);
       expect(stdout.text).toMatch(/Examples:\n {2}\S/);
     }
@@ -211,7 +211,12 @@ describe('start-up', () => {
 });
 
 describe('config files', () => {
-  const io = () => ({ stdout: new Buffer(), stderr: new Buffer(), env: {} as Record<string, string>, cwd });
+  const io = () => ({
+    stdout: new TextSink(),
+    stderr: new TextSink(),
+    env: {} as Record<string, string>,
+    cwd,
+  });
 
   it('reads ./edenai-tokens.config.json by default, and a JS module for plan', async () => {
     const dir = mkdtempSync(join(cwd, 'cfg-'));

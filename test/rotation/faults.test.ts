@@ -24,10 +24,9 @@ const CALLS: [string, Phase, Fault['match']][] = [
   ['POST (create)', 'rotate', { method: 'POST', path: LIST }],
   ['GET new (read)', 'rotate', { method: 'GET', path: NEW }],
   ['GET old (leftover)', 'finalize', { method: 'GET', path: OLD }],
-  ['PATCH old (to 0)', 'finalize', { method: 'PATCH', path: OLD }],
+  ['DELETE old', 'finalize', { method: 'DELETE', path: OLD }],
   ['GET new (before raise)', 'finalize', { method: 'GET', path: NEW }],
   ['PATCH new (raise)', 'finalize', { method: 'PATCH', path: NEW }],
-  ['DELETE old', 'finalize', { method: 'DELETE', path: OLD }],
 ];
 
 type FaultKind = Fault extends infer F ? (F extends unknown ? Omit<F, 'match'> : never) : never;

@@ -23,7 +23,7 @@ export interface AwsSecretsManagerStoreOptions {
   client?: SecretsManagerClient;
   /** Config of the client the store creates when `client` is not given (region, credentials, endpoint…). */
   clientConfig?: SecretsManagerClientConfig;
-  /** Prepended to every secret name. Default `'edenai/'`. Characters: `A-Z a-z 0-9 / _ + = . @ -`. */
+  /** Prepended to every secret name. Default `''` (registry refs already start with `edenai/`). Characters: `A-Z a-z 0-9 / _ + = . @ -`. */
   prefix?: string;
   /**
    * What `delete` does: schedule deletion after this many days (7–30, AWS's default 30), during
@@ -70,7 +70,7 @@ export class AwsSecretsManagerStore implements SecretStore {
       throw new ConfigurationError('AwsSecretsManagerStore `client` must be a SecretsManagerClient');
     if (options.kmsKeyId !== undefined && (typeof options.kmsKeyId !== 'string' || !options.kmsKeyId))
       throw new ConfigurationError('AwsSecretsManagerStore `kmsKeyId` must be a non-empty string');
-    this.prefix = checkPrefix(options.prefix ?? 'edenai/');
+    this.prefix = checkPrefix(options.prefix ?? '');
     this.#deleteMode = deleteMode(options.recoveryWindowDays);
     this.#options = options;
   }

@@ -14,7 +14,7 @@ export interface VaultKvStoreOptions {
   token?: string | (() => string | Promise<string>);
   /** Mount path of the KV version 2 engine. Default `'secret'`. */
   mount?: string;
-  /** Folder inside the mount that holds the entries. Default `'edenai/'`. */
+  /** Folder inside the mount that holds the entries. Default `''` (registry refs already start with `edenai/`). */
   pathPrefix?: string;
   /** Vault Enterprise / HCP namespace (sent as `X-Vault-Namespace`). Default `process.env.VAULT_NAMESPACE`. */
   namespace?: string;
@@ -85,7 +85,7 @@ export function resolveVaultOptions(o: VaultKvStoreOptions = {}): ResolvedVaultO
     fail('`token` is required: a non-empty string or a function returning one (or set VAULT_TOKEN)');
   const mount = (o.mount ?? 'secret').replace(/^\/+|\/+$/g, '');
   if (!isCleanPath(mount, false)) fail('`mount` must be a path such as "secret" or "kv/team"');
-  const pathPrefix = o.pathPrefix ?? 'edenai/';
+  const pathPrefix = o.pathPrefix ?? '';
   if (typeof pathPrefix !== 'string' || !isCleanPath(pathPrefix, true))
     fail('`pathPrefix` must be "" or a folder path ending with "/", such as "edenai/"');
   const namespace = o.namespace ?? process.env['VAULT_NAMESPACE'] ?? undefined;
