@@ -1,8 +1,8 @@
 // Cron-ready rotation of every token expiring within N days (default 7), with zero downtime:
 // 1. resume() finishes any rotation a crash interrupted (safe to run twice),
-// 2. rotateExpiring() swaps in new generations (the old keeps a small grace allowance; the
-//    budget is split, never raised),
-// 3. finalize() revokes old generations whose grace period is over.
+// 2. finalize() revokes old generations whose grace period is over,
+// 3. rotateExpiring() swaps in new generations (the old keeps a small grace allowance; the
+//    budget is split, never raised).
 //
 // Crontab (every day at 2 AM, like the tutorial's):
 //   0 2 * * * cd /srv/edenai && EDENAI_API_KEY=... EDENAI_TOKENS_KEY=... node --import tsx examples/rotate-expiring.ts 7 >> /var/log/token-rotation.log 2>&1
@@ -38,6 +38,9 @@ async function main(): Promise<number> {
     const resumed = await rotations.resume();
     for (const r of resumed.resumed) log(`resumed ${r.name}: now ${r.newTokenName}`);
 
+    const finalized = await rotations.finalize();
+    for (const r of finalized.finalized) log(`finalized ${r.name}: ${r.oldTokenName} revoked`);
+
     const run = await rotations.rotateExpiring({
       withinDays,
       onProgress: (p) => log(`${p.ok ? 'rotated' : 'FAILED '} ${p.name} (${p.done}/${p.total})`),
@@ -45,9 +48,6 @@ async function main(): Promise<number> {
     for (const r of run.rotated)
       log(`${r.name}: ${r.oldTokenName} → ${r.newTokenName}, grace until ${r.graceEndsAt?.toISOString()}`);
     for (const f of [...resumed.failed, ...run.failed]) log(`ERROR ${f.name}: ${f.error.message}`);
-
-    const finalized = await rotations.finalize();
-    for (const r of finalized.finalized) log(`finalized ${r.name}: ${r.oldTokenName} revoked`);
 
     log(
       `done: ${run.rotated.length} rotated, ${run.failed.length + resumed.failed.length} failed, ${finalized.finalized.length} finalized`,

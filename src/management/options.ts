@@ -1,9 +1,15 @@
 import { type ClientOptions, type ResolvedOptions, resolveOptions } from '../client/options.js';
 import { ConfigurationError } from '../core/errors.js';
 
-/** The v3 host; the version is part of the base URL. */
+/**
+ * The v3 host; the version is part of the base URL.
+ * @example new ManagementKeyClient({ baseUrl: DEFAULT_MANAGEMENT_BASE_URL.replace('api.', 'api.eu.') });
+ */
 export const DEFAULT_MANAGEMENT_BASE_URL = 'https://api.edenai.run/v3';
-/** Where the management key is read from when `apiKey` is not given. */
+/**
+ * Where the management key is read from when `apiKey` is not given.
+ * @example process.env[MANAGEMENT_KEY_ENV] = 'mgmt-eden-…';
+ */
 export const MANAGEMENT_KEY_ENV = 'EDENAI_MANAGEMENT_KEY';
 
 /**

@@ -7,7 +7,10 @@ import { toDay } from '../client/wire.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { ManagementUsageQuery } from './types.js';
 
-/** Eden's longest v3 usage range, in days. */
+/**
+ * Eden's longest v3 usage range, in days; `usage()` splits longer ones into windows.
+ * @example const windows = Math.ceil(days / MAX_USAGE_RANGE_DAYS);
+ */
 export const MAX_USAGE_RANGE_DAYS = 366;
 const DAY_MS = 86_400_000;
 const STEPS = new Set([1, 2, 3, 4]);

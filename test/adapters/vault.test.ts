@@ -250,7 +250,7 @@ describe('VaultKvStore on the wire', () => {
     expect(() => new VaultKvStore({ ...ok, mount: 'a//b' })).toThrow(/mount/);
     expect(() => new VaultKvStore({ ...ok, tokn: 'x' } as never)).toThrow(/unknown option "tokn"/);
     expect(new VaultKvStore({ ...ok, mount: '/kv/' }).toString()).toBe(
-      'VaultKvStore(http://127.0.0.1:8200 kv/edenai/)',
+      'VaultKvStore(http://127.0.0.1:8200 kv/)',
     );
   });
 });

@@ -45,7 +45,10 @@ export interface FakeEdenAIOptions {
    * `'masked'` (Eden's newer API): they include `masked`, `key_prefix` and `last4` instead.
    */
   tokenValues?: 'readable' | 'masked';
-  /** The cost API rejects longer `begin..end` ranges (inclusive day count) with a 400. Default 366. */
+  /**
+   * The cost APIs reject longer ranges with a 400: v2 counts `begin..end` inclusive, v3 `end` − `begin`
+   * (its `end` is exclusive). Default 366.
+   */
   maxCostRangeDays?: number;
   /** Account credits in USD for `/cost_management/credits/` (default 100). Non-sandbox usage spends them. */
   credits?: number;
