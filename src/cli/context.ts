@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { TokenBackend } from '../backend/port.js';
 import { CostClient, CustomTokenClient, RateLimiter } from '../client/index.js';
 import type { ClientOptions } from '../client/options.js';
@@ -73,6 +74,7 @@ export async function openRuntime(ctx: CommandContext, preloaded?: CliConfig): P
     const files = fakeFiles(
       resolve(ctx.cwd, ctx.global.fakeFile ?? ctx.env['EDENAI_FAKE_FILE'] ?? defaultPaths.fake),
     );
+    mkdirSync(dirname(files.server), { recursive: true });
     fake = await createFakeEdenAI({ listen: false, stateFile: files.server });
     clientOptions = { ...fake.clientOptions };
     secrets = new FileSecretStore({ path: files.secrets, key: FAKE_PASSPHRASE });

@@ -13,7 +13,7 @@ import { parseWireTime } from './wire.js';
 const DECIMAL = /^\s*-?\d+(?:\.\d+)?\s*$/;
 
 /** `12.5`, `"12.500000000"` or null/absent → number | null. */
-const money = z
+export const money = z
   .unknown()
   .transform((value, ctx): number | null => {
     if (value === null || value === undefined) return null;
@@ -25,7 +25,7 @@ const money = z
   .optional();
 
 /** ISO date-time (zone optional: naive means UTC) or null/absent → Date | null. */
-const time = z
+export const time = z
   .unknown()
   .transform((value, ctx): Date | null => {
     if (value === null || value === undefined) return null;
@@ -36,8 +36,8 @@ const time = z
   })
   .optional();
 
-const tokenTypes = ['api_token', 'sandbox_api_token'] as const satisfies readonly TokenType[];
-const resetPeriods = ['none', 'daily', 'weekly', 'monthly'] as const satisfies readonly ResetPeriod[];
+export const tokenTypes = ['api_token', 'sandbox_api_token'] as const satisfies readonly TokenType[];
+export const resetPeriods = ['none', 'daily', 'weekly', 'monthly'] as const satisfies readonly ResetPeriod[];
 
 const KNOWN_TOKEN_FIELDS = new Set([
   'name',

@@ -6,39 +6,10 @@
 import { z } from 'zod';
 import type { ResetPeriod, TokenType } from '../backend/port.js';
 import { isSensitiveKey } from '../client/errors-map.js';
-import { parseWireTime } from '../client/wire.js';
+import { money, resetPeriods, time, tokenTypes } from '../client/schemas.js';
 import { Secret } from '../core/secret.js';
 import type { UsageRecord } from '../usage/source.js';
 import type { ManagementKey, ManagementWhoami } from './types.js';
-
-const DECIMAL = /^\s*-?\d+(?:\.\d+)?\s*$/;
-
-/** `12.5`, `"12.500000000"` or null/absent → number | null. */
-const money = z
-  .unknown()
-  .transform((value, ctx): number | null => {
-    if (value === null || value === undefined) return null;
-    if (typeof value === 'number' && Number.isFinite(value)) return value;
-    if (typeof value === 'string' && DECIMAL.test(value)) return Number(value);
-    ctx.issues.push({ code: 'custom', message: 'expected a number, a decimal string or null', input: value });
-    return z.NEVER;
-  })
-  .optional();
-
-/** ISO date-time (naive means UTC) or null/absent → Date | null. */
-const time = z
-  .unknown()
-  .transform((value, ctx): Date | null => {
-    if (value === null || value === undefined) return null;
-    const date = typeof value === 'string' ? parseWireTime(value) : undefined;
-    if (date) return date;
-    ctx.issues.push({ code: 'custom', message: 'expected an ISO date-time or null', input: value });
-    return z.NEVER;
-  })
-  .optional();
-
-const tokenTypes = ['api_token', 'sandbox_api_token'] as const satisfies readonly TokenType[];
-const resetPeriods = ['none', 'daily', 'weekly', 'monthly'] as const satisfies readonly ResetPeriod[];
 
 /** Where the one-time value may come: `secret` (documented), or a `key`/`token` field. */
 const SECRET_FIELDS = ['secret', 'key', 'token'] as const;

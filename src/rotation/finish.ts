@@ -24,7 +24,8 @@ export async function finish(run: RotationRun): Promise<void> {
     j = run.journal;
   }
   const leftover = j.leftoverNano ?? 0;
-  if (j.budgeted && leftover > 0) await raiseOnce(run, j.newTokenName, (current) => toNano(current.balance) + leftover);
+  if (j.budgeted && leftover > 0)
+    await raiseOnce(run, j.newTokenName, (current) => toNano(current.balance) + leftover);
   await run.deps.secrets.delete(run.pendingRef);
   await run.done('finish', { status: 'completed', error: null });
 }

@@ -63,6 +63,13 @@ interface StartOptions {
  * before anything is raised); a crash or a lost response at any step is continued by `resume()`
  * (in any process sharing the same `state` store), and running it twice does nothing new.
  *
+ * Budget: Eden can only SET a balance, so each move is read-then-set, and spending that happens
+ * between the read and the set is the one thing a rotation can get wrong. The windows are kept
+ * short: `rotate()` reads the balance one request before draining it; a bulk run reads it from its
+ * list, refreshed when older than `snapshotMaxAgeMs` (default 60 s); a resumed rotation re-reads
+ * it. After a crash, a move whose outcome cannot be told from the backend is treated as done: a
+ * crash can forfeit the old generation's leftover allowance, never give budget twice.
+ *
  * Expiry rule of a new generation: `expiresInDays` if given, else the environment's
  * `expiry.defaultDays`, else the old expiry when it is further away than the rotation window (7 days
  * for `rotate()`, `withinDays` for `rotateExpiring()`), else `expiry.maxDays` when the policy requires

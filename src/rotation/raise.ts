@@ -22,16 +22,13 @@ export async function raiseOnce(
   const nowNano = toNano(current.balance);
   let pending: PendingRaise;
   if (journaled?.tokenName === tokenName) {
-    // A previous attempt journaled this raise: did its PATCH land? Unchanged balance → no.
-    if (landed(run, journaled, current, nowNano)) {
-      if (nowNano < journaled.fromNano) {
+    // A previous attempt journaled this raise: did its PATCH land?
+    const verdict = landed(run, journaled, current, nowNano);
+    if (verdict !== 'no') {
+      if (verdict === 'unsure') {
         run.deps.logger.warn(
           `rotation ${run.journal.name}: cannot tell whether the raise of ${tokenName} landed; not raising again`,
-          {
-            name: run.journal.name,
-            rotationId: run.journal.rotationId,
-            tokenName,
-          },
+          { name: run.journal.name, rotationId: run.journal.rotationId, tokenName },
         );
       }
       return void (await run.save({ raise: { ...journaled, done: true } }));
@@ -53,14 +50,20 @@ export async function raiseOnce(
 /**
  * Whether a journaled raise's PATCH landed. A restored reset period (sent in the same PATCH) says
  * so for sure; otherwise the balance does: above where it started → yes; unchanged → no; below
- * (spent since) → cannot tell, and "yes" is the answer that cannot add budget.
+ * (spent since) → unsure, treated as "yes", the answer that cannot add budget.
  */
-function landed(run: RotationRun, raise: PendingRaise, current: EdenToken, nowNano: number): boolean {
+function landed(
+  run: RotationRun,
+  raise: PendingRaise,
+  current: EdenToken,
+  nowNano: number,
+): 'yes' | 'no' | 'unsure' {
   const period = run.journal.oldResetPeriod;
   if (raise.restoreReset && period !== 'none' && run.journal.oldResetAmount !== null) {
-    return current.balanceResetPeriod === period;
+    return current.balanceResetPeriod === period ? 'yes' : 'no';
   }
-  return nowNano !== raise.fromNano;
+  if (nowNano === raise.fromNano) return 'no';
+  return nowNano > raise.fromNano ? 'yes' : 'unsure';
 }
 
 function raisePatch(run: RotationRun, raise: PendingRaise): UpdateTokenInput {

@@ -9,8 +9,7 @@ const ORDER = ['snapshot', 'drain', 'create', 'read', 'verify', 'promote'] as co
 /** Whether the drain may have run: the journal got at least as far as starting it. */
 function drainMayHaveRun(run: RotationRun): boolean {
   const j = run.journal;
-  const at = ORDER.indexOf(j.step as (typeof ORDER)[number]);
-  return j.step === 'rollback' || j.created || at >= 1;
+  return j.created || ORDER.indexOf(j.step as (typeof ORDER)[number]) >= ORDER.indexOf('drain');
 }
 
 export async function rollback(run: RotationRun, reason: string): Promise<void> {

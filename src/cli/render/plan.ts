@@ -17,7 +17,7 @@ function describe(a: PlanAction): string {
     return a.changes.map((c) => `${c.field} ${value(c.field, c.from)} → ${value(c.field, c.to)}`).join(', ');
   const parts = [a.budget === undefined ? 'no budget limit' : `budget ${usd(a.budget)}`];
   parts.push(a.expiresInDays === undefined ? 'no expiry' : `expires in ${a.expiresInDays} days`);
-  if (a.resetPeriod) parts.push(`refills ${a.resetPeriod}`);
+  if (a.resetPeriod && a.resetPeriod !== 'none') parts.push(`refills ${a.resetPeriod}`);
   return parts.join(', ');
 }
 

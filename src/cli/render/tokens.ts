@@ -48,7 +48,7 @@ function row(t: ManagedToken | EdenToken, policy: EnvironmentPolicy | undefined,
     type,
     balance,
     days !== null && days <= SOON_DAYS ? style.yellow(expiry) : expiry,
-    style.dim(notes.join(', ')),
+    notes.length > 0 ? style.dim(notes.join(', ')) : '',
   ];
 }
 
