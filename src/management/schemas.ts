@@ -4,7 +4,6 @@
  * a bare array) and converting straight to SDK objects, so each body is parsed once.
  */
 import { z } from 'zod';
-import type { ResetPeriod, TokenType } from '../backend/port.js';
 import { isSensitiveKey } from '../client/errors-map.js';
 import { money, resetPeriods, time, tokenTypes } from '../client/schemas.js';
 import { Secret } from '../core/secret.js';

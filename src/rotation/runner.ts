@@ -1,7 +1,7 @@
 // Drives a journaled rotation forward from wherever it stands, and turns failures into either a
 // rollback (definitive) or a paused journal that resume() continues (transient).
 import { RotationError, RotationInProgressError } from '../core/errors.js';
-import { describe, isDefinitive } from './failure.js';
+import { describe, isDefinitive } from './classify.js';
 import { finish } from './finish.js';
 import type { Journal } from './journal.js';
 import { toResult } from './result.js';

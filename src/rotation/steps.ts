@@ -4,7 +4,7 @@ import type { CreateTokenInput, EdenToken, UpdateTokenInput } from '../backend/p
 import { BadRequestError, VersionConflictError } from '../core/errors.js';
 import type { Secret } from '../core/secret.js';
 import type { SecretEntryMetadata } from '../registry/types.js';
-import { describe, UnreadableValue, VerifyRejected } from './failure.js';
+import { describe, UnreadableValue, VerifyRejected } from './classify.js';
 import { aboutCents, atMostCents, fromCents, toCents } from './money.js';
 import type { RotationRun } from './run.js';
 

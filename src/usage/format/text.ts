@@ -1,4 +1,3 @@
-import { fromNanos, toNanos } from '../money.js';
 import type { UsageReport } from '../types.js';
 import { formatCount, formatUsd } from './numbers.js';
 
