@@ -78,15 +78,20 @@ function toEdenToken(w: z.output<typeof wireToken>): EdenToken {
   if (w.token) token.secret = new Secret(w.token);
   if (w.masked) token.masked = w.masked;
   if (w.last4) token.last4 = w.last4;
-  let extra: Record<string, unknown> | undefined;
-  for (const key in w) {
-    // Unknown fields are kept for callers, except anything that could hold a secret.
-    if (KNOWN_TOKEN_FIELDS.has(key) || isSensitiveKey(key)) continue;
-    extra ??= {};
-    extra[key] = w[key];
-  }
+  const extra = unknownFields(w, KNOWN_TOKEN_FIELDS);
   if (extra) token.extra = extra;
   return token;
+}
+
+/** Unknown fields are kept for callers, except anything that could hold a secret. */
+export function unknownFields(wire: Record<string, unknown>, known: ReadonlySet<string>) {
+  let extra: Record<string, unknown> | undefined;
+  for (const key in wire) {
+    if (known.has(key) || isSensitiveKey(key)) continue;
+    extra ??= {};
+    extra[key] = wire[key];
+  }
+  return extra;
 }
 
 /** One token (create 201, retrieve 200, patch 200). */

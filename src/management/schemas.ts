@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { isSensitiveKey } from '../client/errors-map.js';
-import { money, resetPeriods, time, tokenTypes } from '../client/schemas.js';
+import { money, resetPeriods, time, tokenTypes, unknownFields } from '../client/schemas.js';
 import { Secret } from '../core/secret.js';
 import type { UsageRecord } from '../usage/source.js';
 import type { ManagementKey, ManagementWhoami } from './types.js';
@@ -75,13 +75,7 @@ function toKey(w: z.output<typeof wireKey>): ManagementKey {
   if (secret) key.secret = secret;
   if (w.masked) key.masked = w.masked;
   if (w.last4) key.last4 = w.last4;
-  let extra: Record<string, unknown> | undefined;
-  for (const field in w) {
-    // Unknown fields are kept for callers, except anything that could hold a secret.
-    if (KNOWN_KEY_FIELDS.has(field) || isSensitiveKey(field)) continue;
-    extra ??= {};
-    extra[field] = w[field];
-  }
+  const extra = unknownFields(w, KNOWN_KEY_FIELDS);
   if (extra) key.extra = extra;
   return key;
 }
