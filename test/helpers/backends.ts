@@ -21,6 +21,12 @@ export interface BackendCase {
   valuesOn: 'read' | 'create';
   /** Whether `backend.rotate` exists (native same-key rotation). */
   nativeRotate: boolean;
+  /** Matches the paths of the requests that read usage (cost reports). */
+  usagePath: RegExp;
+  /** The path of one token's resource on this API, for fault injection (`fake.inject({ match })`). */
+  tokenPath(fake: FakeEdenAI, name: string): RegExp;
+  /** The token a request path addresses (`undefined` for collection paths such as create or list). */
+  tokenOf(fake: FakeEdenAI, path: string): string | undefined;
   /**
    * A fresh fake (in-process, `listen: false` unless overridden) and a backend on it. Retries never
    * wait; `fakeOptions.clock` is also given to the clients (Retry-After dates, v3 cache age).
@@ -29,6 +35,17 @@ export interface BackendCase {
 }
 
 const noWait = { retryDelay: () => 0, sleep: async () => {} };
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const V2_TOKEN = /^\/v2\/user\/custom_token\/([^/]+)\/$/;
+const V3_KEY = /^\/v3\/manage\/keys\/([^/]+)\/(?:[a-z]+\/)?$/;
+
+/** The id of the live v3 key named `name` (a uuid the fake made up); throws when there is none. */
+function liveKeyId(fake: FakeEdenAI, name: string): string {
+  const key = fake.keys().find((k) => k.name === name && !k.revoked);
+  if (!key) throw new Error(`no live key named ${name} on the fake`);
+  return key.id;
+}
 
 async function fakeFor(fakeOptions: FakeEdenAIOptions): Promise<FakeEdenAI> {
   return createFakeEdenAI({ listen: false, ...fakeOptions });
@@ -39,6 +56,12 @@ export const BACKENDS: readonly BackendCase[] = [
     api: 'v2',
     valuesOn: 'read',
     nativeRotate: false,
+    usagePath: /^\/v2\/cost_management\//,
+    tokenPath: (_fake, name) => new RegExp(`^/v2/user/custom_token/${escape(encodeURIComponent(name))}/$`),
+    tokenOf: (_fake, path) => {
+      const m = V2_TOKEN.exec(path);
+      return m ? decodeURIComponent(m[1]!) : undefined;
+    },
     async create(fakeOptions = {}, clientOptions = {}) {
       const fake = await fakeFor(fakeOptions);
       const options = { ...noWait, clock: fakeOptions.clock, ...clientOptions, ...fake.clientOptions };
@@ -54,6 +77,12 @@ export const BACKENDS: readonly BackendCase[] = [
     api: 'v3',
     valuesOn: 'create',
     nativeRotate: true,
+    usagePath: /^\/v3\/manage\/(?:keys\/[^/]+\/)?usage\/$/,
+    tokenPath: (fake, name) => new RegExp(`^/v3/manage/keys/${escape(liveKeyId(fake, name))}/`),
+    tokenOf: (fake, path) => {
+      const id = V3_KEY.exec(path)?.[1];
+      return id === undefined ? undefined : fake.keys().find((k) => k.id === decodeURIComponent(id))?.name;
+    },
     async create(fakeOptions = {}, clientOptions = {}) {
       const fake = await fakeFor(fakeOptions);
       const client = new ManagementKeyClient({
