@@ -32,11 +32,20 @@ export interface BackendCase {
    * wait; `fakeOptions.clock` is also given to the clients (Retry-After dates, v3 cache age).
    */
   create(fakeOptions?: FakeEdenAIOptions, clientOptions?: ClientOptions): Promise<BackendSetup>;
+  /**
+   * Another backend (and usage source) on an existing fake: a second process sharing the account,
+   * with its own caches. Same defaults as `create`.
+   */
+  connect(
+    fake: FakeEdenAI,
+    clock?: () => Date,
+    clientOptions?: ClientOptions,
+  ): Pick<BackendSetup, 'backend' | 'usageSource'>;
 }
 
 const noWait = { retryDelay: () => 0, sleep: async () => {} };
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const V2_TOKEN = /^\/v2\/user\/custom_token\/([^/]+)\/$/;
 const V3_KEY = /^\/v3\/manage\/keys\/([^/]+)\/(?:[a-z]+\/)?$/;
 
@@ -51,53 +60,54 @@ async function fakeFor(fakeOptions: FakeEdenAIOptions): Promise<FakeEdenAI> {
   return createFakeEdenAI({ listen: false, ...fakeOptions });
 }
 
+type CaseSpec = Omit<BackendCase, 'create'>;
+
+/** `create` is the same on every API: a fresh fake, then `connect` to it. */
+function withCreate(spec: CaseSpec): BackendCase {
+  return {
+    ...spec,
+    async create(fakeOptions = {}, clientOptions = {}) {
+      const fake = await fakeFor(fakeOptions);
+      return { fake, ...spec.connect(fake, fakeOptions.clock, clientOptions), close: () => fake.close() };
+    },
+  };
+}
+
 export const BACKENDS: readonly BackendCase[] = [
-  {
+  withCreate({
     api: 'v2',
     valuesOn: 'read',
     nativeRotate: false,
     usagePath: /^\/v2\/cost_management\//,
-    tokenPath: (_fake, name) => new RegExp(`^/v2/user/custom_token/${escape(encodeURIComponent(name))}/$`),
+    tokenPath: (_fake, name) =>
+      new RegExp(`^/v2/user/custom_token/${escapeRegExp(encodeURIComponent(name))}/$`),
     tokenOf: (_fake, path) => {
       const m = V2_TOKEN.exec(path);
       return m ? decodeURIComponent(m[1]!) : undefined;
     },
-    async create(fakeOptions = {}, clientOptions = {}) {
-      const fake = await fakeFor(fakeOptions);
-      const options = { ...noWait, clock: fakeOptions.clock, ...clientOptions, ...fake.clientOptions };
-      return {
-        fake,
-        backend: new CustomTokenClient(options),
-        usageSource: new CostClient(options),
-        close: () => fake.close(),
-      };
+    connect(fake, clock, clientOptions = {}) {
+      const options = { ...noWait, clock, ...clientOptions, ...fake.clientOptions };
+      return { backend: new CustomTokenClient(options), usageSource: new CostClient(options) };
     },
-  },
-  {
+  }),
+  withCreate({
     api: 'v3',
     valuesOn: 'create',
     nativeRotate: true,
     usagePath: /^\/v3\/manage\/(?:keys\/[^/]+\/)?usage\/$/,
-    tokenPath: (fake, name) => new RegExp(`^/v3/manage/keys/${escape(liveKeyId(fake, name))}/`),
+    tokenPath: (fake, name) => new RegExp(`^/v3/manage/keys/${escapeRegExp(liveKeyId(fake, name))}/`),
     tokenOf: (fake, path) => {
       const id = V3_KEY.exec(path)?.[1];
       return id === undefined ? undefined : fake.keys().find((k) => k.id === decodeURIComponent(id))?.name;
     },
-    async create(fakeOptions = {}, clientOptions = {}) {
-      const fake = await fakeFor(fakeOptions);
+    connect(fake, clock, clientOptions = {}) {
       const client = new ManagementKeyClient({
         ...noWait,
-        clock: fakeOptions.clock,
+        clock,
         ...clientOptions,
         ...fake.managementClientOptions,
       });
-      const clock = fakeOptions.clock;
-      return {
-        fake,
-        backend: new ManagementKeyBackend(client, clock ? { clock } : {}),
-        usageSource: client,
-        close: () => fake.close(),
-      };
+      return { backend: new ManagementKeyBackend(client, clock ? { clock } : {}), usageSource: client };
     },
-  },
+  }),
 ];

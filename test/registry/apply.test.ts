@@ -7,16 +7,17 @@ import {
 } from '../../src/core/errors.js';
 import type { Progress } from '../../src/core/types.js';
 import type { Plan } from '../../src/registry/types.js';
-import { DAY, type FakeWorld, fakeWorld, memoryWorld, NOW } from './world.js';
+import { APIS, DAY, type FakeWorld, fakeWorld, memoryWorld, NOW } from './world.js';
 
 let world: FakeWorld;
-afterEach(() => world?.fake.close());
+afterEach(() => world?.close());
 
 const at = (days: number) => new Date(NOW.getTime() + days * DAY);
 
-describe('apply (fake Eden AI)', () => {
+describe.each(APIS)('apply (fake Eden AI, %s)', (api) => {
   it('creates, updates and deletes; values land in the SecretStore', async () => {
     world = await fakeWorld({
+      api,
       seed: [
         { name: 'staging-web', tokenType: 'api_token', balance: 90, activeBalance: true },
         { name: 'staging-old', tokenType: 'api_token' },
@@ -56,6 +57,7 @@ describe('apply (fake Eden AI)', () => {
 
   it('one failing action does not stop the others; its error is in the result', async () => {
     world = await fakeWorld({
+      api,
       seed: [
         { name: 'prod-api', tokenType: 'api_token', balance: 900, activeBalance: true, expireTime: at(10) },
         { name: 'prod-web', tokenType: 'api_token', balance: 900, activeBalance: true, expireTime: at(10) },
@@ -64,7 +66,11 @@ describe('apply (fake Eden AI)', () => {
     const plan = await world.registry.plan({
       prod: { api: { budget: 100 }, web: { budget: 100 }, one: {}, two: {}, three: {} },
     });
-    world.fake.inject({ kind: 'status', status: 403, match: { method: 'PATCH', path: /prod-api/ } });
+    world.fake.inject({
+      kind: 'status',
+      status: 403,
+      match: { method: 'PATCH', path: world.tokenPath('prod-api') },
+    });
     const progress: Progress[] = [];
     const result = await world.registry.apply(plan, { concurrency: 2, onProgress: (p) => progress.push(p) });
     expect(result).toMatchObject({ succeeded: 4, failed: 1 });
@@ -79,9 +85,9 @@ describe('apply (fake Eden AI)', () => {
   });
 
   it('an action whose token vanished since the plan fails with NotFoundError', async () => {
-    world = await fakeWorld({ seed: [{ name: 'dev-web', tokenType: 'sandbox_api_token' }] });
+    world = await fakeWorld({ api, seed: [{ name: 'dev-web', tokenType: 'sandbox_api_token' }] });
     const plan = await world.registry.plan({ dev: { web: { budget: 5 } } });
-    await world.client.delete('dev-web');
+    await world.elsewhere.delete('dev-web'); // behind the registry's back: its v3 id cache is stale
     const result = await world.registry.apply(plan);
     expect(result.failed).toBe(1);
     expect(result.results[0]?.error).toBeInstanceOf(NotFoundError);
@@ -89,6 +95,7 @@ describe('apply (fake Eden AI)', () => {
 
   it('a plan read back from JSON applies the same', async () => {
     world = await fakeWorld({
+      api,
       seed: [{ name: 'prod-web', tokenType: 'api_token', balance: 500, activeBalance: true }],
     });
     const plan = await world.registry.plan({ prod: { web: {} } }); // expireTime: null → now + 90 days
@@ -98,7 +105,7 @@ describe('apply (fake Eden AI)', () => {
   });
 
   it('checks every action first: a plan that breaks a policy writes nothing', async () => {
-    world = await fakeWorld({ seed: [{ name: 'prod-web', tokenType: 'api_token' }] });
+    world = await fakeWorld({ api, seed: [{ name: 'prod-web', tokenType: 'api_token' }] });
     const plan: Plan = {
       actions: [
         { type: 'create', name: 'prod-new', environment: 'prod', app: 'new' },
@@ -138,7 +145,7 @@ describe('apply (fake Eden AI)', () => {
   });
 
   it('an empty plan makes no request; a throwing onProgress does not fail actions', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     expect(await world.registry.apply({ actions: [] })).toEqual({ results: [], succeeded: 0, failed: 0 });
     expect(world.fake.requests).toEqual([]);
     const plan = await world.registry.plan({ dev: { a: {}, b: {} } });
@@ -151,6 +158,7 @@ describe('apply (fake Eden AI)', () => {
   });
 });
 
+// The in-memory double: only it can count the calls in flight.
 describe('apply concurrency bound', () => {
   it.each([
     [1, 1],

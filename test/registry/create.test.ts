@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BadRequestError, ConfigurationError, InvalidInputError } from '../../src/core/errors.js';
-import { DAY, type FakeWorld, fakeWorld, memoryWorld, NOW } from './world.js';
+import { APIS, DAY, type FakeWorld, fakeWorld, memoryWorld, NOW } from './world.js';
 
 let world: FakeWorld;
-afterEach(() => world?.fake.close());
+afterEach(() => world?.close());
 
 const at = (days: number) => new Date(NOW.getTime() + days * DAY);
 
-describe('TokenRegistry.create (fake Eden AI)', () => {
+describe.each(APIS)('TokenRegistry.create (fake Eden AI, %s)', (api) => {
   it('applies the environment policy: type, budget with monthly reset, default expiry', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     const token = await world.registry.create({ environment: 'prod', app: 'web-app' });
     expect(token).toEqual({
       name: 'prod-web-app',
@@ -37,12 +37,16 @@ describe('TokenRegistry.create (fake Eden AI)', () => {
         balanceResetAmount: 500,
       },
     ]);
-    // POST, then a GET for the value (Eden's create response never carries it).
-    expect(world.fake.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['POST 201', 'GET 200']);
+    // v2: POST, then a GET for the value (its create response never carries it); v3: the value
+    // comes with the create answer, so no read.
+    expect(world.fake.requests.map((r) => `${r.method} ${r.status}`)).toEqual(
+      world.valuesOn === 'read' ? ['POST 201', 'GET 200'] : ['POST 201'],
+    );
+    expect(world.fake.requests.every((r) => r.path.startsWith(`/${api}/`))).toBe(true);
   });
 
   it('stores the value in the SecretStore with metadata, and never returns it', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     const token = await world.registry.create({ environment: 'staging', app: 'api', budget: 75 });
     const value = world.fake.tokenValue('staging-api')!;
     const entry = await world.secrets.get(token.secretRef);
@@ -54,7 +58,7 @@ describe('TokenRegistry.create (fake Eden AI)', () => {
   });
 
   it('without budget or default the token is unlimited; without expiry days it never expires', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     const token = await world.registry.create({ environment: 'dev', app: 'testing' });
     expect(token).toMatchObject({
       tokenType: 'sandbox_api_token',
@@ -65,7 +69,7 @@ describe('TokenRegistry.create (fake Eden AI)', () => {
   });
 
   it('explicit budget, expiry and reset period win over the defaults', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     const token = await world.registry.create({
       environment: 'staging',
       app: 'web',
@@ -82,17 +86,8 @@ describe('TokenRegistry.create (fake Eden AI)', () => {
     });
   });
 
-  it('a backend that exposes no value: ConfigurationError, and the token is deleted again', async () => {
-    world = await fakeWorld({ tokenValues: 'masked' });
-    const err = await world.registry.create({ environment: 'dev', app: 'web' }).catch((e) => e);
-    expect(err).toBeInstanceOf(ConfigurationError);
-    expect(err.message).toMatch(/does not expose token values.*deleted again/);
-    expect(world.fake.tokens()).toEqual([]);
-    expect(await world.secrets.list()).toEqual([]);
-  });
-
   it('a SecretStore failure deletes the new token and rethrows', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     vi.spyOn(world.secrets, 'set').mockRejectedValueOnce(new Error('vault unavailable'));
     await expect(world.registry.create({ environment: 'dev', app: 'web' })).rejects.toThrow(
       'vault unavailable',
@@ -101,7 +96,7 @@ describe('TokenRegistry.create (fake Eden AI)', () => {
   });
 
   it('an existing name is Eden’s BadRequestError; the existing token and entry are untouched', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     await world.registry.create({ environment: 'dev', app: 'web' });
     const before = await world.secrets.get('edenai/dev-web');
     await expect(world.registry.create({ environment: 'dev', app: 'web' })).rejects.toThrow(BadRequestError);
@@ -110,7 +105,7 @@ describe('TokenRegistry.create (fake Eden AI)', () => {
   });
 
   it('rejects unknown input fields before any request (a typo is not silently ignored)', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     const input = { environment: 'prod', app: 'web', expireDays: 30 } as never;
     await expect(world.registry.create(input)).rejects.toThrow('Unknown create input field "expireDays"');
     await expect(world.registry.create(null as never)).rejects.toThrow(InvalidInputError);
@@ -118,6 +113,19 @@ describe('TokenRegistry.create (fake Eden AI)', () => {
   });
 });
 
+// v2 only: masked mode is a v2 wire setting (v3 reads never carry values, and its create always does).
+describe('TokenRegistry.create (v2 masked values)', () => {
+  it('a backend that exposes no value: ConfigurationError, and the token is deleted again', async () => {
+    world = await fakeWorld({ tokenValues: 'masked' });
+    const err = await world.registry.create({ environment: 'dev', app: 'web' }).catch((e) => e);
+    expect(err).toBeInstanceOf(ConfigurationError);
+    expect(err.message).toMatch(/does not expose token values.*deleted again/);
+    expect(world.fake.tokens()).toEqual([]);
+    expect(await world.secrets.list()).toEqual([]);
+  });
+});
+
+// The in-memory double: its `onCreate` mode stands in for any backend that hands values over at creation.
 describe('TokenRegistry.create (other backends)', () => {
   it('uses the value a backend returns at creation, without a read', async () => {
     const { registry, backend, secrets } = memoryWorld({ values: 'onCreate' });

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidInputError, PolicyViolationError } from '../../src/core/errors.js';
-import { DAY, type FakeWorld, fakeWorld, NOW } from './world.js';
+import { APIS, DAY, type FakeWorld, fakeWorld, NOW } from './world.js';
 
 let world: FakeWorld;
-afterEach(() => world?.fake.close());
+afterEach(() => world?.close());
 
 const at = (days: number) => new Date(NOW.getTime() + days * DAY);
 
@@ -18,9 +18,9 @@ const TUTORIAL = {
   },
 };
 
-describe('plan', () => {
+describe.each(APIS)('plan on %s', (api) => {
   it('lists creates with the resolved settings, in order, and writes nothing', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     const plan = await world.registry.plan(TUTORIAL);
     expect(plan.actions.map((a) => `${a.type} ${a.name}`)).toEqual([
       'create dev-mobile-app',
@@ -51,7 +51,7 @@ describe('plan', () => {
   });
 
   it('is empty when everything matches (apply, then plan again)', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     const result = await world.registry.apply(await world.registry.plan(TUTORIAL));
     expect(result.failed).toBe(0);
     world.fake.simulateUsage({ token: 'prod-web-app', cost: 120 }); // spending is not drift
@@ -61,7 +61,7 @@ describe('plan', () => {
   });
 
   it('budget drift with a reset period: the reset amount and period are compared', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     await world.registry.create({ environment: 'prod', app: 'web' });
     world.fake.simulateUsage({ token: 'prod-web', cost: 100 }); // balance 400
     const plan = await world.registry.plan({ prod: { web: { budget: 800, resetPeriod: 'weekly' } } });
@@ -80,7 +80,7 @@ describe('plan', () => {
   });
 
   it('a balance above the budget is lowered; a spent one is left alone unless refill', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     await world.registry.create({ environment: 'staging', app: 'web', budget: 90 });
     await world.registry.create({ environment: 'staging', app: 'api', budget: 50 });
     world.fake.simulateUsage({ token: 'staging-api', cost: 20 }); // 30 left
@@ -97,7 +97,7 @@ describe('plan', () => {
   });
 
   it('an unlimited token gets its stated budget enforced', async () => {
-    world = await fakeWorld({ seed: [{ name: 'staging-web', tokenType: 'api_token', expireTime: at(30) }] });
+    world = await fakeWorld({ api, seed: [{ name: 'staging-web', tokenType: 'api_token', expireTime: at(30) }] });
     const plan = await world.registry.plan({ staging: { web: { budget: 40 } } });
     expect(plan.actions).toEqual([
       expect.objectContaining({
@@ -111,7 +111,7 @@ describe('plan', () => {
   });
 
   it('an explicit resetPeriod "none" survives into the create (not replaced by the policy’s)', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     const plan = await world.registry.plan({ prod: { web: { budget: 100, resetPeriod: 'none' } } });
     expect(plan.actions[0]).toMatchObject({ type: 'create', budget: 100, resetPeriod: 'none' });
     await world.registry.apply(plan);
@@ -123,13 +123,14 @@ describe('plan', () => {
   });
 
   it('budgets are left alone when the entry states none (the policy default only shapes new tokens)', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     await world.registry.create({ environment: 'staging', app: 'web', budget: 80 });
     expect((await world.registry.plan({ staging: { web: {} } })).actions).toEqual([]);
   });
 
   it('a missing expiry is drift when the policy requires one; an expired token is renewed', async () => {
     world = await fakeWorld({
+      api,
       seed: [
         {
           name: 'prod-web',
@@ -138,26 +139,28 @@ describe('plan', () => {
           balanceResetPeriod: 'monthly',
           balanceResetAmount: 500,
         },
-        { name: 'staging-web', tokenType: 'api_token', balance: 50, activeBalance: true, expireTime: at(1) },
+        { name: 'staging-web', tokenType: 'api_token', balance: 50, activeBalance: true, expireTime: at(-1) },
         { name: 'dev-web', tokenType: 'sandbox_api_token' },
       ],
     });
-    world.clock.advanceDays(2);
     const plan = await world.registry.plan({ prod: { web: {} }, staging: { web: {} }, dev: { web: {} } });
     expect(plan.actions).toEqual([
       expect.objectContaining({
         name: 'prod-web',
-        changes: [{ field: 'expireTime', from: null, to: at(92) }],
+        changes: [{ field: 'expireTime', from: null, to: at(90) }],
       }),
       expect.objectContaining({
         name: 'staging-web',
-        changes: [{ field: 'expireTime', from: at(1), to: at(92) }],
+        changes: [{ field: 'expireTime', from: at(-1), to: at(90) }],
       }),
     ]);
+    expect((await world.registry.apply(plan)).failed).toBe(0);
+    expect(world.fake.tokens().find((t) => t.name === 'staging-web')?.expireTime).toEqual(at(90));
   });
 
   it('prune deletes what the named environments no longer list, and nothing else', async () => {
     world = await fakeWorld({
+      api,
       seed: [
         { name: 'prod-web', tokenType: 'api_token' },
         { name: 'prod-old', tokenType: 'api_token' },
@@ -181,13 +184,13 @@ describe('plan', () => {
   });
 
   it('a token of another type than its policy cannot be changed: plan warns and leaves it', async () => {
-    world = await fakeWorld({ seed: [{ name: 'dev-web', tokenType: 'api_token' }] });
+    world = await fakeWorld({ api, seed: [{ name: 'dev-web', tokenType: 'api_token' }] });
     expect((await world.registry.plan({ dev: { web: {} } })).actions).toEqual([]);
     expect(world.logger.lines.join('\n')).toContain('dev-web is a api_token; dev uses sandbox_api_token');
   });
 
   it('refuses a bad desired state before any request', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     const r = world.registry;
     await expect(r.plan({ qa: { web: {} } })).rejects.toThrow('Unknown environment "qa"');
     await expect(r.plan({ prod: { 'web app': {} } })).rejects.toThrow(InvalidInputError);

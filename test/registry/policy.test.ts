@@ -3,10 +3,10 @@ import { ConfigurationError, InvalidInputError, PolicyViolationError } from '../
 import { TokenRegistry } from '../../src/registry/registry.js';
 import { MemorySecretStore } from '../../src/secrets/memory.js';
 import { MemoryBackend } from '../helpers/memory-backend.js';
-import { type FakeWorld, fakeWorld } from './world.js';
+import { APIS, type FakeWorld, fakeWorld } from './world.js';
 
 let world: FakeWorld;
-afterEach(() => world?.fake.close());
+afterEach(() => world?.close());
 
 const STRICT = {
   capped: { budget: { max: 10 } },
@@ -23,9 +23,9 @@ async function violation(p: Promise<unknown>): Promise<PolicyViolationError> {
   return err as PolicyViolationError;
 }
 
-describe('policy rules on create (nothing is sent when a rule fails)', () => {
+describe.each(APIS)('policy rules on create on %s (nothing is sent when a rule fails)', (api) => {
   it('budget.max names the environment, rule and value', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     const err = await violation(world.registry.create({ environment: 'prod', app: 'web', budget: 3000 }));
     expect(err.message).toBe("Budget $3000 exceeds prod's maximum of $2000 (rule budget.max)");
     expect(err).toMatchObject({ environment: 'prod', rule: 'budget.max', value: 3000 });
@@ -33,14 +33,14 @@ describe('policy rules on create (nothing is sent when a rule fails)', () => {
   });
 
   it('budget.max also refuses an unlimited token', async () => {
-    world = await fakeWorld({ environments: STRICT });
+    world = await fakeWorld({ api, environments: STRICT });
     const err = await violation(world.registry.create({ environment: 'capped', app: 'web' }));
     expect(err.message).toBe("An unlimited budget exceeds capped's maximum of $10 (rule budget.max)");
     expect(world.fake.requests).toEqual([]);
   });
 
   it('budget.required', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     const err = await violation(world.registry.create({ environment: 'prod-eu', app: 'web' }));
     expect(err.message).toBe(
       'prod-eu requires a budget, and none was given (nor a budget.default) (rule budget.required)',
@@ -52,7 +52,7 @@ describe('policy rules on create (nothing is sent when a rule fails)', () => {
   });
 
   it('expiry.required', async () => {
-    world = await fakeWorld({ environments: STRICT });
+    world = await fakeWorld({ api, environments: STRICT });
     const err = await violation(world.registry.create({ environment: 'expiring', app: 'web' }));
     expect(err.message).toBe(
       'expiring requires an expiry, and none was given (nor an expiry.defaultDays) (rule expiry.required)',
@@ -62,7 +62,7 @@ describe('policy rules on create (nothing is sent when a rule fails)', () => {
   });
 
   it('expiry.maxDays', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     const err = await violation(
       world.registry.create({ environment: 'prod', app: 'web', expiresInDays: 365 }),
     );
@@ -72,7 +72,7 @@ describe('policy rules on create (nothing is sent when a rule fails)', () => {
   });
 
   it('tokenType (a desired state asking for another type than the policy)', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     const err = await violation(world.registry.plan({ prod: { web: { tokenType: 'sandbox_api_token' } } }));
     expect(err.message).toBe(
       'Token type sandbox_api_token is not allowed in prod, which uses api_token (rule tokenType)',
@@ -82,7 +82,7 @@ describe('policy rules on create (nothing is sent when a rule fails)', () => {
   });
 });
 
-describe('bad input is an InvalidInputError before any request', () => {
+describe.each(APIS)('bad input is an InvalidInputError before any request (%s)', (api) => {
   it.each([
     ['a negative budget', { budget: -1 }, 'must not be negative'],
     ['a NaN budget', { budget: Number.NaN }, 'finite number'],
@@ -97,7 +97,7 @@ describe('bad input is an InvalidInputError before any request', () => {
     ['an unknown environment', { environment: 'qa' }, 'Unknown environment "qa": declared environments are'],
     ['a malformed app', { app: 'web app' }, 'Invalid app name'],
   ])('%s', async (_, patch, message) => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     const input = { environment: 'staging', app: 'web', ...patch } as never;
     const err = await world.registry.create(input).catch((e) => e);
     expect(err).toBeInstanceOf(InvalidInputError);
@@ -106,20 +106,20 @@ describe('bad input is an InvalidInputError before any request', () => {
   });
 
   it('accepts exactly 9 decimals', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     const t = await world.registry.create({ environment: 'staging', app: 'web', budget: 1.123456789 });
     expect(t.balance).toBe(1.123456789);
   });
 
   it('a reset period needs a budget', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     await expect(
       world.registry.create({ environment: 'dev', app: 'web', resetPeriod: 'daily' }),
     ).rejects.toThrow('A daily budget reset needs a budget');
   });
 
   it('policyFor lists the declared environments', async () => {
-    world = await fakeWorld();
+    world = await fakeWorld({ api });
     expect(world.registry.policyFor('prod').budget?.max).toBe(2000);
     expect(() => world.registry.policyFor('qa')).toThrow(
       'Unknown environment "qa": declared environments are dev, staging, prod, prod-eu',
@@ -127,6 +127,7 @@ describe('bad input is an InvalidInputError before any request', () => {
   });
 });
 
+// No backend call: the constructor checks its options only.
 describe('constructor', () => {
   const base = { backend: new MemoryBackend(), secrets: new MemorySecretStore() };
   it.each([

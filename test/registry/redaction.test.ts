@@ -1,13 +1,13 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type FakeWorld, fakeWorld } from './world.js';
+import { APIS, type FakeWorld, fakeWorld } from './world.js';
 
 let world: FakeWorld;
-afterEach(() => world?.fake.close());
+afterEach(() => world?.close());
 
-describe('no token value leaves the registry', () => {
+describe.each(APIS)('no token value leaves the registry (%s)', (api) => {
   it('in results, errors, plans, progress or log lines', async () => {
-    world = await fakeWorld({ seed: [{ name: 'legacy-admin', tokenType: 'api_token' }] });
+    world = await fakeWorld({ api, seed: [{ name: 'legacy-admin', tokenType: 'api_token' }] });
     const r = world.registry;
     const seen: unknown[] = [];
     const keep = async (p: Promise<unknown>) =>
@@ -34,6 +34,7 @@ describe('no token value leaves the registry', () => {
     await keep(r.revoke('staging-new'));
 
     const values = ['prod-web', 'staging-api', 'legacy-admin'].map((n) => world.fake.tokenValue(n));
+    values.push(world.fake.apiKey, world.fake.managementKey); // nor the account's credentials
     expect(values.every((v) => typeof v === 'string' && v.length > 8)).toBe(true);
     const out = [
       JSON.stringify(seen),

@@ -1,12 +1,16 @@
 // Test worlds for the registry: the same scenarios run on the in-memory double or the fake server.
-import type { CreateTokenInput, EdenToken } from '../../src/backend/port.js';
-import { CustomTokenClient } from '../../src/client/index.js';
+import type { CreateTokenInput, EdenToken, TokenBackend } from '../../src/backend/port.js';
 import type { Logger } from '../../src/core/types.js';
 import type { EnvironmentPolicyInput } from '../../src/registry/policy.js';
 import { TokenRegistry } from '../../src/registry/registry.js';
 import { MemorySecretStore } from '../../src/secrets/memory.js';
-import { createFakeEdenAI, type FakeEdenAI } from '../../src/testing/index.js';
+import type { FakeEdenAI } from '../../src/testing/index.js';
+import { BACKENDS, type BackendCase } from '../helpers/backends.js';
 import { MemoryBackend, type MemoryBackendOptions } from '../helpers/memory-backend.js';
+
+export type Api = BackendCase['api'];
+/** Both APIs, for `describe.each(APIS)('... on %s', (api) => ...)`. */
+export const APIS: readonly Api[] = BACKENDS.map((b) => b.api);
 
 export const NOW = new Date('2026-01-15T12:00:00.000Z');
 export const DAY = 86_400_000;
@@ -29,6 +33,9 @@ export function manualClock(start = NOW) {
   return Object.assign(clock, {
     advanceDays(days: number) {
       now += days * DAY;
+    },
+    set(ms: number) {
+      now = ms;
     },
   });
 }
@@ -62,40 +69,82 @@ export function memoryWorld(
 }
 
 export interface FakeWorld {
+  api: Api;
+  /** Where token values show up: on reads (v2) or only in the create answer (v3). */
+  valuesOn: BackendCase['valuesOn'];
   registry: TokenRegistry;
-  client: CustomTokenClient;
+  /** The registry's backend: `CustomTokenClient` (v2) or `ManagementKeyBackend` (v3). */
+  backend: TokenBackend;
   fake: FakeEdenAI;
   secrets: MemorySecretStore;
   clock: ReturnType<typeof manualClock>;
   logger: ReturnType<typeof recordingLogger>;
-  /** Requests other than GET since the last `fake.resetRequestLog()`. */
+  /** Writes since the last `fake.resetRequestLog()`, the same on both APIs: `PATCH prod-web`, `POST`. */
   writes(): string[];
+  /** Another process's backend on the same account (its own caches), for changes made behind the registry's back. */
+  elsewhere: TokenBackend;
+  /** Matches the requests that address `name`'s resource, for `fake.inject({ match: { path } })`. */
+  tokenPath(name: string): RegExp;
+  close(): Promise<void>;
 }
 
 /**
- * The registry on the real client against the fake Eden AI server (in-process fetch, no socket).
- * Retries wait for nothing: tests never sleep.
+ * The registry on a real client against the fake Eden AI server (in-process fetch, no socket),
+ * on v2 (`CustomTokenClient`) or v3 (`ManagementKeyBackend`). Retries wait for nothing: tests
+ * never sleep. Seeds are created through the backend, then the request log is cleared; v3 wants
+ * an expiry at least a day ahead, so seeds expiring sooner are created earlier on the clock.
  */
 export async function fakeWorld(
   options: {
+    api?: Api;
     tokenValues?: 'readable' | 'masked';
     seed?: CreateTokenInput[];
     environments?: Record<string, EnvironmentPolicyInput>;
   } = {},
 ): Promise<FakeWorld> {
+  const backendCase = BACKENDS.find((b) => b.api === (options.api ?? 'v2'))!;
   const clock = manualClock();
-  const fake = await createFakeEdenAI({
-    listen: false,
+  const { fake, backend, close } = await backendCase.create({
     clock,
     ...(options.tokenValues && { tokenValues: options.tokenValues }),
   });
-  const client = new CustomTokenClient({ ...fake.clientOptions, sleep: async () => {}, clock });
-  for (const t of options.seed ?? []) await client.create(t);
+  await seed(backend, clock, options.seed ?? []);
   fake.resetRequestLog();
   const secrets = new MemorySecretStore();
   const logger = recordingLogger();
   const environments = options.environments ?? ENVIRONMENTS;
-  const registry = new TokenRegistry({ backend: client, secrets, environments, clock, logger });
-  const writes = () => fake.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
-  return { registry, client, fake, secrets, clock, logger, writes };
+  const registry = new TokenRegistry({ backend, secrets, environments, clock, logger });
+  const writes = () =>
+    fake.requests
+      .filter((r) => r.method !== 'GET')
+      .map((r) => [r.method, backendCase.tokenOf(fake, r.path)].filter(Boolean).join(' '));
+  const tokenPath = (name: string) => backendCase.tokenPath(fake, name);
+  const { backend: elsewhere } = backendCase.connect(fake, clock);
+  return {
+    api: backendCase.api,
+    valuesOn: backendCase.valuesOn,
+    registry,
+    backend,
+    elsewhere,
+    fake,
+    secrets,
+    clock,
+    logger,
+    writes,
+    tokenPath,
+    close,
+  };
+}
+
+async function seed(
+  backend: TokenBackend,
+  clock: ReturnType<typeof manualClock>,
+  tokens: CreateTokenInput[],
+) {
+  const now = clock().getTime();
+  const expiries = tokens.flatMap((t) => (t.expireTime ? [t.expireTime.getTime()] : []));
+  const soonest = Math.min(now + DAY, ...expiries);
+  clock.set(soonest - DAY);
+  for (const t of tokens) await backend.create(t);
+  clock.set(now);
 }
