@@ -97,7 +97,10 @@ describe.each(APIS)('plan on %s', (api) => {
   });
 
   it('an unlimited token gets its stated budget enforced', async () => {
-    world = await fakeWorld({ api, seed: [{ name: 'staging-web', tokenType: 'api_token', expireTime: at(30) }] });
+    world = await fakeWorld({
+      api,
+      seed: [{ name: 'staging-web', tokenType: 'api_token', expireTime: at(30) }],
+    });
     const plan = await world.registry.plan({ staging: { web: { budget: 40 } } });
     expect(plan.actions).toEqual([
       expect.objectContaining({

@@ -79,7 +79,12 @@ export interface FakeWorld {
   secrets: MemorySecretStore;
   clock: ReturnType<typeof manualClock>;
   logger: ReturnType<typeof recordingLogger>;
-  /** Writes since the last `fake.resetRequestLog()`, the same on both APIs: `PATCH prod-web`, `POST`. */
+  /**
+   * Requests since the last `fake.resetRequestLog()`, named the same on both APIs: `GET` (a list),
+   * `GET prod-web`, `PATCH prod-web`, `POST` (a create).
+   */
+  requests(): string[];
+  /** The same without the reads. */
   writes(): string[];
   /** Another process's backend on the same account (its own caches), for changes made behind the registry's back. */
   elsewhere: TokenBackend;
@@ -114,10 +119,9 @@ export async function fakeWorld(
   const logger = recordingLogger();
   const environments = options.environments ?? ENVIRONMENTS;
   const registry = new TokenRegistry({ backend, secrets, environments, clock, logger });
-  const writes = () =>
-    fake.requests
-      .filter((r) => r.method !== 'GET')
-      .map((r) => [r.method, backendCase.tokenOf(fake, r.path)].filter(Boolean).join(' '));
+  const requests = () =>
+    fake.requests.map((r) => [r.method, backendCase.tokenOf(fake, r.path)].filter(Boolean).join(' '));
+  const writes = () => requests().filter((r) => !r.startsWith('GET'));
   const tokenPath = (name: string) => backendCase.tokenPath(fake, name);
   const { backend: elsewhere } = backendCase.connect(fake, clock);
   return {
@@ -130,6 +134,7 @@ export async function fakeWorld(
     secrets,
     clock,
     logger,
+    requests,
     writes,
     tokenPath,
     close,
