@@ -1,18 +1,29 @@
-// Shared by the examples: Eden AI when EDENAI_API_KEY is set, else the built-in fake server
-// (in memory), optionally with the tutorial's tokens and weeks of traffic behind them, so every
+// Shared by the examples: Eden AI when its key is set, else the built-in fake server (in
+// memory), optionally with the tutorial's tokens and weeks of traffic behind them, so every
 // example shows something real without an account.
+// EDENAI_API_VERSION picks the API: v2 (default; custom tokens, key in EDENAI_API_KEY) or v3 (the
+// Management API, management key `mgmt-eden-…` in EDENAI_MANAGEMENT_KEY). `backend` and
+// `usageSource` follow it; `clientOptions` is v2's.
 // In your project, import from 'edenai-token-manager' and 'edenai-token-manager/testing'.
 import {
   AlertSystem,
   type ClientOptions,
+  ConfigurationError,
+  CostClient,
   CustomTokenClient,
   FileSecretStore,
   FileStateStore,
+  ManagementKeyBackend,
+  ManagementKeyClient,
+  type ManagementKeyClientOptions,
   MemorySecretStore,
   MemoryStateStore,
+  RateLimiter,
   type SecretStore,
   type StateStore,
+  type TokenBackend,
   TokenRegistry,
+  type UsageSource,
 } from '../src/index.js';
 import { createFakeEdenAI, type FakeEdenAI } from '../src/testing/index.js';
 
@@ -38,7 +49,16 @@ export const desired = {
   },
 };
 
+export type ApiVersion = 'v2' | 'v3';
+
 export interface Connection {
+  /** From EDENAI_API_VERSION (default v2). */
+  api: ApiVersion;
+  /** The token backend of that API: `CustomTokenClient` (v2) or `ManagementKeyBackend` (v3). */
+  backend: TokenBackend;
+  /** Where usage comes from: `CostClient` (v2) or the `ManagementKeyClient` itself (v3). */
+  usageSource: UsageSource;
+  /** v2's client options (`CustomTokenClient`, `CostClient`); prefer `backend` and `usageSource`. */
   clientOptions: ClientOptions;
   secrets: SecretStore;
   state: StateStore;
@@ -58,15 +78,41 @@ const DAILY_SPEND: Record<string, number> = {
   'prod-api-gateway': 2.6,
 };
 
+/** EDENAI_API_VERSION: `v2` (default) or `v3`. */
+export function apiVersion(env: Record<string, string | undefined> = process.env): ApiVersion {
+  const version = env['EDENAI_API_VERSION'] || 'v2';
+  if (version === 'v2' || version === 'v3') return version;
+  throw new ConfigurationError(`EDENAI_API_VERSION must be v2 or v3, got "${version}"`);
+}
+
+/** The backend and usage source of one API, on these options (one rate limiter between them). */
+function clients(
+  api: ApiVersion,
+  v2: ClientOptions,
+  v3: ManagementKeyClientOptions,
+): Pick<Connection, 'backend' | 'usageSource'> {
+  if (api === 'v3') {
+    const client = new ManagementKeyClient(v3);
+    return { backend: new ManagementKeyBackend(client), usageSource: client };
+  }
+  return { backend: new CustomTokenClient(v2), usageSource: new CostClient(v2) };
+}
+
 /**
  * `history: n` (fake only): the tutorial's tokens were created n days ago and have served traffic
  * every day since, so reports, alerts and rotations have something to show.
  */
 export async function connect(options: { history?: number } = {}): Promise<Connection> {
-  const apiKey = process.env['EDENAI_API_KEY'];
-  if (apiKey) {
+  const api = apiVersion();
+  const key = process.env[api === 'v3' ? 'EDENAI_MANAGEMENT_KEY' : 'EDENAI_API_KEY'];
+  if (key) {
+    // Eden allows 10 requests per second per account: every client shares one pace.
+    const rateLimiter = new RateLimiter({ perSecond: 10 });
+    const clientOptions: ClientOptions = { apiKey: process.env['EDENAI_API_KEY'], rateLimiter };
     return {
-      clientOptions: { apiKey, maxRequestsPerSecond: 10 }, // Eden allows 10 requests per second
+      api,
+      ...clients(api, clientOptions, { apiKey: key, rateLimiter }),
+      clientOptions,
       secrets: new FileSecretStore({ path: '.edenai-tokens/secrets.enc' }), // passphrase: EDENAI_TOKENS_KEY
       state: new FileStateStore({ path: '.edenai-tokens/state.json' }),
       clock: () => new Date(),
@@ -78,15 +124,11 @@ export async function connect(options: { history?: number } = {}): Promise<Conne
   let offset = days * DAY; // the fake's clock runs `offset` behind real time while history is made
   const clock = () => new Date(Date.now() - offset);
   const fake = await createFakeEdenAI({ listen: false, clock });
+  const { backend, usageSource } = clients(api, fake.clientOptions, fake.managementClientOptions);
   const secrets = new MemorySecretStore();
   const state = new MemoryStateStore();
   if (days > 0) {
-    const registry = new TokenRegistry({
-      backend: new CustomTokenClient(fake.clientOptions),
-      secrets,
-      environments,
-      clock,
-    });
+    const registry = new TokenRegistry({ backend, secrets, environments, clock });
     await registry.apply(await registry.plan(desired));
     // A first health check sees every budget full: later checks measure balances against it.
     await new AlertSystem({ registry, notifiers: [], state, clock }).run();
@@ -98,5 +140,15 @@ export async function connect(options: { history?: number } = {}): Promise<Conne
     }
     offset = 0;
   }
-  return { clientOptions: fake.clientOptions, secrets, state, clock, fake, close: () => fake.close() };
+  return {
+    api,
+    backend,
+    usageSource,
+    clientOptions: fake.clientOptions,
+    secrets,
+    state,
+    clock,
+    fake,
+    close: () => fake.close(),
+  };
 }

@@ -7,6 +7,11 @@ export const globalOptions: Record<string, OptionSpec> = {
     value: 'path',
     description: 'config file (.json, .js or .mjs); default ./edenai-tokens.config.json if present',
   },
+  api: {
+    type: 'string',
+    value: 'v2|v3',
+    description: 'v2: custom tokens (default); v3: the Management API (keys by id, a management key)',
+  },
   fake: {
     type: 'boolean',
     description: 'use the built-in fake Eden AI; its state persists in local files across runs',

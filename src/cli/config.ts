@@ -3,6 +3,7 @@ import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { ConfigurationError } from '../core/errors.js';
+import { API_VERSIONS } from './api-version.js';
 import { defaultPaths, tutorialEnvironments } from './defaults.js';
 import { CliError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
@@ -41,7 +42,12 @@ export const configSchema = z.strictObject({
   state: stateSchema.optional(),
   api: z
     .strictObject({
+      /** Which API manages the tokens; `--api` and EDENAI_API_VERSION win over it. Default v2. */
+      version: z.enum(API_VERSIONS).optional(),
+      /** The v2 API's base URL (with `/v2`). */
       baseUrl: z.url().optional(),
+      /** The v3 Management API's base URL (with `/v3`). */
+      managementBaseUrl: z.url().optional(),
       maxRequestsPerSecond: z.number().int().positive().optional(),
       timeoutMs: z.number().int().positive().optional(),
       maxRetries: z.number().int().nonnegative().optional(),

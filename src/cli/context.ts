@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { TokenBackend } from '../backend/port.js';
-import { CostClient, CustomTokenClient, RateLimiter } from '../client/index.js';
-import type { ClientOptions } from '../client/options.js';
+import { RateLimiter } from '../client/index.js';
 import { ConfigurationError } from '../core/errors.js';
+import { MANAGEMENT_KEY_ENV } from '../management/index.js';
 import type { Clock } from '../core/types.js';
 import { type EnvironmentPolicyInput, TokenRegistry } from '../registry/index.js';
 import { EnvSecretStore, FileSecretStore, MemorySecretStore } from '../secrets/index.js';
@@ -12,6 +12,8 @@ import { FileStateStore, MemoryStateStore } from '../state/index.js';
 import type { StateStore } from '../state/types.js';
 import { createFakeEdenAI, type FakeEdenAI } from '../testing/fake/index.js';
 import type { UsageSource } from '../usage/source.js';
+import type { ApiVersion } from './api-version.js';
+import { type ApiClients, openApiClients } from './backends.js';
 import { type CliConfig, loadConfig } from './config.js';
 import { DEFAULT_REQUESTS_PER_SECOND, defaultPaths } from './defaults.js';
 import { LazySecretStore } from './lazy-secrets.js';
@@ -20,6 +22,8 @@ import type { CommandContext } from './spec.js';
 /** Everything a command needs, built once from the config file, the environment and `--fake`. */
 export interface Runtime {
   config: CliConfig;
+  /** The Eden AI API in use: `--api`, else EDENAI_API_VERSION, else the config's `api.version`, else v2. */
+  api: ApiVersion;
   registry: TokenRegistry;
   backend: TokenBackend;
   usageSource: UsageSource;
@@ -62,12 +66,46 @@ function stateStore(config: CliConfig): StateStore {
     : new FileStateStore({ path: config.state.path });
 }
 
-/** Builds the runtime for a command: the real API (EDENAI_API_KEY) or, with `--fake`, the local fake. */
+/** Reads a key from the environment only; never from the command line (shell history, `ps`). */
+function requireKey(env: Record<string, string | undefined>, name: string, what: string): string {
+  const key = env[name];
+  if (!key) throw new ConfigurationError(`Set ${name} to ${what} (or try --fake for a local fake)`);
+  return key;
+}
+
+/** The real API's clients: keys from the environment, one rate limiter shared by every client. */
+function realClients(api: ApiVersion, config: CliConfig, env: Record<string, string | undefined>): ApiClients {
+  const { baseUrl, managementBaseUrl, timeoutMs, maxRetries } = config.api;
+  // One pace for the whole runtime: every client spends the account's request budget.
+  const rateLimiter = new RateLimiter({
+    perSecond: config.api.maxRequestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND,
+  });
+  const shared = { timeoutMs, maxRetries, rateLimiter };
+  return openApiClients(api, {
+    v2: () => ({
+      ...shared,
+      baseUrl,
+      apiKey: requireKey(env, 'EDENAI_API_KEY', 'your Eden AI API key'),
+    }),
+    v3: () => ({
+      ...shared,
+      baseUrl: managementBaseUrl,
+      apiKey: requireKey(
+        env,
+        MANAGEMENT_KEY_ENV,
+        'an Eden AI management key (mgmt-eden-…, scopes manage:read and manage:write) for --api v3',
+      ),
+    }),
+  });
+}
+
+/** Builds the runtime for a command: the real API (its key from the environment) or, with `--fake`, the local fake. */
 export async function openRuntime(ctx: CommandContext, preloaded?: CliConfig): Promise<Runtime> {
   const config = preloaded ?? (await loadConfig(ctx.global.config, ctx.cwd));
+  const api: ApiVersion = ctx.global.api ?? config.api.version ?? 'v2';
   const clock: Clock = () => new Date();
   let fake: FakeEdenAI | undefined;
-  let clientOptions: ClientOptions;
+  let clients: ApiClients;
   let secrets: SecretStore;
   let state: StateStore;
   if (ctx.global.fake) {
@@ -75,40 +113,29 @@ export async function openRuntime(ctx: CommandContext, preloaded?: CliConfig): P
       resolve(ctx.cwd, ctx.global.fakeFile ?? ctx.env['EDENAI_FAKE_FILE'] ?? defaultPaths.fake),
     );
     mkdirSync(dirname(files.server), { recursive: true });
-    fake = await createFakeEdenAI({ listen: false, stateFile: files.server });
-    clientOptions = { ...fake.clientOptions };
+    const server = await createFakeEdenAI({ listen: false, stateFile: files.server });
+    fake = server;
+    clients = openApiClients(api, {
+      v2: () => ({ ...server.clientOptions }),
+      v3: () => ({ ...server.managementClientOptions }),
+    });
     secrets = new FileSecretStore({ path: files.secrets, key: FAKE_PASSPHRASE });
     state = new FileStateStore({ path: files.state });
   } else {
-    const apiKey = ctx.env['EDENAI_API_KEY'];
-    if (!apiKey) {
-      throw new ConfigurationError(
-        'Set EDENAI_API_KEY to your Eden AI API key (or try --fake for a local fake)',
-      );
-    }
-    const { baseUrl, timeoutMs, maxRetries } = config.api;
-    clientOptions = {
-      apiKey,
-      baseUrl,
-      timeoutMs,
-      maxRetries,
-      // One pace for both clients: they share the account's request budget.
-      rateLimiter: new RateLimiter({
-        perSecond: config.api.maxRequestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND,
-      }),
-    };
+    clients = realClients(api, config, ctx.env);
     secrets = secretStore(config, ctx.env);
     state = stateStore(config);
   }
-  const backend = new CustomTokenClient(clientOptions);
+  const { backend, usageSource } = clients;
   // The registry validates the policies and names the environment and field of any mistake.
   const environments = config.environments as Record<string, EnvironmentPolicyInput>;
   const registry = new TokenRegistry({ backend, secrets, environments, clock });
   return {
     config,
+    api,
     registry,
     backend,
-    usageSource: new CostClient(clientOptions),
+    usageSource,
     secrets,
     state,
     clock,

@@ -35,8 +35,10 @@ export function generalHelp(style: Style, version: string): string {
     ...optionLines(globalOptions),
     '',
     style.bold('Settings:'),
-    '  EDENAI_API_KEY     your Eden AI API key (never pass keys as arguments)',
-    '  --config <path>    environments and policies, secret store, state file (see docs/cli.md)',
+    '  EDENAI_API_KEY         your Eden AI API key, for --api v2 (never pass keys as arguments)',
+    '  EDENAI_MANAGEMENT_KEY  a management key (mgmt-eden-…), for --api v3',
+    '  EDENAI_API_VERSION     v2 or v3 when --api is not given (else the config\'s api.version, else v2)',
+    '  --config <path>        environments and policies, secret store, state file (see docs/cli.md)',
     '',
     style.bold('Exit codes:'),
     ...exitCodeHelp.map(([code, text]) => `  ${String(code).padStart(2)}  ${text}`),
@@ -44,6 +46,7 @@ export function generalHelp(style: Style, version: string): string {
     style.bold('Examples:'),
     `  ${BIN} demo                       the tutorial's story on a built-in fake`,
     `  ${BIN} --fake create prod web-app  try any command without an API key`,
+    `  ${BIN} --api v3 demo              the same story on the v3 Management API`,
     `  ${BIN} rotate --help               help for one command`,
   ].join('\n');
 }

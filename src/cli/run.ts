@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { apiVersionFrom } from './api-version.js';
 import { commands, findCommand, globalOptions } from './commands.js';
 import { CliError, classifyError, usageError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
@@ -88,6 +89,7 @@ export async function run(argv: string[], io: RunIO): Promise<number> {
     checkArgs(spec, positionals);
     const global: GlobalFlags = {
       config: values['config'] as string | undefined,
+      api: apiVersionFrom(values['api'] as string | undefined, io.env),
       fake: Boolean(values['fake']),
       fakeFile: values['fake-file'] as string | undefined,
       json,

@@ -1,3 +1,4 @@
+import type { ApiVersion } from './api-version.js';
 import type { Output } from './output.js';
 
 /** One option of a command, as `node:util` `parseArgs` wants it plus help text. */
@@ -36,6 +37,8 @@ export interface CommandModule {
 /** Options every command accepts. */
 export interface GlobalFlags {
   config: string | undefined;
+  /** `--api`, else EDENAI_API_VERSION; undefined when neither is set (the config file decides). */
+  api: ApiVersion | undefined;
   fake: boolean;
   fakeFile: string | undefined;
   json: boolean;

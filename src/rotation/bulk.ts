@@ -184,6 +184,7 @@ async function runAll(
 function toPlanned(token: ManagedToken, plan: RotationPlan): PlannedRotation {
   return {
     name: token.name,
+    mode: plan.mode,
     oldTokenName: plan.oldTokenName,
     newTokenName: plan.newTokenName,
     expireTime: token.expireTime,

@@ -16,7 +16,8 @@ export function failureOf(j: Journal, live: boolean): RotationFailure | undefine
   };
   switch (j.status) {
     case 'completed':
-      return undefined;
+      // Native rotations whose new value failed verify end here with their error (no rollback).
+      return recorded || undefined;
     case 'grace':
       return recorded || undefined;
     case 'running':

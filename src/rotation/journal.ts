@@ -6,7 +6,7 @@ import type { ResetPeriod, TokenType } from '../backend/port.js';
 import { VersionConflictError } from '../core/errors.js';
 import type { StateStore } from '../state/types.js';
 import type { RotationPlan } from './plan.js';
-import type { RotationPhase, RotationStatus, RotationStep } from './types.js';
+import type { RotationMode, RotationPhase, RotationStatus, RotationStep } from './types.js';
 
 export const JOURNAL_PREFIX = 'rotation/journal/';
 
@@ -39,6 +39,8 @@ export interface Journal {
   rotationId: string;
   name: string;
   environment: string;
+  /** Absent in journals written before native rotation existed: `generation`. */
+  mode?: RotationMode;
   status: RotationPhase;
   step: RotationStep;
   /** `started` is written before a step acts, `done` after: `started` on load means "may or may not have happened". */
@@ -61,6 +63,8 @@ export interface Journal {
   oldResetPeriod: ResetPeriod;
   oldResetAmount: number | null;
   newExpireTime: string | null;
+  /** The expiry at the snapshot (native: the key's expiry is only changed when the plan differs). */
+  oldExpireTime?: string | null;
   gracePeriodMs: number;
   graceEndsAt: string | null;
   /** Fingerprint of the new value, for humans (migration steps); not the value. */
@@ -93,6 +97,10 @@ const LIVE_PHASES: ReadonlySet<RotationPhase> = new Set(['running', 'failed', 'r
 /** A rotation that has not reached `grace` (or its rollback has not finished). */
 export function isUnfinished(j: Journal): boolean {
   return LIVE_PHASES.has(j.status);
+}
+
+export function modeOf(j: Journal): RotationMode {
+  return j.mode ?? 'generation';
 }
 
 /** Reads and writes journals with compare-and-set, so a writer that lost its lock cannot clobber. */
@@ -152,6 +160,7 @@ export function toStatus(j: Journal): RotationStatus {
     oldTokenName: j.oldTokenName,
     newTokenName: j.newTokenName,
     generation: j.newGeneration,
+    mode: modeOf(j),
     startedAt: new Date(j.startedAt),
     updatedAt: new Date(j.updatedAt),
     graceEndsAt: j.graceEndsAt ? new Date(j.graceEndsAt) : null,
@@ -170,6 +179,7 @@ export function newJournal(plan: RotationPlan, gracePeriodMs: number, at: Date):
     rotationId: randomUUID(),
     name: plan.name,
     environment: plan.environment,
+    mode: plan.mode,
     status: 'running',
     step: 'snapshot',
     stepState: 'done',
@@ -189,7 +199,8 @@ export function newJournal(plan: RotationPlan, gracePeriodMs: number, at: Date):
     oldResetPeriod: plan.oldResetPeriod,
     oldResetAmount: plan.oldResetAmount,
     newExpireTime: plan.newExpireTime?.toISOString() ?? null,
-    gracePeriodMs,
+    oldExpireTime: plan.oldExpireTime?.toISOString() ?? null,
+    gracePeriodMs: plan.mode === 'native' ? 0 : gracePeriodMs,
     graceEndsAt: null,
     fingerprint: null,
     created: false,

@@ -79,6 +79,24 @@ interface StartOptions {
  * value, delete the old generation), plus one list per `rotate()` or per bulk run. Pace them
  * with the client's `maxRequestsPerSecond` (or a shared `rateLimiter`).
  *
+ * On the v3 Management API (`ManagementKeyBackend`), which has a native rotate (same key, new
+ * value, the old value dead at once), the `native` option (default `'auto'`) chooses the method:
+ * - With a grace period, rotation stays generation-based: the only way to zero downtime, since the
+ *   old value keeps working until every service has reloaded. The new generation's value comes
+ *   from its create answer (v3 reads never return one); if a crash lost that answer, `resume()`
+ *   rotates the unused new generation for a value instead of recreating it.
+ * - With `gracePeriodMs: 0` (or `native: 'always'`), the key is rotated natively: it keeps its id,
+ *   budget and usage history, nothing is drained, split or revoked, and `finalize()` has nothing to
+ *   do. The trade-off: services holding the old value get 401s until they reload. Steps: `snapshot`,
+ *   `rotate` (journaled as started BEFORE the call; the one-time value is then written to the
+ *   current entry with compare-and-set, before anything else, even the lock renewal), `verify`,
+ *   `finish` (sets the planned expiry when it differs from the key's, so an expiring key gets a
+ *   new lease of life). A crash or lost answer during `rotate` is resumed by rotating again (the
+ *   lost value was never delivered); an entry that already carries the rotation id means done.
+ *   There is nothing to roll back to: a refused `verify` is reported (`RotationError`, not
+ *   resumable; `failures()` lists it) and the new value stays stored. 1 request per token (2 when
+ *   the expiry changes) plus one list per `rotate()` or per bulk run.
+ *
  * A cron job (the tutorial's `0 2 * * *` recipe), run daily with a durable state store:
  * ```ts
  * // rotate-expiring.ts: `0 2 * * * node rotate-expiring.js >> /var/log/token_rotation.log 2>&1`
@@ -146,7 +164,7 @@ export class RotationManager implements RotationFailureSource {
   /**
    * Rotates one logical token (a generation's name is accepted too). Resolves once the new
    * generation is current: status `grace` (the old one still works until `graceEndsAt`) or
-   * `completed` (`gracePeriodMs: 0`). Throws `RotationInProgressError` when another process is
+   * `completed` (`gracePeriodMs: 0`, or a native rotation: `mode: 'native'`). Throws `RotationInProgressError` when another process is
    * rotating it or it is in its grace period, and `RotationError` when a step fails (`resumable`
    * says whether `resume()` can continue it; otherwise it was rolled back).
    *
@@ -307,7 +325,15 @@ export class RotationManager implements RotationFailureSource {
       graceAllowance: this.#o.graceAllowance,
       expiresInDays,
       windowMs,
+      native: this.#native(),
     });
+  }
+
+  /** Whether new rotations use the backend's native rotate (see the `native` option). */
+  #native(): boolean {
+    const { native, gracePeriodMs, registry } = this.#o;
+    if (native === 'never' || typeof registry.backend.rotate !== 'function') return false;
+    return native === 'always' || gracePeriodMs === 0;
   }
 
   /** Runs `work` unless work on `name` is in flight in this manager: then joins that. */

@@ -3,7 +3,13 @@ import { ConfigurationError, InvalidInputError } from '../core/errors.js';
 import { type Clock, type Logger, silentLogger } from '../core/types.js';
 import type { SecretStore } from '../secrets/types.js';
 import type { StateStore } from '../state/types.js';
-import type { GraceAllowance, RotationManagerOptions, RotationRegistry, VerifyHook } from './types.js';
+import type {
+  GraceAllowance,
+  NativeRotation,
+  RotationManagerOptions,
+  RotationRegistry,
+  VerifyHook,
+} from './types.js';
 
 export const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_LEASE_MS = 5 * 60 * 1000;
@@ -23,6 +29,7 @@ export interface ResolvedRotationOptions {
   lockLeaseMs: number;
   logger: Logger;
   concurrency: number;
+  native: NativeRotation;
 }
 
 const KNOWN = new Set([
@@ -36,7 +43,9 @@ const KNOWN = new Set([
   'lockLeaseMs',
   'logger',
   'concurrency',
+  'native',
 ]);
+const NATIVE = new Set<unknown>(['auto', 'always', 'never']);
 
 function hasMethods(value: unknown, methods: readonly string[]): boolean {
   return (
@@ -74,7 +83,21 @@ export function resolveRotationOptions(options: RotationManagerOptions): Resolve
     throw new ConfigurationError(
       '`state` must implement StateStore (get, set, delete, list): journals and locks live there',
     );
-  const gracePeriodMs = options.gracePeriodMs ?? DEFAULT_GRACE_MS;
+  const native = options.native ?? 'auto';
+  if (!NATIVE.has(native))
+    throw new ConfigurationError(`native must be 'auto', 'always' or 'never', got ${String(native)}`);
+  if (native === 'always') {
+    if (typeof registry.backend.rotate !== 'function')
+      throw new ConfigurationError(
+        "native: 'always' needs a backend with a native rotate (ManagementKeyBackend); this one has none",
+      );
+    // A native rotate kills the old value at once: a grace period cannot be honoured.
+    if (options.gracePeriodMs !== undefined && options.gracePeriodMs !== 0)
+      throw new ConfigurationError(
+        "native: 'always' has no grace period (the old value stops working at once): drop gracePeriodMs or set it to 0",
+      );
+  }
+  const gracePeriodMs = options.gracePeriodMs ?? (native === 'always' ? 0 : DEFAULT_GRACE_MS);
   if (!Number.isFinite(gracePeriodMs) || gracePeriodMs < 0)
     throw new ConfigurationError(`gracePeriodMs must be a finite number ≥ 0, got ${String(gracePeriodMs)}`);
   const allowance = options.graceAllowance;
@@ -115,5 +138,6 @@ export function resolveRotationOptions(options: RotationManagerOptions): Resolve
     lockLeaseMs,
     logger: options.logger ?? silentLogger,
     concurrency,
+    native,
   };
 }

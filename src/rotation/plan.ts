@@ -5,12 +5,13 @@ import { formatTokenName, splitGeneration } from '../registry/naming.js';
 import type { EnvironmentPolicy } from '../registry/policy.js';
 import type { ManagedToken } from '../registry/types.js';
 import { allowanceCents, toCents } from './money.js';
-import type { GraceAllowance } from './types.js';
+import type { GraceAllowance, RotationMode } from './types.js';
 
 const DAY_MS = 86_400_000;
 
 export interface RotationPlan {
   name: string;
+  mode: RotationMode;
   environment: string;
   secretRef: string;
   oldTokenName: string;
@@ -25,6 +26,7 @@ export interface RotationPlan {
   newBalanceCents: number;
   oldResetPeriod: ResetPeriod;
   oldResetAmount: number | null;
+  oldExpireTime: Date | null;
   newExpireTime: Date | null;
 }
 
@@ -36,6 +38,8 @@ export interface PlanInput {
   expiresInDays: number | undefined;
   /** Carry the old expiry only when it is further away than this. */
   windowMs: number;
+  /** Rotate with the backend's native rotate: same key, same budget, new value. */
+  native: boolean;
 }
 
 /** Validates `expiresInDays` against the policy (before anything is written). */
@@ -93,29 +97,47 @@ export function newExpiry(
   return at;
 }
 
-/** The plan for rotating `token` (the current generation) to the next generation. */
+/**
+ * The plan for rotating `token` (the current generation): to the next generation, or (native) the
+ * same key with a new value, where nothing is split or moved.
+ */
 export function planRotation(token: ManagedToken, input: PlanInput): RotationPlan {
-  const highest = Math.max(...token.generations.map((g) => splitGeneration(g).generation), token.generation);
-  const newGeneration = highest + 1;
   const budgeted = token.activeBalance;
   const balanceCents = budgeted ? toCents(token.balance) : 0;
-  const allowance = budgeted ? allowanceCents(balanceCents, input.gracePeriodMs, input.graceAllowance) : 0;
-  return {
+  const shared = {
     name: token.name,
     environment: token.environment,
     secretRef: token.secretRef,
     oldTokenName: token.tokenName,
     oldGeneration: token.generation,
-    newTokenName: formatTokenName(token.environment, token.app, newGeneration),
-    newGeneration,
     tokenType: token.tokenType,
     budgeted,
     oldBalance: token.balance,
     balanceCents,
-    allowanceCents: allowance,
-    newBalanceCents: balanceCents - allowance,
     oldResetPeriod: token.balanceResetPeriod,
     oldResetAmount: token.balanceResetAmount,
+    oldExpireTime: token.expireTime,
     newExpireTime: newExpiry(token.environment, token.expireTime, input),
+  };
+  if (input.native) {
+    return {
+      ...shared,
+      mode: 'native',
+      newTokenName: token.tokenName,
+      newGeneration: token.generation,
+      allowanceCents: 0,
+      newBalanceCents: balanceCents,
+    };
+  }
+  const highest = Math.max(...token.generations.map((g) => splitGeneration(g).generation), token.generation);
+  const newGeneration = highest + 1;
+  const allowance = budgeted ? allowanceCents(balanceCents, input.gracePeriodMs, input.graceAllowance) : 0;
+  return {
+    ...shared,
+    mode: 'generation',
+    newTokenName: formatTokenName(token.environment, token.app, newGeneration),
+    newGeneration,
+    allowanceCents: allowance,
+    newBalanceCents: balanceCents - allowance,
   };
 }

@@ -34,7 +34,7 @@ export class RotationRun {
   /** The step being attempted (for error reports): set before it is journaled. */
   attempting: RotationStep | undefined;
   /** Remembered within this process only. */
-  readonly memo: { secret?: Secret; newToken?: EdenToken } = {};
+  readonly memo: { secret?: Secret; newToken?: EdenToken; mayHaveRotated?: boolean } = {};
 
   /**
    * @param resumed the journal was loaded from the store (another process, or a paused run): the

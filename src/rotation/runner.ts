@@ -3,7 +3,8 @@
 import { RotationError, RotationInProgressError } from '../core/errors.js';
 import { describe, isDefinitive } from './classify.js';
 import { finish } from './finish.js';
-import type { Journal } from './journal.js';
+import { type Journal, modeOf } from './journal.js';
+import { forwardNative, nativeValueStored } from './native.js';
 import { toResult } from './result.js';
 import { rollback } from './rollback.js';
 import type { RotationRun } from './run.js';
@@ -58,7 +59,8 @@ export async function drive(run: RotationRun, finishNow: boolean): Promise<Rotat
         undefined,
       );
     }
-    await forward(run);
+    if (modeOf(run.journal) === 'native') await forwardNative(run);
+    else await forward(run);
     if (finishNow && run.journal.status === 'grace') await finish(run);
     const result = toResult(run.journal);
     run.deps.emitter.emit('rotation.succeeded', result);
@@ -76,11 +78,54 @@ export async function drive(run: RotationRun, finishNow: boolean): Promise<Rotat
   }
 }
 
+/**
+ * A definitive failure of a native rotation, which cannot be rolled back: after the new value was
+ * stored it stays (completed, error recorded); before, nothing changed (rolled back, in effect),
+ * unless a previous attempt's rotate may have landed: then only another rotate helps (`undefined`:
+ * paused for resume()).
+ */
+async function nativeEnd(
+  run: RotationRun,
+  record: { step: RotationStep; message: string; at: string },
+  where: string,
+  cause: unknown,
+): Promise<RotationError | undefined> {
+  const j = run.journal;
+  const error = { ...record, resumable: false };
+  if (nativeValueStored(j)) {
+    await bestEffort(run, { status: 'completed', error });
+    return failed(
+      run,
+      record.step,
+      `${where} failed at step "${record.step}": ${record.message}. Not rolled back (a native rotation cannot be): ${j.newTokenName} has its new value, stored at ${j.secretRef}, and the old value no longer works.`,
+      false,
+      false,
+      cause,
+    );
+  }
+  if (run.memo.mayHaveRotated) return undefined;
+  await bestEffort(run, { status: 'rolledBack', rollbackReason: record.message, error });
+  return failed(
+    run,
+    record.step,
+    `Rotation of ${j.name} failed at step "${record.step}": ${record.message}. Nothing changed: ${j.oldTokenName} keeps its current value.`,
+    false,
+    true,
+    cause,
+  );
+}
+
 async function onFailure(run: RotationRun, error: unknown): Promise<RotationError> {
   const j = run.journal;
   const step = run.attempting ?? j.step;
-  const message = describe(error, run.memo.secret);
-  const where = `Rotation of ${j.name} (${j.oldTokenName} → ${j.newTokenName})`;
+  const native = modeOf(j) === 'native';
+  let message = describe(error, run.memo.secret);
+  // Native, before the value was stored: the rotate may have landed with its answer lost.
+  if (native && j.status === 'running' && step === 'rotate' && !nativeValueStored(j))
+    message += `; ${j.secretRef} may hold a dead value until resume() rotates ${j.oldTokenName} again`;
+  const where = native
+    ? `Native rotation of ${j.name} (${j.oldTokenName})`
+    : `Rotation of ${j.name} (${j.oldTokenName} → ${j.newTokenName})`;
   if (error instanceof RotationInProgressError) {
     // We lost the lock (our lease passed and another process took over): touch nothing more.
     return failed(
@@ -93,7 +138,10 @@ async function onFailure(run: RotationRun, error: unknown): Promise<RotationErro
     );
   }
   const record = { step, message, at: run.deps.clock().toISOString() };
-  if (j.status === 'running' && isDefinitive(error)) {
+  if (native && j.status === 'running' && isDefinitive(error)) {
+    const ended = await nativeEnd(run, { ...record, message: describe(error, run.memo.secret) }, where, error);
+    if (ended) return ended;
+  } else if (j.status === 'running' && isDefinitive(error)) {
     try {
       await rollback(run, message);
       await run.save({ error: { ...record, resumable: false } });

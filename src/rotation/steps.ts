@@ -128,7 +128,8 @@ async function pendingValue(run: RotationRun): Promise<Secret | undefined> {
 }
 
 /**
- * 5. Read the new value (Eden's v2 create never returns it) and keep it as PENDING.
+ * 5. Read the new value (Eden's v2 create never returns it; v3's is kept from the create answer, or
+ * obtained by rotating the new generation when that answer was lost) and keep it as PENDING.
  * Returns `'recreate'` when the generation had to be discarded and created again.
  */
 export async function read(run: RotationRun): Promise<'ok' | 'recreate'> {
@@ -136,7 +137,13 @@ export async function read(run: RotationRun): Promise<'ok' | 'recreate'> {
   const j = run.journal;
   let secret = await pendingValue(run);
   if (!secret) {
-    const token = await run.deps.backend.get(j.newTokenName, run.requestOptions);
+    const { backend } = run.deps;
+    // A backend with a native rotate (v3) never shows a value on reads, and its create answer died
+    // with a previous process: rotate the new generation (nobody uses it yet) for a value, in one
+    // request, instead of discarding and recreating it.
+    const token = backend.rotate
+      ? await backend.rotate(j.newTokenName, run.requestOptions)
+      : await backend.get(j.newTokenName, run.requestOptions);
     run.memo.newToken = token;
     secret = token.secret;
     if (!secret) return unreadable(run);

@@ -22,6 +22,7 @@ export interface RotationFailureSource {
 /**
  * The steps of one rotation, in order (AWS Secrets Manager's create / set / test / finish,
  * adapted to name-keyed Eden tokens). `rollback` runs only when a rotation is abandoned.
+ * A native rotation (see {@link RotationMode}) runs `snapshot`, `rotate`, `verify`, `finish`.
  */
 export type RotationStep =
   | 'lock'
@@ -32,7 +33,31 @@ export type RotationStep =
   | 'verify'
   | 'promote'
   | 'finish'
-  | 'rollback';
+  | 'rollback'
+  | 'rotate';
+
+/**
+ * How a token is rotated:
+ * - `generation`: a new Eden token (`prod-web-app--g2`) is created and funded from the old one,
+ *   which keeps working through the grace period (zero downtime), then is revoked;
+ * - `native`: the backend's own rotate (v3 Management API) gives the same key a new value; the old
+ *   value stops working at once, the key id, budget and usage history stay.
+ *
+ * @example
+ * const mode: RotationMode = (await manager.status('prod-web-app'))?.mode ?? 'generation';
+ */
+export type RotationMode = 'generation' | 'native';
+
+/**
+ * When the RotationManager uses a backend's native rotate (`backend.rotate`, v3 Management API):
+ * - `'auto'` (default): when the backend has one and `gracePeriodMs` is 0;
+ * - `'always'`: always (the backend must have one; there is no grace period);
+ * - `'never'`: always rotate by generations.
+ *
+ * @example
+ * const manager = new RotationManager({ registry, state, gracePeriodMs: 0, native: 'never' });
+ */
+export type NativeRotation = 'auto' | 'always' | 'never';
 
 /**
  * Where a rotation stands:
@@ -41,7 +66,8 @@ export type RotationStep =
  * - `rollingBack` / `rolledBack`: abandoned (verify refused, or a definitive API error); the old
  *   generation is current again;
  * - `grace`: the new generation is current, the old one still works until `graceEndsAt`;
- * - `completed`: the old generation is revoked.
+ * - `completed`: the old generation is revoked (native: the new value is stored and the old one is
+ *   dead; `error` is set when the new value failed `verify`, since there is nothing to roll back to).
  */
 export type RotationPhase = 'running' | 'failed' | 'rollingBack' | 'rolledBack' | 'grace' | 'completed';
 
@@ -109,6 +135,11 @@ export interface RotationManagerOptions {
   logger?: Logger;
   /** Default concurrency of bulk work (`rotateExpiring`, `resume`, `finalize`). Default 4. */
   concurrency?: number;
+  /**
+   * Use the backend's native rotate (same key, new value; the old value dies at once): `'auto'`
+   * (default: when the backend has one and `gracePeriodMs` is 0), `'always'`, or `'never'`.
+   */
+  native?: NativeRotation;
 }
 
 /**
@@ -155,6 +186,8 @@ export interface RotationResult {
   oldTokenName: string;
   newTokenName: string;
   generation: number;
+  /** `native`: same key, new value (`oldTokenName === newTokenName`); `generation`: a new token. */
+  mode: RotationMode;
   /** `grace`: the old generation still works until `graceEndsAt`; `completed`: it is revoked. */
   status: 'grace' | 'completed';
   graceEndsAt: Date | null;
@@ -178,6 +211,7 @@ export interface RotationStatus {
   oldTokenName: string;
   newTokenName: string;
   generation: number;
+  mode: RotationMode;
   startedAt: Date;
   updatedAt: Date;
   graceEndsAt: Date | null;
@@ -226,6 +260,8 @@ export interface RotateExpiringOptions {
  */
 export interface PlannedRotation {
   name: string;
+  /** `native`: the same key would get a new value (no split: `allowance` 0, `newBalance` = `balance`). */
+  mode: RotationMode;
   oldTokenName: string;
   newTokenName: string;
   expireTime: Date | null;

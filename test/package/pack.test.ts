@@ -25,9 +25,16 @@ const checks = `
   const ok = typeof m.CustomTokenClient === 'function' && typeof m.Secret === 'function' && typeof m.isEdenAIError === 'function';
   const s = new m.Secret('sk-eden-packcheck-value');
   if (!ok || JSON.stringify({ s }).includes('packcheck')) throw new Error('bad exports');
-  const client = new m.CustomTokenClient({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9/v2' });
-  if (typeof client.list !== 'function' || typeof t.createFakeEdenAI !== 'function') throw new Error('bad client');
-  console.log('ok');
+  (async () => {
+    const fake = await t.createFakeEdenAI({ listen: false });
+    const client = new m.CustomTokenClient(fake.clientOptions);
+    await client.get('missing').catch((e) => { if (!(e instanceof m.NotFoundError)) throw new Error('not a NotFoundError'); });
+    // An error thrown by the testing entry must be an instance of the root entry's classes: one hierarchy.
+    try { fake.inject({ kind: 'bogus' }); throw new Error('inject accepted a bogus fault'); }
+    catch (e) { if (!(e instanceof m.InvalidInputError)) throw new Error('two error hierarchies: ' + e); }
+    await fake.close();
+    console.log('ok');
+  })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
 describe('packed tarball', () => {

@@ -1,13 +1,16 @@
-// UsageMonitor against the fake Eden AI server: a real CostClient as the source, a real
-// TokenRegistry, usage simulated over seven weeks and two generations of prod-web-app.
+// UsageMonitor against the fake Eden AI server, on both APIs: the real usage source (v2's
+// CostClient, v3's ManagementKeyClient.usage), a real TokenRegistry, usage simulated over seven
+// weeks and two generations of prod-web-app. Both APIs must give the same numbers (same goldens).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CostClient, CustomTokenClient } from '../../src/client/index.js';
+import type { TokenBackend } from '../../src/backend/port.js';
 import { BadRequestError } from '../../src/core/errors.js';
 import { TokenRegistry } from '../../src/registry/registry.js';
 import { MemorySecretStore } from '../../src/secrets/memory.js';
-import { createFakeEdenAI, type FakeEdenAI } from '../../src/testing/index.js';
+import type { FakeEdenAI } from '../../src/testing/index.js';
 import { formatUsageReport, USAGE_REPORT_FORMATS } from '../../src/usage/format/index.js';
 import { UsageMonitor, type UsageMonitorOptions } from '../../src/usage/monitor.js';
+import type { UsageSource } from '../../src/usage/source.js';
+import { BACKENDS } from '../helpers/backends.js';
 import { expectGolden } from './golden.js';
 
 const NOW = new Date('2024-03-20T10:00:00Z');
@@ -87,80 +90,81 @@ const usd = (units: number) => units / 10_000;
 const sumUnits = (rows: Spend[]) => rows.reduce((n, s) => n + s.units, 0);
 const sumCalls = (rows: Spend[]) => rows.reduce((n, s) => n + s.calls, 0);
 
-let fake: FakeEdenAI;
-let registry: TokenRegistry;
-let backend: CustomTokenClient;
-const values: string[] = [];
 const spend = plannedSpend();
 const inRange = (s: Spend) => s.date >= RANGE.from && s.date <= RANGE.to;
 /** What Eden charges: sandbox tokens cost nothing. */
 const charged = (s: Spend) => (s.token.startsWith('dev-') ? 0 : s.units);
 
-function monitor(options: Partial<UsageMonitorOptions> = {}) {
-  return new UsageMonitor({
-    registry,
-    source: new CostClient(fake.clientOptions),
-    clock,
-    maxRangeDays: MAX_DAYS,
-    ...options,
-  });
-}
+describe.each(BACKENDS)('UsageMonitor on the fake Eden AI ($api)', ({ api, create, usagePath }) => {
+  let fake: FakeEdenAI;
+  let registry: TokenRegistry;
+  let backend: TokenBackend;
+  let source: UsageSource;
+  const values: string[] = [];
 
-function costRequests(): number {
-  return fake.requests.filter((r) => r.path.includes('cost_management')).length;
-}
-
-function simulate(rows: Spend[]) {
-  for (const s of rows) {
-    const result = fake.simulateUsage({
-      token: s.token,
-      date: s.date,
-      cost: usd(s.units),
-      calls: s.calls,
-      feature: s.feature,
-      provider: s.provider,
+  function monitor(options: Partial<UsageMonitorOptions> = {}) {
+    return new UsageMonitor({
+      registry,
+      source,
+      clock,
+      maxRangeDays: MAX_DAYS,
+      ...options,
     });
-    expect(result, `${s.token} ${s.date}`).toEqual({ ok: true });
   }
-}
 
-beforeAll(async () => {
-  fake = await createFakeEdenAI({ clock, maxCostRangeDays: MAX_DAYS });
-  backend = new CustomTokenClient(fake.clientOptions);
-  registry = new TokenRegistry({
-    backend,
-    secrets: new MemorySecretStore(),
-    environments: ENVIRONMENTS,
-    clock,
+  function costRequests(): number {
+    return fake.requests.filter((r) => usagePath.test(r.path)).length;
+  }
+
+  function simulate(rows: Spend[]) {
+    for (const s of rows) {
+      const result = fake.simulateUsage({
+        token: s.token,
+        date: s.date,
+        cost: usd(s.units),
+        calls: s.calls,
+        feature: s.feature,
+        provider: s.provider,
+      });
+      expect(result, `${s.token} ${s.date}`).toEqual({ ok: true });
+    }
+  }
+
+  beforeAll(async () => {
+    ({ fake, backend, usageSource: source } = await create({ clock, maxCostRangeDays: MAX_DAYS }));
+    registry = new TokenRegistry({
+      backend,
+      secrets: new MemorySecretStore(),
+      environments: ENVIRONMENTS,
+      clock,
+    });
+    await registry.create({ environment: 'prod', app: 'web-app' });
+    await registry.create({ environment: 'prod', app: 'api-gateway', budget: 1000 });
+    await registry.create({ environment: 'staging', app: 'web-app' });
+    await registry.create({ environment: 'dev', app: 'web-app' });
+    await backend.create({ name: 'legacy-key', balance: 100, activeBalance: true });
+    simulate(spend.filter((s) => s.token !== 'prod-web-app--g2'));
+
+    // A rotation, done by hand: the new generation is funded, the old one is deleted (its cost
+    // history stays in Eden's reports under its own name).
+    await backend.create({
+      name: 'prod-web-app--g2',
+      tokenType: 'api_token',
+      balance: 12,
+      activeBalance: true,
+      expireTime: new Date('2024-04-01T00:00:00Z'),
+      balanceResetPeriod: 'monthly',
+      balanceResetAmount: 12,
+    });
+    for (const t of fake.tokens()) values.push(fake.tokenValue(t.name)!);
+    await backend.delete('prod-web-app');
+    simulate(spend.filter((s) => s.token === 'prod-web-app--g2'));
   });
-  await registry.create({ environment: 'prod', app: 'web-app' });
-  await registry.create({ environment: 'prod', app: 'api-gateway', budget: 1000 });
-  await registry.create({ environment: 'staging', app: 'web-app' });
-  await registry.create({ environment: 'dev', app: 'web-app' });
-  await backend.create({ name: 'legacy-key', balance: 100, activeBalance: true });
-  simulate(spend.filter((s) => s.token !== 'prod-web-app--g2'));
 
-  // A rotation, done by hand: the new generation is funded, the old one is deleted (its cost
-  // history stays in Eden's reports under its own name).
-  await backend.create({
-    name: 'prod-web-app--g2',
-    tokenType: 'api_token',
-    balance: 12,
-    activeBalance: true,
-    expireTime: new Date('2024-04-01T00:00:00Z'),
-    balanceResetPeriod: 'monthly',
-    balanceResetAmount: 12,
+  afterAll(async () => {
+    await fake?.close();
   });
-  for (const t of fake.tokens()) values.push(fake.tokenValue(t.name)!);
-  await backend.delete('prod-web-app');
-  simulate(spend.filter((s) => s.token === 'prod-web-app--g2'));
-});
 
-afterAll(async () => {
-  await fake?.close();
-});
-
-describe('UsageMonitor on the fake Eden AI', () => {
   it('sums both generations of prod-web-app to the cent, by day, feature and provider', async () => {
     const m = monitor();
     fake.resetRequestLog();
@@ -177,6 +181,7 @@ describe('UsageMonitor on the fake Eden AI', () => {
     expect(u.byProvider.map((p) => p.provider).sort()).toEqual(['google', 'openai']);
     // 48 days at 31 days per request: two unfiltered requests, whatever the number of generations.
     expect(costRequests()).toBe(2);
+    expect(fake.requests.every((r) => r.path.startsWith(`/${api}/`))).toBe(true);
     expectGolden('fake-token-usage.json', `${JSON.stringify(u, null, 2)}\n`);
   });
 

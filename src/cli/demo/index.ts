@@ -11,7 +11,7 @@ import { DEMO_SPAN_MS, tellStory } from './story.js';
 /** The story's fixed start, so a plain `demo` prints the same dates and numbers every time. */
 const FIXED_START = new Date('2024-01-01T09:00:00Z');
 
-/** `edenai-tokens demo [--keep]`. */
+/** `edenai-tokens [--api v2|v3] demo [--keep]`: the config file plays no part, so only --api / env pick the API. */
 export async function run(ctx: CommandContext): Promise<number> {
   let keepAt: string | undefined;
   let start = FIXED_START;
@@ -28,13 +28,14 @@ export async function run(ctx: CommandContext): Promise<number> {
     // End the story now, so the kept tokens make sense to later `--fake` commands on the real clock.
     start = new Date(Math.floor((Date.now() - DEMO_SPAN_MS) / 60_000) * 60_000);
   }
-  const rt = await openDemoRuntime(start, ctx.cwd, keepAt);
+  const rt = await openDemoRuntime(start, ctx.cwd, ctx.global.api ?? 'v2', keepAt);
   try {
     const summary = await tellStory(ctx.out, rt, start);
     ctx.out.data(summary);
     if (keepAt) {
       ctx.out.line();
-      ctx.out.line(`Kept the final state in ${keepAt}: try \`edenai-tokens --fake list\`.`);
+      const api = rt.api === 'v2' ? '' : ` --api ${rt.api}`;
+      ctx.out.line(`Kept the final state in ${keepAt}: try \`edenai-tokens --fake${api} list\`.`);
     }
     return summary.leakCheck.found === 0 ? ExitCode.ok : ExitCode.unexpected;
   } finally {

@@ -1,10 +1,11 @@
-import { CostClient, CustomTokenClient } from '../../client/index.js';
 import { TokenRegistry } from '../../registry/index.js';
 import { FileSecretStore, MemorySecretStore } from '../../secrets/index.js';
 import type { SecretStore } from '../../secrets/types.js';
 import { FileStateStore, MemoryStateStore } from '../../state/index.js';
 import type { StateStore } from '../../state/types.js';
 import { createFakeEdenAI, type FakeEdenAI } from '../../testing/fake/index.js';
+import type { ApiVersion } from '../api-version.js';
+import { openApiClients } from '../backends.js';
 import { resolveConfig } from '../config.js';
 import { FAKE_PASSPHRASE, fakeFiles, type Runtime } from '../context.js';
 import { tutorialEnvironments } from '../defaults.js';
@@ -19,8 +20,14 @@ export interface DemoRuntime extends Runtime {
 /**
  * An in-process fake (no socket) and in-memory stores on one injected clock; with `keepAt`,
  * the `--fake` files instead, so the final state can be explored with `edenai-tokens --fake …`.
+ * `api` picks the fake's v2 endpoints or its v3 Management API: same story, other backend.
  */
-export async function openDemoRuntime(start: Date, cwd: string, keepAt?: string): Promise<DemoRuntime> {
+export async function openDemoRuntime(
+  start: Date,
+  cwd: string,
+  api: ApiVersion,
+  keepAt?: string,
+): Promise<DemoRuntime> {
   let now = start.getTime();
   const clock = () => new Date(now);
   const files = keepAt ? fakeFiles(keepAt) : undefined;
@@ -38,13 +45,17 @@ export async function openDemoRuntime(start: Date, cwd: string, keepAt?: string)
     undefined,
     cwd,
   );
-  const backend = new CustomTokenClient(fake.clientOptions);
+  const { backend, usageSource } = openApiClients(api, {
+    v2: () => fake.clientOptions,
+    v3: () => fake.managementClientOptions,
+  });
   const registry = new TokenRegistry({ backend, secrets, environments: tutorialEnvironments, clock });
   return {
     config,
+    api,
     registry,
     backend,
-    usageSource: new CostClient(fake.clientOptions),
+    usageSource,
     secrets,
     state,
     clock,

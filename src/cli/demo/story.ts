@@ -25,6 +25,12 @@ const CHECK_DAY = 78;
 const ROTATE_WITHIN_DAYS = 14;
 const SEED = 20240101;
 
+/** The header's line naming the API the story runs on. */
+const API_LABELS = {
+  v2: 'v2 custom tokens (/v2/user/custom_token/, EDENAI_API_KEY); try --api v3',
+  v3: 'v3 Management API (/v3/manage/keys/, keys by id, EDENAI_MANAGEMENT_KEY)',
+} as const;
+
 /** The last instant the demo's clock reaches, relative to its start (used to anchor `--keep`). */
 export const DEMO_SPAN_MS = (CHECK_DAY + 1) * DAY + 9 * HOUR + 5 * 60_000;
 
@@ -102,6 +108,7 @@ export async function tellStory(out: Output, rt: DemoRuntime, start: Date): Prom
   out.line(
     style.dim('   Built-in fake Eden AI, injected clock: no API key, no network, deterministic numbers.'),
   );
+  out.line(style.dim(`   API: ${API_LABELS[rt.api]}`));
 
   rt.setNow(at(0));
   heading('Set up dev and staging from a declarative config', at(0));

@@ -60,6 +60,15 @@ export function statusView(s: RotationStatus) {
 
 /** One rotated token: the swap, the grace deadline, and the migration steps (which cite no values). */
 export function renderRotation(r: RotationResult, style: Style): string {
+  // A native rotation (v3 with no grace period) keeps the key: only its value changed.
+  if (r.oldTokenName === r.newTokenName) {
+    const lines = [
+      `${style.green('✓')} Rotated ${style.bold(r.name)}: ${r.newTokenName} has a new value (same key; the old value no longer works)`,
+    ];
+    if (r.migrationSteps.length > 0)
+      lines.push('  Migration steps:', ...r.migrationSteps.map((s) => `    ${s}`));
+    return lines.join('\n');
+  }
   const lines = [
     `${style.green('✓')} Rotated ${style.bold(r.name)}: ${r.oldTokenName} → ${r.newTokenName} (generation ${r.generation})`,
   ];
