@@ -3,8 +3,8 @@ import { dirname, resolve } from 'node:path';
 import type { TokenBackend } from '../backend/port.js';
 import { RateLimiter } from '../client/index.js';
 import { ConfigurationError } from '../core/errors.js';
-import { MANAGEMENT_KEY_ENV } from '../management/index.js';
 import type { Clock } from '../core/types.js';
+import { MANAGEMENT_KEY_ENV } from '../management/index.js';
 import { type EnvironmentPolicyInput, TokenRegistry } from '../registry/index.js';
 import { EnvSecretStore, FileSecretStore, MemorySecretStore } from '../secrets/index.js';
 import type { SecretStore } from '../secrets/types.js';
@@ -74,7 +74,11 @@ function requireKey(env: Record<string, string | undefined>, name: string, what:
 }
 
 /** The real API's clients: keys from the environment, one rate limiter shared by every client. */
-function realClients(api: ApiVersion, config: CliConfig, env: Record<string, string | undefined>): ApiClients {
+function realClients(
+  api: ApiVersion,
+  config: CliConfig,
+  env: Record<string, string | undefined>,
+): ApiClients {
   const { baseUrl, managementBaseUrl, timeoutMs, maxRetries } = config.api;
   // One pace for the whole runtime: every client spends the account's request budget.
   const rateLimiter = new RateLimiter({

@@ -37,7 +37,7 @@ export function generalHelp(style: Style, version: string): string {
     style.bold('Settings:'),
     '  EDENAI_API_KEY         your Eden AI API key, for --api v2 (never pass keys as arguments)',
     '  EDENAI_MANAGEMENT_KEY  a management key (mgmt-eden-…), for --api v3',
-    '  EDENAI_API_VERSION     v2 or v3 when --api is not given (else the config\'s api.version, else v2)',
+    "  EDENAI_API_VERSION     v2 or v3 when --api is not given (else the config's api.version, else v2)",
     '  --config <path>        environments and policies, secret store, state file (see docs/cli.md)',
     '',
     style.bold('Exit codes:'),

@@ -1,20 +1,24 @@
-// A world for rotation tests: the fake Eden AI (in-process), a real CustomTokenClient and
-// TokenRegistry, memory stores, an injected clock, a kill switch that simulates a crash after the
-// Nth effect, and a watcher that checks the invariants after every request.
+// A world for rotation tests: the fake Eden AI (in-process), a real client on v2 (CustomTokenClient)
+// or on the v3 Management API (ManagementKeyBackend), a TokenRegistry, memory stores, an injected
+// clock, a kill switch that simulates a crash after the Nth effect, and a watcher that checks the
+// invariants after every request. The suites run on every `FLAVOURS` entry.
+import type { TokenBackend } from '../../src/backend/port.js';
 import { CustomTokenClient } from '../../src/client/custom-token-client.js';
 import type { ClientOptions } from '../../src/client/options.js';
 import type { Secret } from '../../src/core/secret.js';
 import type { Logger } from '../../src/core/types.js';
+import { ManagementKeyBackend } from '../../src/management/backend.js';
+import { ManagementKeyClient } from '../../src/management/client.js';
 import { splitGeneration } from '../../src/registry/naming.js';
 import { TokenRegistry } from '../../src/registry/registry.js';
 import { RotationManager } from '../../src/rotation/manager.js';
-import type { RotationManagerOptions } from '../../src/rotation/types.js';
+import type { NativeRotation, RotationManagerOptions } from '../../src/rotation/types.js';
 import { MemorySecretStore } from '../../src/secrets/memory.js';
 import type { DeleteOptions, SecretStore, WriteOptions } from '../../src/secrets/types.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
 import type { StateStore } from '../../src/state/types.js';
 import { createFakeEdenAI } from '../../src/testing/fake/create.js';
-import type { FakeEdenAI, FakeEdenAIOptions } from '../../src/testing/fake/types.js';
+import type { FakeEdenAI, FakeEdenAIOptions, FaultMatch } from '../../src/testing/fake/types.js';
 
 export const START = new Date('2026-03-01T00:00:00Z');
 export const HOUR = 3_600_000;
@@ -102,9 +106,34 @@ export function killableSecrets(inner: SecretStore, kill: KillSwitch): SecretSto
   };
 }
 
+/**
+ * A backend and a rotation method to run a suite on: `describe.each(FLAVOURS)('… on $label', (f) => …)`.
+ * On v3, a grace period always means generations (zero downtime needs two live values); with
+ * `gracePeriodMs: 0` the manager rotates natively unless `native: 'never'`.
+ */
+export interface Flavour {
+  label: string;
+  api: 'v2' | 'v3';
+  /** Default `native` option of the world's managers. */
+  native: NativeRotation;
+}
+
+export const V2: Flavour = { label: 'v2', api: 'v2', native: 'auto' };
+/** v3 with the default `native: 'auto'`: native rotate when `gracePeriodMs` is 0, generations otherwise. */
+export const V3: Flavour = { label: 'v3', api: 'v3', native: 'auto' };
+/** v3 rotated by generations even without a grace period. */
+export const V3_GENERATIONS: Flavour = { label: 'v3 (generations)', api: 'v3', native: 'never' };
+
+/** Suites whose rotations have a grace period: v2 and v3 both rotate by generations. */
+export const WITH_GRACE: readonly Flavour[] = [V2, V3];
+/** Suites without a grace period: v2, v3 native, and v3 by generations. */
+export const NO_GRACE: readonly Flavour[] = [V2, V3, V3_GENERATIONS];
+
 export interface WorldOptions {
   fake?: FakeEdenAIOptions;
   client?: Partial<ClientOptions>;
+  /** Which API and default rotation method (default v2). */
+  flavour?: Flavour;
 }
 
 export type World = Awaited<ReturnType<typeof createWorld>>;
@@ -140,21 +169,40 @@ export async function createWorld(options: WorldOptions = {}) {
       if (method !== 'GET') kill.effect();
     }
   };
-  const client = new CustomTokenClient({
-    ...fake.clientOptions,
+  const flavour = options.flavour ?? V2;
+  const common = {
     fetch: fetchFn,
     maxRetries: 2,
     timeoutMs: 5_000,
     sleep: async () => {},
     retryDelay: () => 0,
     clock,
-    ...options.client,
-  });
-  const registry = new TokenRegistry({ backend: client, secrets, environments: ENVIRONMENTS, clock });
+  };
+  let backend: TokenBackend;
+  let client: CustomTokenClient | undefined;
+  if (flavour.api === 'v2') {
+    client = new CustomTokenClient({ ...fake.clientOptions, ...common, ...options.client });
+    backend = client;
+  } else {
+    const v3 = new ManagementKeyClient({ ...fake.managementClientOptions, ...common, ...options.client });
+    backend = new ManagementKeyBackend(v3, { clock });
+  }
+  const registry = new TokenRegistry({ backend, secrets, environments: ENVIRONMENTS, clock });
+  const keyId = (name: string) => {
+    const key = fake.keys().find((k) => k.name === name && !k.revoked);
+    if (!key) throw new Error(`no live key named ${name}`);
+    return key.id;
+  };
 
   return {
     fake,
-    client,
+    flavour,
+    /** The v2 client (v2 worlds only). */
+    get client(): CustomTokenClient {
+      if (!client) throw new Error('world.client is the v2 client: a v2 world only');
+      return client;
+    },
+    backend,
     registry,
     secrets,
     state,
@@ -173,7 +221,37 @@ export async function createWorld(options: WorldOptions = {}) {
     manager(extra: Partial<RotationManagerOptions> = {}, switchFor?: KillSwitch): RotationManager {
       const s = switchFor ? killableState(state, switchFor) : state;
       const x = switchFor ? killableSecrets(secrets, switchFor) : secrets;
-      return new RotationManager({ registry, state: s, secrets: x, clock, ...extra });
+      return new RotationManager({ registry, state: s, secrets: x, clock, native: flavour.native, ...extra });
+    },
+    /** Whether a manager of this world with `gracePeriodMs` (and `native` override) rotates natively. */
+    native(gracePeriodMs: number, native: NativeRotation = flavour.native): boolean {
+      return flavour.api === 'v3' && native !== 'never' && (native === 'always' || gracePeriodMs === 0);
+    },
+    /** The Eden name a rotation of `name` (at generation 1) leads to. */
+    rotatedName(name: string, gracePeriodMs: number): string {
+      return this.native(gracePeriodMs) ? name : `${name}--g2`;
+    },
+    /** Fault matches for this world's API (token paths resolve v3 ids now: inject after creating). */
+    paths: {
+      /** The list (and, with POST, create) path. */
+      list: flavour.api === 'v2' ? '/user/custom_token/' : '/manage/keys/',
+      /** One token's resource (GET, PATCH, DELETE). */
+      token(name: string): FaultMatch['path'] {
+        return flavour.api === 'v2'
+          ? `/user/custom_token/${name}/`
+          : new RegExp(`^/v3/manage/keys/${keyId(name)}/$`);
+      },
+      /** v3's native rotate of one key. */
+      rotate(name: string): FaultMatch['path'] {
+        return new RegExp(`^/v3/manage/keys/${keyId(name)}/rotate/$`);
+      },
+    },
+    /** `METHOD /path` of every request, with v3 key ids replaced by the key names (as of now). */
+    requestLines(): string[] {
+      const names = new Map(fake.keys().map((k) => [k.id, k.name]));
+      return fake.requests.map(
+        (r) => `${r.method} ${r.path.replace(/\/keys\/([^/]+)\//, (m, id: string) => (names.has(id) ? `/keys/{${names.get(id)}}/` : m))}`,
+      );
     },
     /** Live generations of a logical token, as the fake holds them. */
     generations(name: string) {

@@ -3,6 +3,7 @@ import type { Alert } from '../../alerts/types.js';
 import { CallbackNotifier } from '../../notifiers/index.js';
 import type { DesiredState } from '../../registry/types.js';
 import { formatUsageReport, UsageMonitor } from '../../usage/index.js';
+import type { ApiVersion } from '../api-version.js';
 import { tutorialDesired } from '../defaults.js';
 import type { Output } from '../output.js';
 import { int, usd } from '../render/format.js';
@@ -35,6 +36,8 @@ const API_LABELS = {
 export const DEMO_SPAN_MS = (CHECK_DAY + 1) * DAY + 9 * HOUR + 5 * 60_000;
 
 export interface DemoSummary {
+  /** The API the story ran on. */
+  api: ApiVersion;
   created: number;
   rotated: string[];
   finalized: string[];
@@ -202,6 +205,7 @@ export async function tellStory(out: Output, rt: DemoRuntime, start: Date): Prom
   );
 
   return {
+    api: rt.api,
     created,
     rotated: rotated.rotated.map((r) => r.name),
     finalized: fin.finalized.map((r) => r.name),
