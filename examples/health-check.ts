@@ -4,18 +4,12 @@
 // Against Eden AI with EDENAI_API_KEY; without it, on the fake with 80 days of history.
 // Run: node --import tsx examples/health-check.ts
 // In your project, import from 'edenai-token-manager' instead of '../src/index.js'.
-import {
-  AlertSystem,
-  ConsoleNotifier,
-  CustomTokenClient,
-  formatHealthReport,
-  TokenRegistry,
-} from '../src/index.js';
+import { AlertSystem, ConsoleNotifier, formatHealthReport, TokenRegistry } from '../src/index.js';
 import { connect, environments } from './connect.js';
 
-const { clientOptions, secrets, state, clock, close } = await connect({ history: 80 });
+const { backend, secrets, state, clock, close } = await connect({ history: 80 });
 const registry = new TokenRegistry({
-  backend: new CustomTokenClient(clientOptions),
+  backend,
   secrets,
   environments,
   clock,

@@ -12,23 +12,17 @@
 // Without EDENAI_API_KEY it runs on the fake, whose tokens were created 85 days ago.
 // Run: node --import tsx examples/rotate-expiring.ts [days]
 // In your project, import from 'edenai-token-manager' instead of '../src/index.js'.
-import {
-  APIError,
-  ConfigurationError,
-  CustomTokenClient,
-  RotationManager,
-  TokenRegistry,
-} from '../src/index.js';
+import { APIError, ConfigurationError, RotationManager, TokenRegistry } from '../src/index.js';
 import { connect, environments } from './connect.js';
 
 const withinDays = Number(process.argv[2] ?? 7);
 const log = (message: string) => console.log(`${new Date().toISOString()} ${message}`);
 
 async function main(): Promise<number> {
-  const { clientOptions, secrets, state, clock, close } = await connect({ history: 85 });
+  const { backend, secrets, state, clock, close } = await connect({ history: 85 });
   try {
     const registry = new TokenRegistry({
-      backend: new CustomTokenClient(clientOptions),
+      backend,
       secrets,
       environments,
       clock,

@@ -3,12 +3,12 @@
 // EDENAI_TOKENS_KEY for the encrypted secret store); without it, on the built-in fake.
 // Run: node --import tsx examples/setup-environments.ts
 // In your project, import from 'edenai-token-manager' instead of '../src/index.js'.
-import { CustomTokenClient, TokenRegistry } from '../src/index.js';
+import { TokenRegistry } from '../src/index.js';
 import { connect, desired, environments } from './connect.js';
 
-const { clientOptions, secrets, clock, close } = await connect();
+const { backend, secrets, clock, close } = await connect();
 const registry = new TokenRegistry({
-  backend: new CustomTokenClient(clientOptions),
+  backend,
   secrets,
   environments,
   clock,

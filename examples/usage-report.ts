@@ -4,8 +4,6 @@
 // Run: node --import tsx examples/usage-report.ts [text|json|csv|md|html] > report.txt
 // In your project, import from 'edenai-token-manager' instead of '../src/index.js'.
 import {
-  CostClient,
-  CustomTokenClient,
   formatUsageReport,
   TokenRegistry,
   USAGE_REPORT_FORMATS,
@@ -20,14 +18,14 @@ if (!USAGE_REPORT_FORMATS.includes(format)) {
   process.exit(2);
 }
 
-const { clientOptions, secrets, clock, close } = await connect({ history: 45 });
+const { backend, usageSource, secrets, clock, close } = await connect({ history: 45 });
 const registry = new TokenRegistry({
-  backend: new CustomTokenClient(clientOptions),
+  backend,
   secrets,
   environments,
   clock,
 });
-const monitor = new UsageMonitor({ registry, source: new CostClient(clientOptions), clock });
+const monitor = new UsageMonitor({ registry, source: usageSource, clock });
 
 try {
   const to = clock();

@@ -40,6 +40,8 @@ describe('help and version', { timeout: 120_000 }, () => {
       expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
     }
     expect(r.stdout).toMatch(/Exit codes:[\s\S]* 5 {2}environment policy violation/);
+    expect(r.stdout).toMatch(/^ {2}--api <v2\|v3> +v2: custom tokens \(default\); v3: the Management API/m);
+    expect(r.stdout).toContain('EDENAI_MANAGEMENT_KEY  a management key (mgmt-eden-…), for --api v3');
     expect(r.stdout).not.toMatch(ANSI); // not a terminal: no colour
   });
 

@@ -47,6 +47,7 @@ describe('the demo', { timeout: 120_000 }, () => {
     const r = await runCli(['demo', '--json'], { cwd });
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout) as {
+      api: string;
       created: number;
       rotated: string[];
       finalized: string[];
@@ -54,6 +55,7 @@ describe('the demo', { timeout: 120_000 }, () => {
       leakCheck: { values: number; found: number };
     };
     expect(summary).toMatchObject({
+      api: 'v2',
       created: 8,
       rotated: ['staging-mobile-app', 'staging-web-app'],
       finalized: ['staging-mobile-app', 'staging-web-app'],

@@ -63,3 +63,6 @@ export function fakeTokenValues(cwd: string, file = '.edenai-fake.json'): string
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: detecting ANSI escapes is the point.
 export const ANSI = /\x1b\[/;
+
+/** Every value the fake issues starts with this (live or revoked): none may ever be printed. */
+export const FAKE_VALUE = /sk-eden-fake-[0-9a-f]/;

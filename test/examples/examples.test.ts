@@ -3,7 +3,9 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { apiVersion, connect } from '../../examples/connect.js';
+import { ManagementKeyBackend, ManagementKeyClient, TokenRegistry } from '../../src/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const tsx = `file://${join(root, 'node_modules/tsx/dist/loader.mjs')}`;
@@ -66,6 +68,41 @@ describe.concurrent('examples', { timeout: 90_000 }, () => {
       'environment,token,app,managed,total_cost,total_calls,avg_cost_per_call',
     );
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('usage: usage-report.ts')]);
+  });
+});
+
+describe('connect.ts', () => {
+  afterEach(() => {
+    delete process.env['EDENAI_API_VERSION'];
+  });
+
+  it('runs on the v3 Management API when EDENAI_API_VERSION=v3', async () => {
+    process.env['EDENAI_API_VERSION'] = 'v3';
+    const conn = await connect({ history: 2 });
+    try {
+      expect(conn.api).toBe('v3');
+      expect(conn.backend).toBeInstanceOf(ManagementKeyBackend);
+      expect(conn.usageSource).toBeInstanceOf(ManagementKeyClient);
+      const fake = conn.fake!;
+      // The tutorial's tokens were made through /v3/manage/keys/, not v2's custom tokens.
+      expect(fake.requests.some((r) => r.path === '/v3/manage/keys/' && r.method === 'POST')).toBe(true);
+      expect(fake.requests.some((r) => r.path.startsWith('/v2/'))).toBe(false);
+      expect(fake.keys().filter((k) => !k.revoked)).toHaveLength(8);
+      const registry = new TokenRegistry({
+        backend: conn.backend,
+        secrets: conn.secrets,
+        environments: { prod: { tokenType: 'api_token' } },
+        clock: conn.clock,
+      });
+      expect((await registry.list()).map((t) => t.name)).toContain('prod-web-app');
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('defaults to v2 and rejects an unknown version', () => {
+    expect(apiVersion({})).toBe('v2');
+    expect(() => apiVersion({ EDENAI_API_VERSION: 'v4' })).toThrow(/EDENAI_API_VERSION must be v2 or v3/);
   });
 });
 

@@ -1,15 +1,14 @@
-// Lost responses, 429 storms, 5xx and timeouts on each call of a rotation.
+// Lost responses, 429 storms, 5xx and timeouts on each call of a rotation, on v2 and v3 (by
+// generations and native).
 import { afterEach, describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../src/client/rate-limiter.js';
 import { RotationError } from '../../src/core/errors.js';
-import type { Fault } from '../../src/testing/fake/types.js';
-import { createWorld, DAY, type World } from './harness.js';
+import type { RotateOptions } from '../../src/rotation/types.js';
+import type { Fault, FaultMatch } from '../../src/testing/fake/types.js';
+import { createWorld, DAY, type Flavour, NO_GRACE, V2, V3, type World } from './harness.js';
 import { expectCleanEnd, settle } from './invariants.js';
 
 const B = 48765;
-const OLD = '/user/custom_token/prod-web-app/';
-const NEW = '/user/custom_token/prod-web-app--g2/';
-const LIST = '/user/custom_token/';
 
 let world: World;
 afterEach(async () => {
@@ -17,126 +16,185 @@ afterEach(async () => {
 });
 
 type Phase = 'rotate' | 'finalize';
-/** Each call of a rotation with a grace period, and the phase it happens in. */
-const CALLS: [string, Phase, Fault['match']][] = [
-  ['list (snapshot)', 'rotate', { method: 'GET', path: LIST }],
-  ['PATCH old (drain)', 'rotate', { method: 'PATCH', path: OLD }],
-  ['POST (create)', 'rotate', { method: 'POST', path: LIST }],
-  ['GET new (read)', 'rotate', { method: 'GET', path: NEW }],
-  ['GET old (leftover)', 'finalize', { method: 'GET', path: OLD }],
-  ['DELETE old', 'finalize', { method: 'DELETE', path: OLD }],
-  ['GET new (before raise)', 'finalize', { method: 'GET', path: NEW }],
-  ['PATCH new (raise)', 'finalize', { method: 'PATCH', path: NEW }],
+/** A call of a rotation: its label, the phase it happens in, and where it goes (v3 ids resolved late). */
+type Call = [string, Phase, (w: World) => FaultMatch];
+
+/** One backend × rotation method, with each call its rotation makes. */
+interface Setup {
+  label: string;
+  flavour: Flavour;
+  graceMs: number;
+  /** The v3 native rotation sets a new expiry only when it moves: make it move. */
+  rotate: RotateOptions;
+  calls: Call[];
+}
+
+const OLD = 'prod-web-app';
+const NEW = 'prod-web-app--g2';
+const get = (name: string) => (w: World) => ({ method: 'GET', path: w.paths.token(name) });
+const patch = (name: string) => (w: World) => ({ method: 'PATCH', path: w.paths.token(name) });
+const del = (name: string) => (w: World) => ({ method: 'DELETE', path: w.paths.token(name) });
+const list = (w: World) => ({ method: 'GET', path: w.paths.list });
+const post = (w: World) => ({ method: 'POST', path: w.paths.list });
+
+const SETUPS: Setup[] = [
+  {
+    label: 'v2, a grace period',
+    flavour: V2,
+    graceMs: DAY,
+    rotate: {},
+    calls: [
+      ['list (snapshot)', 'rotate', list],
+      ['PATCH old (drain)', 'rotate', patch(OLD)],
+      ['POST (create)', 'rotate', post],
+      ['GET new (read)', 'rotate', get(NEW)],
+      ['GET old (leftover)', 'finalize', get(OLD)],
+      ['DELETE old', 'finalize', del(OLD)],
+      ['GET new (before raise)', 'finalize', get(NEW)],
+      ['PATCH new (raise)', 'finalize', patch(NEW)],
+    ],
+  },
+  {
+    label: 'v3 by generations, a grace period',
+    flavour: V3,
+    graceMs: DAY,
+    rotate: {},
+    calls: [
+      ['list (snapshot)', 'rotate', list],
+      ['PATCH old (drain)', 'rotate', patch(OLD)],
+      ['POST (create, value in the answer)', 'rotate', post],
+      ['list (name cache refresh)', 'finalize', list],
+      ['GET old (leftover)', 'finalize', get(OLD)],
+      ['DELETE old (revoke)', 'finalize', del(OLD)],
+      ['GET new (before raise)', 'finalize', get(NEW)],
+      ['PATCH new (raise)', 'finalize', patch(NEW)],
+    ],
+  },
+  {
+    label: 'v3 native',
+    flavour: V3,
+    graceMs: 0,
+    rotate: { expiresInDays: 60 },
+    calls: [
+      ['list (snapshot)', 'rotate', list],
+      ['POST rotate', 'rotate', (w) => ({ method: 'POST', path: w.paths.rotate(OLD) })],
+      ['PATCH (expiry)', 'rotate', patch(OLD)],
+    ],
+  },
 ];
 
 type FaultKind = Fault extends infer F ? (F extends unknown ? Omit<F, 'match'> : never) : never;
 
-async function run(fault: FaultKind, match: Fault['match'], phase: Phase, maxRetries: number) {
-  world = await createWorld({ client: { maxRetries } });
-  await world.registry.create({ environment: 'prod', app: 'web-app', budget: B / 100 });
-  const violations = world.watch('prod-web-app', B);
-  const manager = world.manager({ gracePeriodMs: DAY });
-  const errors: unknown[] = [];
-  if (phase === 'rotate') world.fake.inject({ ...fault, match } as Fault);
-  await manager.rotate('prod-web-app').catch((e) => errors.push(e));
-  if (phase === 'finalize') {
-    world.fake.inject({ ...fault, match } as Fault);
-    world.advance(DAY);
-    const { failed } = await manager.finalize();
-    errors.push(...failed.map((f) => f.error));
-  }
-  await settle(world, manager, DAY);
-  // A failed snapshot (before anything was written) leaves nothing to resume: rotate again.
-  if ((await manager.status('prod-web-app'))?.status !== 'completed') {
-    await manager.rotate('prod-web-app');
-    await settle(world, manager, DAY);
-  }
-  expect((await manager.status('prod-web-app'))?.status).toBe('completed');
-  expect(await expectCleanEnd(world, 'prod-web-app', B)).toBe('prod-web-app--g2');
-  expect(violations).toEqual([]);
-  // The fault did hit the call it was aimed at.
-  expect(world.fake.requests.some((r) => r.fault === fault.kind)).toBe(true);
-  for (const e of errors) {
-    if (e instanceof RotationError) expect(e.resumable).toBe(true);
-  }
-  return errors;
-}
+describe.each(SETUPS)('faults on $label', ({ flavour, graceMs, rotate, calls }) => {
+  const live = flavour.api === 'v3' && graceMs === 0 ? OLD : NEW;
 
-describe('a response lost after the server applied the change', () => {
-  it.each(CALLS)('on %s: the client reconciles it', async (_label, phase, match) => {
-    const errors = await run({ kind: 'lostResponse' }, match, phase, 2);
-    expect(errors).toEqual([]);
-  });
-
-  it.each(CALLS)(
-    'on %s without client retries: the rotation pauses and resume() finishes it',
-    async (_l, phase, match) => {
-      const errors = await run({ kind: 'lostResponse' }, match, phase, 0);
-      expect(errors).toHaveLength(1);
-    },
-  );
-});
-
-describe('5xx answers and dropped connections', () => {
-  it.each(CALLS)('one 503 on %s is retried by the client', async (_label, phase, match) => {
-    expect(await run({ kind: 'status', status: 503 }, match, phase, 2)).toEqual([]);
-  });
-
-  it.each(CALLS)(
-    'a 500 storm on %s pauses the rotation; resume() finishes it',
-    async (_label, phase, match) => {
-      const errors = await run({ kind: 'status', status: 500, times: 3 }, match, phase, 2);
-      expect(errors).toHaveLength(1);
-    },
-  );
-
-  it.each(CALLS)(
-    'an HTML error page on %s pauses the rotation; resume() finishes it',
-    async (_l, phase, match) => {
-      const errors = await run({ kind: 'html', status: 502, times: 3 }, match, phase, 2);
-      expect(errors).toHaveLength(1);
-    },
-  );
-
-  it.each(CALLS)('a dropped connection on %s is retried', async (_label, phase, match) => {
-    expect(await run({ kind: 'drop' }, match, phase, 2)).toEqual([]);
-  });
-});
-
-describe('timeouts', () => {
-  it.each(CALLS)(
-    'a slow answer on %s times out, is retried, and the rotation completes',
-    async (_l, phase, match) => {
-      const errors = await runSlow(match, phase);
-      expect(errors).toEqual([]);
-    },
-  );
-
-  async function runSlow(match: Fault['match'], phase: Phase) {
-    world = await createWorld({ client: { timeoutMs: 15, maxRetries: 2 } });
+  async function run(fault: FaultKind, call: Call[2], phase: Phase, maxRetries: number) {
+    world = await createWorld({ flavour, client: { maxRetries } });
     await world.registry.create({ environment: 'prod', app: 'web-app', budget: B / 100 });
-    const violations = world.watch('prod-web-app', B);
-    const manager = world.manager({ gracePeriodMs: DAY });
+    const violations = world.watch(OLD, B);
+    const manager = world.manager({ gracePeriodMs: graceMs });
     const errors: unknown[] = [];
-    const slow: Fault = { kind: 'latency', ms: 60, match };
-    if (phase === 'rotate') world.fake.inject(slow);
-    await manager.rotate('prod-web-app').catch((e) => errors.push(e));
-    if (phase === 'finalize') world.fake.inject(slow);
-    world.advance(DAY);
-    const { failed } = await manager.finalize();
-    errors.push(...failed.map((f) => f.error));
-    await settle(world, manager, DAY);
-    expect(await expectCleanEnd(world, 'prod-web-app', B)).toBe('prod-web-app--g2');
+    if (phase === 'rotate') world.fake.inject({ ...fault, match: call(world) } as Fault);
+    await manager.rotate(OLD, rotate).catch((e) => errors.push(e));
+    if (phase === 'finalize') {
+      world.fake.inject({ ...fault, match: call(world) } as Fault);
+      world.advance(DAY);
+      const { failed } = await manager.finalize();
+      errors.push(...failed.map((f) => f.error));
+    }
+    await settle(world, manager, graceMs);
+    // A failed snapshot (before anything was written) leaves nothing to resume: rotate again.
+    if ((await manager.status(OLD))?.status !== 'completed') {
+      await manager.rotate(OLD, rotate);
+      await settle(world, manager, graceMs);
+    }
+    expect((await manager.status(OLD))?.status).toBe('completed');
+    expect(await expectCleanEnd(world, OLD, B)).toBe(live);
     expect(violations).toEqual([]);
-    expect(world.fake.requests.some((r) => r.fault === 'latency')).toBe(true);
+    // The fault did hit the call it was aimed at.
+    expect(world.fake.requests.some((r) => r.fault === fault.kind)).toBe(true);
+    for (const e of errors) {
+      if (e instanceof RotationError) expect(e.resumable).toBe(true);
+    }
     return errors;
   }
+
+  describe('a response lost after the server applied the change', () => {
+    it.each(calls)('on %s: the client reconciles it', async (_label, phase, call) => {
+      const errors = await run({ kind: 'lostResponse' }, call, phase, 2);
+      expect(errors).toEqual([]);
+    });
+
+    it.each(calls)(
+      'on %s without client retries: the rotation pauses and resume() finishes it',
+      async (_l, phase, call) => {
+        const errors = await run({ kind: 'lostResponse' }, call, phase, 0);
+        expect(errors).toHaveLength(1);
+      },
+    );
+  });
+
+  describe('5xx answers and dropped connections', () => {
+    it.each(calls)('one 503 on %s is retried by the client', async (_label, phase, call) => {
+      expect(await run({ kind: 'status', status: 503 }, call, phase, 2)).toEqual([]);
+    });
+
+    it.each(calls)(
+      'a 500 storm on %s pauses the rotation; resume() finishes it',
+      async (_label, phase, call) => {
+        const errors = await run({ kind: 'status', status: 500, times: 3 }, call, phase, 2);
+        expect(errors).toHaveLength(1);
+      },
+    );
+
+    it.each(calls)(
+      'an HTML error page on %s pauses the rotation; resume() finishes it',
+      async (_l, phase, call) => {
+        const errors = await run({ kind: 'html', status: 502, times: 3 }, call, phase, 2);
+        expect(errors).toHaveLength(1);
+      },
+    );
+
+    it.each(calls)('a dropped connection on %s is retried', async (_label, phase, call) => {
+      expect(await run({ kind: 'drop' }, call, phase, 2)).toEqual([]);
+    });
+  });
+
+  describe('timeouts', () => {
+    it.each(calls)(
+      'a slow answer on %s times out, is retried, and the rotation completes',
+      async (_l, phase, call) => {
+        const errors = await runSlow(call, phase);
+        expect(errors).toEqual([]);
+      },
+    );
+
+    async function runSlow(call: Call[2], phase: Phase) {
+      world = await createWorld({ flavour, client: { timeoutMs: 15, maxRetries: 2 } });
+      await world.registry.create({ environment: 'prod', app: 'web-app', budget: B / 100 });
+      const violations = world.watch(OLD, B);
+      const manager = world.manager({ gracePeriodMs: graceMs });
+      const errors: unknown[] = [];
+      if (phase === 'rotate') world.fake.inject({ kind: 'latency', ms: 60, match: call(world) });
+      await manager.rotate(OLD, rotate).catch((e) => errors.push(e));
+      if (phase === 'finalize') world.fake.inject({ kind: 'latency', ms: 60, match: call(world) });
+      world.advance(DAY);
+      const { failed } = await manager.finalize();
+      errors.push(...failed.map((f) => f.error));
+      await settle(world, manager, graceMs);
+      expect(await expectCleanEnd(world, OLD, B)).toBe(live);
+      expect(violations).toEqual([]);
+      expect(world.fake.requests.some((r) => r.fault === 'latency')).toBe(true);
+      return errors;
+    }
+  });
 });
 
-describe('429 answers', () => {
+describe.each(NO_GRACE)('429 answers on $label', (flavour) => {
   it('a 429 storm with Retry-After is waited out through the injected sleep (no real waiting)', async () => {
     const slept: number[] = [];
     world = await createWorld({
+      flavour,
       client: {
         maxRetries: 3,
         retryDelay: (_attempt, retryAfterMs) => retryAfterMs ?? 0,
@@ -165,7 +223,11 @@ describe('429 answers', () => {
       now: () => world2!.clock().getTime(),
       sleep: async (ms) => world2!.advance(ms),
     });
-    world = await createWorld({ fake: { rateLimit: { perSecond: 3 } }, client: { rateLimiter: limiter } });
+    world = await createWorld({
+      flavour,
+      fake: { rateLimit: { perSecond: 3 } },
+      client: { rateLimiter: limiter },
+    });
     world2 = world;
     for (const app of ['a', 'b', 'c', 'd', 'e']) {
       await world.registry.create({ environment: 'staging', app, expiresInDays: 2 });
@@ -175,6 +237,8 @@ describe('429 answers', () => {
     expect(run.failed).toEqual([]);
     expect(run.rotated).toHaveLength(5);
     expect(world.fake.requests.filter((r) => r.status === 429)).toEqual([]);
-    expect(world.fake.requests).toHaveLength(1 + 5 * 4);
+    // One list, then per token: drain, create, read (v2) or check before revoke (v3), delete; or
+    // natively: rotate and the new expiry.
+    expect(world.fake.requests).toHaveLength(1 + 5 * (world.native(0) ? 2 : 4));
   });
 });

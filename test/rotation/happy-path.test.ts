@@ -1,15 +1,27 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { captureLogger, createWorld, DAY, HOUR, START, type World } from './harness.js';
+import {
+  captureLogger,
+  createWorld,
+  DAY,
+  HOUR,
+  NO_GRACE,
+  START,
+  V2,
+  V3,
+  V3_GENERATIONS,
+  WITH_GRACE,
+  type World,
+} from './harness.js';
 
 let world: World;
 afterEach(async () => {
   await world?.fake.close();
 });
 
-describe('rotate() with a grace period', () => {
+describe.each(WITH_GRACE)('rotate() with a grace period on $label', (flavour) => {
   it('splits the budget to the cent, promotes the new generation and keeps the old one for the grace period', async () => {
-    world = await createWorld();
+    world = await createWorld({ flavour });
     await world.registry.create({ environment: 'prod', app: 'web-app', budget: 487.65 });
     const oldValue = world.fake.tokenValue('prod-web-app')!;
     const violations = world.watch('prod-web-app', 48765);
@@ -83,7 +95,7 @@ describe('rotate() with a grace period', () => {
   });
 
   it('rotates again to --g3 and the registry sees the current generation throughout', async () => {
-    world = await createWorld();
+    world = await createWorld({ flavour });
     await world.registry.create({ environment: 'staging', app: 'api' });
     const manager = world.manager({ gracePeriodMs: HOUR });
     await manager.rotate('staging-api');
@@ -104,7 +116,7 @@ describe('rotate() with a grace period', () => {
   });
 
   it('a custom allowance is carved out of the balance, capped at it', async () => {
-    world = await createWorld();
+    world = await createWorld({ flavour });
     await world.registry.create({ environment: 'staging', app: 'a', budget: 20 });
     await world.registry.create({ environment: 'staging', app: 'b', budget: 20 });
     await world.manager({ graceAllowance: 2.5 }).rotate('staging-a');
@@ -115,31 +127,100 @@ describe('rotate() with a grace period', () => {
 });
 
 describe('rotate() with gracePeriodMs: 0', () => {
-  it('revokes the old generation at once, moves the whole balance, and takes 4 requests plus one list', async () => {
-    world = await createWorld();
+  // The exact requests differ per API: one expectation per flavour.
+  const REQUESTS: [string, World['flavour'], string[]][] = [
+    [
+      'v2: drain, create funded, read the value, delete the old generation',
+      V2,
+      [
+        'GET /v2/user/custom_token/',
+        'PATCH /v2/user/custom_token/staging-web/',
+        'POST /v2/user/custom_token/',
+        'GET /v2/user/custom_token/staging-web--g2/',
+        'DELETE /v2/user/custom_token/staging-web/',
+      ],
+    ],
+    [
+      'v3 by generations: the value comes with the create answer; a revoke checks the key first',
+      V3_GENERATIONS,
+      [
+        'GET /v3/manage/keys/',
+        'PATCH /v3/manage/keys/{staging-web}/',
+        'POST /v3/manage/keys/',
+        'GET /v3/manage/keys/{staging-web}/',
+        'DELETE /v3/manage/keys/{staging-web}/',
+      ],
+    ],
+  ];
+
+  it.each(REQUESTS)(
+    'revokes the old generation at once and moves the whole balance (%s)',
+    async (_label, flavour, requests) => {
+      world = await createWorld({ flavour });
+      await world.registry.create({ environment: 'staging', app: 'web', budget: 33.33 });
+      const violations = world.watch('staging-web', 3333);
+      world.fake.resetRequestLog();
+      const result = await world.manager({ gracePeriodMs: 0 }).rotate('staging-web');
+      expect(result).toMatchObject({ status: 'completed', mode: 'generation', newTokenName: 'staging-web--g2' });
+      expect(world.generations('staging-web')).toEqual([
+        expect.objectContaining({ name: 'staging-web--g2', balance: 33.33, activeBalance: true }),
+      ]);
+      expect(await world.current('staging-web')).toEqual({ tokenName: 'staging-web--g2', valueMatches: true });
+      expect(world.requestLines()).toEqual(requests);
+      expect(violations).toEqual([]);
+    },
+  );
+
+  it('v3 rotates natively: same key, new value, budget untouched, one request (two when the expiry moves)', async () => {
+    world = await createWorld({ flavour: V3 });
     await world.registry.create({ environment: 'staging', app: 'web', budget: 33.33 });
+    const [key] = world.fake.keys();
+    const oldValue = world.fake.tokenValue('staging-web');
     const violations = world.watch('staging-web', 3333);
+    world.advance(DAY); // the policy's 30 days now end a day later than the key's
     world.fake.resetRequestLog();
-    const result = await world.manager({ gracePeriodMs: 0 }).rotate('staging-web');
-    expect(result).toMatchObject({ status: 'completed', newTokenName: 'staging-web--g2' });
-    expect(world.generations('staging-web')).toEqual([
-      expect.objectContaining({ name: 'staging-web--g2', balance: 33.33, activeBalance: true }),
+    const manager = world.manager({ gracePeriodMs: 0 });
+    const result = await manager.rotate('staging-web');
+    expect(result).toMatchObject({
+      status: 'completed',
+      mode: 'native',
+      oldTokenName: 'staging-web',
+      newTokenName: 'staging-web',
+      generation: 1,
+      graceEndsAt: null,
+    });
+    expect(world.requestLines()).toEqual([
+      'GET /v3/manage/keys/',
+      'POST /v3/manage/keys/{staging-web}/rotate/',
+      'PATCH /v3/manage/keys/{staging-web}/',
     ]);
-    expect(await world.current('staging-web')).toEqual({ tokenName: 'staging-web--g2', valueMatches: true });
-    expect(world.fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
-      'GET /v2/user/custom_token/',
-      'PATCH /v2/user/custom_token/staging-web/',
-      'POST /v2/user/custom_token/',
-      'GET /v2/user/custom_token/staging-web--g2/',
-      'DELETE /v2/user/custom_token/staging-web/',
+    expect(world.fake.keys()).toEqual([
+      expect.objectContaining({ id: key!.id, name: 'staging-web', revoked: false, balance: 33.33 }),
     ]);
+    expect(world.generations('staging-web')[0]!.expireTime).toEqual(new Date(START.getTime() + 31 * DAY));
+    expect(world.fake.tokenValue('staging-web')).not.toBe(oldValue);
+    expect(await world.current('staging-web')).toEqual({ tokenName: 'staging-web', valueMatches: true });
+    expect((await world.secrets.get('edenai/staging-web'))?.metadata).toEqual({
+      tokenName: 'staging-web',
+      generation: 1,
+      rotationId: result.rotationId,
+    });
     expect(violations).toEqual([]);
+    // Nothing to finalize, nothing to resume, nothing failed.
+    world.fake.resetRequestLog();
+    expect(await manager.finalize()).toEqual({ finalized: [], failed: [], pending: [], skipped: [] });
+    expect(await manager.resume()).toEqual({ resumed: [], failed: [], skipped: [] });
+    expect(await manager.failures()).toEqual([]);
+    expect(world.fake.requests).toEqual([]);
+    // Rotating again: the expiry is already the planned one, so only the rotate.
+    await manager.rotate('staging-web');
+    expect(world.requestLines()).toEqual(['GET /v3/manage/keys/', 'POST /v3/manage/keys/{staging-web}/rotate/']);
   });
 });
 
-describe('unlimited tokens', () => {
-  it('stay unlimited: no drain, the new generation gets no budget either', async () => {
-    world = await createWorld();
+describe.each(NO_GRACE)('unlimited tokens on $label', (flavour) => {
+  it('stay unlimited: no drain, the new generation (or key) gets no budget either', async () => {
+    world = await createWorld({ flavour });
     await world.registry.create({ environment: 'dev', app: 'tools' });
     const violations = world.watch('dev-tools', null);
     world.fake.resetRequestLog();
@@ -147,20 +228,23 @@ describe('unlimited tokens', () => {
     expect(result.status).toBe('completed');
     expect(world.generations('dev-tools')).toEqual([
       expect.objectContaining({
-        name: 'dev-tools--g2',
+        name: world.rotatedName('dev-tools', 0),
         activeBalance: false,
         tokenType: 'sandbox_api_token',
       }),
     ]);
-    expect(world.fake.requests.map((r) => r.method)).toEqual(['GET', 'POST', 'GET', 'DELETE']);
+    // list; v3 native: rotate; generations: create, (v2) read, (v3) check before revoke, delete.
+    expect(world.fake.requests.map((r) => r.method)).toEqual(
+      world.native(0) ? ['GET', 'POST'] : ['GET', 'POST', 'GET', 'DELETE'],
+    );
     expect(result.migrationSteps.join('\n')).not.toMatch(/\$/);
     expect(violations).toEqual([]);
   });
 });
 
-describe('events, migration steps and redaction', () => {
+describe.each(WITH_GRACE)('events, migration steps and redaction on $label', (flavour) => {
   it('emits started, each step in order, then succeeded; nothing carries a value', async () => {
-    world = await createWorld();
+    world = await createWorld({ flavour });
     await world.registry.create({ environment: 'prod', app: 'web-app' });
     const logger = captureLogger();
     const manager = world.manager({ gracePeriodMs: 24 * HOUR, logger });
@@ -217,11 +301,14 @@ describe('events, migration steps and redaction', () => {
     ].join('\n');
     expect(everything).not.toContain(newValue);
     expect(everything).not.toContain(world.fake.apiKey);
+    expect(everything).not.toContain(world.fake.managementKey);
     expect(logger.lines.length).toBeGreaterThan(0);
   });
+});
 
+describe.each(NO_GRACE)('listeners on $label', (flavour) => {
   it('a throwing listener does not break the rotation', async () => {
-    world = await createWorld();
+    world = await createWorld({ flavour });
     await world.registry.create({ environment: 'staging', app: 'x' });
     const manager = world.manager({ gracePeriodMs: 0 });
     manager.on('rotation.step', () => {

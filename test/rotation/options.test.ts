@@ -1,4 +1,5 @@
-// Input validation, the expiry rule, and the cron helper.
+// Input validation, the expiry rule, and the cron helper. On v2 only: none of it depends on the
+// backend (native-rotation options are in native.test.ts).
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ConfigurationError,
@@ -119,6 +120,7 @@ describe('status and failures', () => {
       oldTokenName: 'staging-web',
       newTokenName: 'staging-web--g2',
       generation: 2,
+      mode: 'generation',
       startedAt: START,
       updatedAt: START,
       graceEndsAt: new Date(START.getTime() + 2 * HOUR),
