@@ -164,9 +164,10 @@ export class RotationManager implements RotationFailureSource {
   /**
    * Rotates one logical token (a generation's name is accepted too). Resolves once the new
    * generation is current: status `grace` (the old one still works until `graceEndsAt`) or
-   * `completed` (`gracePeriodMs: 0`, or a native rotation: `mode: 'native'`). Throws `RotationInProgressError` when another process is
-   * rotating it or it is in its grace period, and `RotationError` when a step fails (`resumable`
-   * says whether `resume()` can continue it; otherwise it was rolled back).
+   * `completed` (`gracePeriodMs: 0`, or a native rotation: `mode: 'native'`). Throws
+   * `RotationInProgressError` when another process is rotating it or it is in its grace period,
+   * and `RotationError` when a step fails (`resumable` says whether `resume()` can continue it;
+   * otherwise it was rolled back, or, native, nothing changed or the new value stays stored).
    *
    * @example
    * const { newTokenName, migrationSteps } = await manager.rotate('prod-web-app', { expiresInDays: 90 });

@@ -63,7 +63,10 @@ async function rotateStep(run: RotationRun): Promise<void> {
   const token = await backend.rotate(j.oldTokenName, run.requestOptions);
   // The one-time value, into the current entry before anything else: nothing that can fail first.
   try {
-    await secrets.set(j.secretRef, token.secret, { ifVersion: current?.version ?? null, metadata: metadataOf(j) });
+    await secrets.set(j.secretRef, token.secret, {
+      ifVersion: current?.version ?? null,
+      metadata: metadataOf(j),
+    });
   } catch (error) {
     if (!(error instanceof VersionConflictError)) throw error;
     await settleConflict(run, token);
@@ -117,7 +120,8 @@ async function verifyStep(run: RotationRun): Promise<void> {
     const entry = await run.deps.secrets.get(j.secretRef);
     if (entry?.metadata?.['rotationId'] === j.rotationId) secret = entry.value;
   }
-  if (!secret) throw new UnreadableValue(`the current entry ${j.secretRef} no longer holds this rotation's value`);
+  if (!secret)
+    throw new UnreadableValue(`the current entry ${j.secretRef} no longer holds this rotation's value`);
   const token = run.memo.newToken ?? (await run.deps.backend.get(j.newTokenName, run.requestOptions));
   const problem = checkKey(run, token, secret);
   if (problem) throw new VerifyRejected(`${j.newTokenName} ${problem}`);
@@ -140,7 +144,8 @@ function checkKey(run: RotationRun, token: EdenToken, secret: Secret): string | 
   if (token.tokenType !== j.tokenType) return `is a ${token.tokenType}, expected ${j.tokenType}`;
   if (token.activeBalance !== j.budgeted)
     return token.activeBalance ? 'has a balance limit; it had none' : 'lost its balance limit';
-  if (token.expireTime && token.expireTime.getTime() <= run.deps.clock().getTime()) return 'has already expired';
+  if (token.expireTime && token.expireTime.getTime() <= run.deps.clock().getTime())
+    return 'has already expired';
   if (shows(token, secret) === false) return `does not hold the value stored at ${j.secretRef}`;
   return undefined;
 }

@@ -139,7 +139,12 @@ async function onFailure(run: RotationRun, error: unknown): Promise<RotationErro
   }
   const record = { step, message, at: run.deps.clock().toISOString() };
   if (native && j.status === 'running' && isDefinitive(error)) {
-    const ended = await nativeEnd(run, { ...record, message: describe(error, run.memo.secret) }, where, error);
+    const ended = await nativeEnd(
+      run,
+      { ...record, message: describe(error, run.memo.secret) },
+      where,
+      error,
+    );
     if (ended) return ended;
   } else if (j.status === 'running' && isDefinitive(error)) {
     try {

@@ -122,7 +122,10 @@ export interface RotationManagerOptions {
   secrets?: SecretStore;
   /** Journals and locks. Use a shared, durable store (FileStateStore or your own) in production. */
   state: StateStore;
-  /** How long the old generation keeps working after the new one is promoted. Default 24 h. */
+  /**
+   * How long the old generation keeps working after the new one is promoted. Default 24 h (0 with
+   * `native: 'always'`). With 0, a backend with a native rotate (v3) rotates natively (see `native`).
+   */
   gracePeriodMs?: number;
   /** Default: 10 % of the remaining balance rounded down to cents (0 when `gracePeriodMs` is 0). */
   graceAllowance?: GraceAllowance;

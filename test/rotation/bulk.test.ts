@@ -85,7 +85,13 @@ describe('a native dry run (v3)', () => {
   it('plans the same keys with new values: nothing split, the expiry per the policy', async () => {
     await fleet(V3);
     const plan = await world.manager({ gracePeriodMs: 0 }).rotateExpiring({ withinDays: 7, dryRun: true });
-    expect(plan.planned.map((p) => p.name)).toEqual(['prod-api', 'staging-a', 'staging-b', 'staging-c', 'staging-d']);
+    expect(plan.planned.map((p) => p.name)).toEqual([
+      'prod-api',
+      'staging-a',
+      'staging-b',
+      'staging-c',
+      'staging-d',
+    ]);
     expect(plan.planned[1]).toEqual({
       name: 'staging-a',
       mode: 'native',
@@ -177,7 +183,6 @@ describe.each(NO_GRACE)('rotateExpiring without a grace period on $label', (flav
     await manager.rotateExpiring({ withinDays: 7, concurrency: 1 });
     expect(peak).toBe(1);
   });
-
 });
 
 // v2 only: v3's name → id cache lists on its own after 60 s (tested with the v3 backend); and

@@ -126,23 +126,26 @@ describe.each(CASES)('a crash after any effect (%s)', (_label, flavour, graceMs)
     }
   });
 
-  it.skipIf(native)('during a rollback (verify refuses) is resumed too: the old generation is current with its whole budget', async () => {
-    const total = await countEffects(graceMs, false, false, flavour);
-    for (let limit = 1; limit <= total; limit++) {
-      const { violations, manager, budget } = await scenario(graceMs, limit, false, false, flavour);
-      const status = await manager.status('prod-web-app');
-      if (status) expect(status.status, `limit ${limit}`).toBe('rolledBack');
-      // The restored reset period tells a resumed rollback whether its raise landed: exact.
-      const live = await expectCleanEnd(world, 'prod-web-app', budget.max);
-      expect(live).toBe('prod-web-app');
-      expect(world.generations('prod-web-app')[0]).toMatchObject({
-        balanceResetPeriod: 'monthly',
-        balanceResetAmount: 487.65,
-      });
-      expect(violations, `limit ${limit}`).toEqual([]);
-      await world.fake.close();
-    }
-  });
+  it.skipIf(native)(
+    'during a rollback (verify refuses) is resumed too: the old generation is current with its whole budget',
+    async () => {
+      const total = await countEffects(graceMs, false, false, flavour);
+      for (let limit = 1; limit <= total; limit++) {
+        const { violations, manager, budget } = await scenario(graceMs, limit, false, false, flavour);
+        const status = await manager.status('prod-web-app');
+        if (status) expect(status.status, `limit ${limit}`).toBe('rolledBack');
+        // The restored reset period tells a resumed rollback whether its raise landed: exact.
+        const live = await expectCleanEnd(world, 'prod-web-app', budget.max);
+        expect(live).toBe('prod-web-app');
+        expect(world.generations('prod-web-app')[0]).toMatchObject({
+          balanceResetPeriod: 'monthly',
+          balanceResetAmount: 487.65,
+        });
+        expect(violations, `limit ${limit}`).toEqual([]);
+        await world.fake.close();
+      }
+    },
+  );
 });
 
 describe('a crash after any effect of a native rotation whose verify refuses (v3)', () => {

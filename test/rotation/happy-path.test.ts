@@ -161,11 +161,18 @@ describe('rotate() with gracePeriodMs: 0', () => {
       const violations = world.watch('staging-web', 3333);
       world.fake.resetRequestLog();
       const result = await world.manager({ gracePeriodMs: 0 }).rotate('staging-web');
-      expect(result).toMatchObject({ status: 'completed', mode: 'generation', newTokenName: 'staging-web--g2' });
+      expect(result).toMatchObject({
+        status: 'completed',
+        mode: 'generation',
+        newTokenName: 'staging-web--g2',
+      });
       expect(world.generations('staging-web')).toEqual([
         expect.objectContaining({ name: 'staging-web--g2', balance: 33.33, activeBalance: true }),
       ]);
-      expect(await world.current('staging-web')).toEqual({ tokenName: 'staging-web--g2', valueMatches: true });
+      expect(await world.current('staging-web')).toEqual({
+        tokenName: 'staging-web--g2',
+        valueMatches: true,
+      });
       expect(world.requestLines()).toEqual(requests);
       expect(violations).toEqual([]);
     },
@@ -214,7 +221,10 @@ describe('rotate() with gracePeriodMs: 0', () => {
     expect(world.fake.requests).toEqual([]);
     // Rotating again: the expiry is already the planned one, so only the rotate.
     await manager.rotate('staging-web');
-    expect(world.requestLines()).toEqual(['GET /v3/manage/keys/', 'POST /v3/manage/keys/{staging-web}/rotate/']);
+    expect(world.requestLines()).toEqual([
+      'GET /v3/manage/keys/',
+      'POST /v3/manage/keys/{staging-web}/rotate/',
+    ]);
   });
 });
 

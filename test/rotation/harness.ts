@@ -250,7 +250,8 @@ export async function createWorld(options: WorldOptions = {}) {
     requestLines(): string[] {
       const names = new Map(fake.keys().map((k) => [k.id, k.name]));
       return fake.requests.map(
-        (r) => `${r.method} ${r.path.replace(/\/keys\/([^/]+)\//, (m, id: string) => (names.has(id) ? `/keys/{${names.get(id)}}/` : m))}`,
+        (r) =>
+          `${r.method} ${r.path.replace(/\/keys\/([^/]+)\//, (m, id: string) => (names.has(id) ? `/keys/{${names.get(id)}}/` : m))}`,
       );
     },
     /** Live generations of a logical token, as the fake holds them. */

@@ -117,7 +117,8 @@ describe('a native rotation (v3, gracePeriodMs: 0)', () => {
       inspect(manager, { depth: 10 }),
       ...logger.lines,
     ].join('\n');
-    for (const secret of [newValue, oldValue, world.fake.managementKey]) expect(everything).not.toContain(secret);
+    for (const secret of [newValue, oldValue, world.fake.managementKey])
+      expect(everything).not.toContain(secret);
   });
 
   it('a refused verify is reported, not rolled back: the new value stays stored', async () => {
@@ -129,7 +130,9 @@ describe('a native rotation (v3, gracePeriodMs: 0)', () => {
     expect(error).toBeInstanceOf(RotationError);
     expect(error).toMatchObject({ step: 'verify', resumable: false });
     expect(error.message).toMatch(/verify returned false\. Not rolled back .*stored at edenai\/prod-web-app/);
-    expect(failed).toEqual([expect.objectContaining({ step: 'verify', rolledBack: false, resumable: false })]);
+    expect(failed).toEqual([
+      expect.objectContaining({ step: 'verify', rolledBack: false, resumable: false }),
+    ]);
     expect(await manager.status(NAME)).toMatchObject({
       status: 'completed',
       error: { step: 'verify', resumable: false },
@@ -159,15 +162,19 @@ describe('a native rotation (v3, gracePeriodMs: 0)', () => {
     const error = (await manager.rotate(NAME).catch((e: unknown) => e)) as RotationError;
     expect(error.message).toMatch(/verify threw: 401 with \[secret fp:[0-9a-f]{8}\]/);
     const value = world.fake.tokenValue(NAME)!;
-    expect(JSON.stringify([error.message, await manager.status(NAME), await manager.failures()])).not.toContain(
-      value,
-    );
+    expect(
+      JSON.stringify([error.message, await manager.status(NAME), await manager.failures()]),
+    ).not.toContain(value);
   });
 
   it('a definitive refusal of the rotate changes nothing', async () => {
     const violations = await prodToken();
     const oldValue = world.fake.tokenValue(NAME);
-    world.fake.inject({ kind: 'status', status: 403, match: { method: 'POST', path: world.paths.rotate(NAME) } });
+    world.fake.inject({
+      kind: 'status',
+      status: 403,
+      match: { method: 'POST', path: world.paths.rotate(NAME) },
+    });
     const manager = world.manager({ gracePeriodMs: 0 });
     const error = (await manager.rotate(NAME).catch((e: unknown) => e)) as RotationError;
     expect(error).toMatchObject({ step: 'rotate', resumable: false });

@@ -84,23 +84,28 @@ describe.each(GENERATIONS)('verify on $label', (flavour) => {
 
   // v2 only: there the check reads the new generation back; v3 checks its create answer, with no
   // request in between for a stranger's top-up to land before.
-  it.runIf(flavour.api === 'v2')('the built-in check refuses a new generation whose budget is not the planned one', async () => {
-    const violations = await prodToken({ flavour });
-    // Someone tops the new generation up between its creation and the check: refuse it.
-    world.afterRequest.push(async () => {
-      const g2 = world.fake.tokens().find((t) => t.name === 'prod-web-app--g2');
-      if (g2 && g2.balance === 438.89) world.fake.importState(bump(world, 'prod-web-app--g2', '1000'));
-    });
-    const error = (await world
-      .manager()
-      .rotate('prod-web-app')
-      .catch((e: unknown) => e)) as RotationError;
-    expect(error.step).toBe('verify');
-    expect(error.message).toMatch(/prod-web-app--g2 holds 1000 USD, expected 438\.89/);
-    // The old generation gets back what was carved out of it, not the stranger's top-up.
-    expect(world.fake.tokens()).toEqual([expect.objectContaining({ name: 'prod-web-app', balance: 487.65 })]);
-    expect(violations.filter((v) => !v.includes('budget'))).toEqual([]);
-  });
+  it.runIf(flavour.api === 'v2')(
+    'the built-in check refuses a new generation whose budget is not the planned one',
+    async () => {
+      const violations = await prodToken({ flavour });
+      // Someone tops the new generation up between its creation and the check: refuse it.
+      world.afterRequest.push(async () => {
+        const g2 = world.fake.tokens().find((t) => t.name === 'prod-web-app--g2');
+        if (g2 && g2.balance === 438.89) world.fake.importState(bump(world, 'prod-web-app--g2', '1000'));
+      });
+      const error = (await world
+        .manager()
+        .rotate('prod-web-app')
+        .catch((e: unknown) => e)) as RotationError;
+      expect(error.step).toBe('verify');
+      expect(error.message).toMatch(/prod-web-app--g2 holds 1000 USD, expected 438\.89/);
+      // The old generation gets back what was carved out of it, not the stranger's top-up.
+      expect(world.fake.tokens()).toEqual([
+        expect.objectContaining({ name: 'prod-web-app', balance: 487.65 }),
+      ]);
+      expect(violations.filter((v) => !v.includes('budget'))).toEqual([]);
+    },
+  );
 });
 
 function bump(w: World, name: string, balance: string) {
