@@ -5,7 +5,16 @@
 
 const BRAND = Symbol.for('edenai-token-manager.error');
 
-/** Base class of every error this SDK throws. */
+/**
+ * Base class of every error this SDK throws. Messages never contain a token value or API key.
+ *
+ * @example
+ * try {
+ *   await registry.create({ environment: 'prod', app: 'web-app', budget: 5000 });
+ * } catch (error) {
+ *   if (isEdenAIError(error)) console.error(error.name, error.message);
+ * }
+ */
 export class EdenAIError extends Error {
   /** @internal brand shared by ESM and CJS copies of the package. */
   readonly [BRAND] = true;
@@ -15,7 +24,12 @@ export class EdenAIError extends Error {
   }
 }
 
-/** True for any error thrown by this SDK, even one from another copy of the package (ESM vs CJS). */
+/**
+ * True for any error thrown by this SDK, even one from another copy of the package (ESM vs CJS).
+ *
+ * @example
+ * if (isEdenAIError(error)) logger.warn(error.message);
+ */
 export function isEdenAIError(value: unknown): value is EdenAIError {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }
@@ -30,7 +44,19 @@ export interface APIErrorInit {
   cause?: unknown;
 }
 
-/** An error answered by (or on the way to) the Eden AI API. */
+/**
+ * An error answered by (or on the way to) the Eden AI API: carries `status`, `headers`, the parsed
+ * `body` (credentials scrubbed), `method`, `path` and `requestId`. One subclass per status.
+ *
+ * @example
+ * try {
+ *   await client.get('prod-web-app');
+ * } catch (error) {
+ *   if (error instanceof NotFoundError) return undefined;
+ *   if (error instanceof APIError) console.error(error.status, error.method, error.path);
+ *   throw error;
+ * }
+ */
 export class APIError extends EdenAIError {
   readonly status: number | undefined;
   readonly headers: Record<string, string>;
@@ -51,22 +77,93 @@ export class APIError extends EdenAIError {
   }
 }
 
+/**
+ * 400: Eden rejected the request (field errors are in the message, e.g. a duplicate name).
+ *
+ * @example
+ * if (error instanceof BadRequestError) console.error(error.message); // 400 name: Token with this name already exists.
+ */
 export class BadRequestError extends APIError {}
+/**
+ * 401: the API key (or management key) was refused.
+ *
+ * @example
+ * if (error instanceof AuthenticationError) console.error('Check EDENAI_API_KEY');
+ */
 export class AuthenticationError extends APIError {}
-/** 402: the account is out of credits. */
+/**
+ * 402: the account is out of credits.
+ *
+ * @example
+ * if (error instanceof PaymentRequiredError) await alertFinance();
+ */
 export class PaymentRequiredError extends APIError {}
+/**
+ * 403: the key may not manage tokens (or read costs).
+ *
+ * @example
+ * if (error instanceof PermissionDeniedError) console.error(error.message);
+ */
 export class PermissionDeniedError extends APIError {}
+/**
+ * 404: no token (or data) by that name.
+ *
+ * @example
+ * const token = await client.get(name).catch((e) => (e instanceof NotFoundError ? undefined : Promise.reject(e)));
+ */
 export class NotFoundError extends APIError {}
+/**
+ * 409: the server reports a conflicting change.
+ *
+ * @example
+ * if (error instanceof ConflictError) await retryLater();
+ */
 export class ConflictError extends APIError {}
+/**
+ * 422: the server could not process a well-formed request.
+ *
+ * @example
+ * if (error instanceof UnprocessableEntityError) console.error(error.body);
+ */
 export class UnprocessableEntityError extends APIError {}
+/**
+ * 429 after the retries ran out; the `retry-after` header says when to come back.
+ *
+ * @example
+ * if (error instanceof RateLimitError) console.warn('slow down', error.headers['retry-after']);
+ */
 export class RateLimitError extends APIError {}
+/**
+ * 5xx after the retries ran out (an HTML error page becomes a short message).
+ *
+ * @example
+ * if (error instanceof InternalServerError) console.error(error.status, error.message);
+ */
 export class InternalServerError extends APIError {}
-/** The request never got an HTTP answer (DNS, refused, reset, dropped). */
+/**
+ * The request never got an HTTP answer (DNS, refused, reset, dropped), after the retries ran out.
+ *
+ * @example
+ * if (error instanceof APIConnectionError) console.error('Eden AI unreachable:', error.message);
+ */
 export class APIConnectionError extends APIError {}
-/** The request (one attempt) took longer than `timeoutMs`. */
+/**
+ * The request (each attempt) took longer than `timeoutMs`, after the retries ran out.
+ *
+ * @example
+ * await client.list({ timeoutMs: 5_000 }).catch((e) => {
+ *   if (e instanceof APITimeoutError) console.warn('Eden AI is slow today');
+ * });
+ */
 export class APITimeoutError extends APIConnectionError {}
 
-/** Maps an HTTP status to the matching error class. */
+/**
+ * Maps an HTTP status to the matching error class (the one factory every client uses).
+ *
+ * @example
+ * errorClassForStatus(404) === NotFoundError; // true
+ * errorClassForStatus(503) === InternalServerError; // true
+ */
 export function errorClassForStatus(status: number): typeof APIError {
   switch (status) {
     case 400:
@@ -90,7 +187,12 @@ export function errorClassForStatus(status: number): typeof APIError {
   }
 }
 
-/** The server answered with a body that does not match the documented schema. */
+/**
+ * The server answered with a body that does not match the documented schema; `issues` name the fields.
+ *
+ * @example
+ * if (error instanceof ResponseValidationError) console.error(error.issues.map((i) => i.path));
+ */
 export class ResponseValidationError extends APIError {
   readonly issues: readonly { path: string; message: string }[];
   constructor(message: string, init: APIErrorInit & { issues?: { path: string; message: string }[] } = {}) {
@@ -99,7 +201,15 @@ export class ResponseValidationError extends APIError {
   }
 }
 
-/** Input rejected before any request was sent (malformed name, negative budget, begin after end…). */
+/**
+ * Input rejected before any request was sent (malformed name, negative budget, begin after end…);
+ * nothing was changed. `field` names the offending input.
+ *
+ * @example
+ * await registry.setBudget('prod-web-app', -5).catch((e) => {
+ *   if (e instanceof InvalidInputError) console.error(e.field, e.message);
+ * });
+ */
 export class InvalidInputError extends EdenAIError {
   readonly field: string | undefined;
   constructor(message: string, options: { field?: string; cause?: unknown } = {}) {
@@ -108,7 +218,14 @@ export class InvalidInputError extends EdenAIError {
   }
 }
 
-/** A write would break an environment's policy; says which rule and which value. */
+/**
+ * A write would break an environment's policy; says which rule and which value. Nothing was changed.
+ *
+ * @example
+ * await registry.create({ environment: 'prod', app: 'web', budget: 3000 }).catch((e) => {
+ *   if (e instanceof PolicyViolationError) console.error(e.rule, e.value); // budget.max 3000
+ * });
+ */
 export class PolicyViolationError extends EdenAIError {
   readonly environment: string;
   readonly rule: string;
@@ -121,10 +238,27 @@ export class PolicyViolationError extends EdenAIError {
   }
 }
 
-/** The SDK is misconfigured (missing API key, bad policy, bad store key…). */
+/**
+ * The SDK is misconfigured (missing API key, bad policy, bad store key…).
+ *
+ * @example
+ * try {
+ *   new CustomTokenClient(); // no apiKey and no EDENAI_API_KEY
+ * } catch (e) {
+ *   if (e instanceof ConfigurationError) console.error(e.message);
+ * }
+ */
 export class ConfigurationError extends EdenAIError {}
 
-/** A compare-and-set write found another version than the one expected. */
+/**
+ * A compare-and-set write found another version than the one expected; nothing was written.
+ *
+ * @example
+ * const entry = await store.get('edenai/prod-web-app');
+ * await store.set('edenai/prod-web-app', value, { ifVersion: entry?.version ?? null }).catch((e) => {
+ *   if (e instanceof VersionConflictError) console.warn('someone else wrote it first');
+ * });
+ */
 export class VersionConflictError extends EdenAIError {
   readonly key: string;
   readonly expected: string | null | undefined;
@@ -139,7 +273,14 @@ export class VersionConflictError extends EdenAIError {
   }
 }
 
-/** Another rotation of the same token is running and holds its lock. */
+/**
+ * Another rotation of the same token is running and holds its lock (another process, or its grace period).
+ *
+ * @example
+ * await rotation.rotate('prod-web-app').catch((e) => {
+ *   if (e instanceof RotationInProgressError) console.log('already rotating:', e.rotationId);
+ * });
+ */
 export class RotationInProgressError extends EdenAIError {
   readonly tokenName: string;
   readonly rotationId: string | undefined;
@@ -150,7 +291,14 @@ export class RotationInProgressError extends EdenAIError {
   }
 }
 
-/** A rotation failed at a step; it was rolled back or can be resumed (see `step`, `resumable`). */
+/**
+ * A rotation failed at a step; it was rolled back or can be resumed (see `step`, `resumable`).
+ *
+ * @example
+ * await rotation.rotate('prod-web-app').catch(async (e) => {
+ *   if (e instanceof RotationError && e.resumable) await rotation.resume();
+ * });
+ */
 export class RotationError extends EdenAIError {
   readonly tokenName: string;
   readonly step: string;

@@ -5,10 +5,21 @@ import { InvalidInputError } from '../core/errors.js';
  * `prod-web-app--g3` is generation 3 of the logical token `prod-web-app`. Segments are
  * letters, digits and `_`, joined by single dashes, so `--` can only mean a generation.
  */
+/**
+ * Separates a logical name from its rotation generation.
+ *
+ * @example
+ * `prod-web-app${GENERATION_SEPARATOR}2`; // 'prod-web-app--g2'
+ */
 export const GENERATION_SEPARATOR = '--g';
 const SEGMENT = /^[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*$/;
 const GENERATION = /--g([1-9][0-9]{0,5})$/;
-/** Eden's limit on names. */
+/**
+ * Eden's limit on token names, in characters.
+ *
+ * @example
+ * if (name.length > MAX_NAME_LENGTH) throw new Error('too long for Eden');
+ */
 export const MAX_NAME_LENGTH = 200;
 
 export interface ParsedName {
@@ -20,7 +31,13 @@ export interface ParsedName {
   generation: number;
 }
 
-/** Throws `InvalidInputError` unless `value` is a valid environment or app segment. */
+/**
+ * Throws `InvalidInputError` unless `value` is a valid environment or app segment.
+ *
+ * @example
+ * assertSegment('app', 'web-app'); // ok
+ * assertSegment('app', 'web--app'); // throws: `--` is reserved for generations
+ */
 export function assertSegment(kind: 'environment' | 'app', value: unknown): asserts value is string {
   if (typeof value !== 'string' || !SEGMENT.test(value)) {
     throw new InvalidInputError(
@@ -30,7 +47,13 @@ export function assertSegment(kind: 'environment' | 'app', value: unknown): asse
   }
 }
 
-/** `prod` + `web-app` (+ generation 3) → `prod-web-app--g3`. */
+/**
+ * Builds an Eden token name; throws `InvalidInputError` for malformed parts or names over 200 characters.
+ *
+ * @example
+ * formatTokenName('prod', 'web-app'); // 'prod-web-app'
+ * formatTokenName('prod', 'web-app', 3); // 'prod-web-app--g3'
+ */
 export function formatTokenName(environment: string, app: string, generation = 1): string {
   assertSegment('environment', environment);
   assertSegment('app', app);
@@ -51,7 +74,13 @@ export function formatTokenName(environment: string, app: string, generation = 1
   return name;
 }
 
-/** Splits off a generation suffix: `prod-web-app--g3` → `{ base: 'prod-web-app', generation: 3 }`. */
+/**
+ * Splits off a generation suffix.
+ *
+ * @example
+ * splitGeneration('prod-web-app--g3'); // { base: 'prod-web-app', generation: 3 }
+ * splitGeneration('prod-web-app'); // { base: 'prod-web-app', generation: 1 }
+ */
 export function splitGeneration(name: string): { base: string; generation: number } {
   const m = GENERATION.exec(name);
   if (!m) return { base: name, generation: 1 };
@@ -61,6 +90,11 @@ export function splitGeneration(name: string): { base: string; generation: numbe
 /**
  * Parses a token name against the known environments (longest match first, since environment
  * names may contain dashes). Returns `undefined` for names that match no environment (unmanaged).
+ *
+ * @example
+ * parseTokenName('prod-eu-web-app--g2', ['prod', 'prod-eu']);
+ * // { logicalName: 'prod-eu-web-app', environment: 'prod-eu', app: 'web-app', generation: 2 }
+ * parseTokenName('legacy-token', ['prod']); // undefined (unmanaged)
  */
 export function parseTokenName(name: string, environments: readonly string[]): ParsedName | undefined {
   const { base, generation } = splitGeneration(name);

@@ -4,7 +4,17 @@ import { ConfigurationError } from '../core/errors.js';
 const money = z.number().finite().nonnegative().max(99_999);
 const days = z.number().int().positive().max(3650);
 
-/** An environment's rules. Every field is optional; unset means "no rule". */
+/**
+ * An environment's rules (zod schema). Every field is optional; unset means "no rule".
+ *
+ * @example
+ * const prod = environmentPolicySchema.parse({
+ *   tokenType: 'api_token',
+ *   budget: { default: 500, max: 2000, resetPeriod: 'monthly' },
+ *   expiry: { required: true, defaultDays: 90, maxDays: 180 },
+ *   alerts: { expiryDays: [14, 7, 3, 1], lowBalanceRatio: 0.2 },
+ * });
+ */
 export const environmentPolicySchema = z.strictObject({
   /** Token type created in this environment. Default `api_token`. */
   tokenType: z.enum(['api_token', 'sandbox_api_token']).default('api_token'),
@@ -54,7 +64,13 @@ export type EnvironmentPolicy = z.output<typeof environmentPolicySchema>;
 
 const ENV_NAME = /^[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*$/;
 
-/** Validates the `environments` option once, with messages that name the environment and field. */
+/**
+ * Validates the `environments` option once, with messages that name the environment and field
+ * (`ConfigurationError`). `TokenRegistry` calls it; use it to check a config file early.
+ *
+ * @example
+ * const environments = parseEnvironments({ dev: { tokenType: 'sandbox_api_token' }, prod: { budget: { max: 2000 } } });
+ */
 export function parseEnvironments(input: unknown): Record<string, EnvironmentPolicy> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ConfigurationError('`environments` must be an object: { dev: {...}, prod: {...} }');

@@ -15,7 +15,12 @@ export { formatUsageCsv, formatUsageHtml, formatUsageJson, formatUsageMarkdown, 
  * @example for (const f of USAGE_REPORT_FORMATS) writeFileSync(`usage.${f}`, formatUsageReport(report, f));
  */
 export type UsageReportFormat = 'text' | 'json' | 'csv' | 'md' | 'html';
-/** @example USAGE_REPORT_FORMATS.includes(flag) */
+/**
+ * The formats `formatUsageReport` accepts.
+ *
+ * @example
+ * USAGE_REPORT_FORMATS.includes(flag); // validate a --format option
+ */
 export const USAGE_REPORT_FORMATS: readonly UsageReportFormat[] = ['text', 'json', 'csv', 'md', 'html'];
 
 /**
