@@ -10,6 +10,7 @@ import { rotationAlert } from './checks/rotation.js';
 import { unmanagedAlert } from './checks/unmanaged.js';
 import type { BalancePeaks } from './peaks.js';
 import { daysToExpiry } from './periods.js';
+import { ALERT_KINDS } from './settings.js';
 import type {
   Alert,
   AlertKind,
@@ -160,20 +161,9 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
   };
 }
 
-const ALL_KINDS: readonly AlertKind[] = [
-  'expiring',
-  'expired',
-  'low-balance',
-  'budget-threshold',
-  'exhaustion-forecast',
-  'policy-violation',
-  'unmanaged-token',
-  'rotation-failed',
-];
-
 function enabledKinds(rules: AlertRules, only: ReadonlySet<AlertKind> | undefined): Kinds {
   const kinds = {} as Kinds;
-  for (const k of ALL_KINDS) kinds[k] = (!only || only.has(k)) && !rules.disabled.includes(k);
+  for (const k of ALERT_KINDS) kinds[k] = (!only || only.has(k)) && !rules.disabled.includes(k);
   return kinds;
 }
 

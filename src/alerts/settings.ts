@@ -20,7 +20,8 @@ export const DEFAULT_ALERT_RULES: Readonly<AlertRules> = Object.freeze({
   disabled: [],
 });
 
-const KINDS = [
+/** Every alert kind, in report order: what rules may disable and what evaluation enables. */
+export const ALERT_KINDS = [
   'expiring',
   'expired',
   'low-balance',
@@ -38,7 +39,7 @@ const partialRules = z.strictObject({
   lowBalanceAmount: z.number().finite().nonnegative().nullable().optional(),
   budgetThresholds: z.array(z.number().gt(0).max(1)).optional(),
   repeatEvery: z.number().int().positive().nullable().optional(),
-  disabled: z.array(z.enum(KINDS)).optional(),
+  disabled: z.array(z.enum(ALERT_KINDS)).optional(),
 });
 
 const rulesInput = partialRules.extend({

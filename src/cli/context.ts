@@ -134,16 +134,14 @@ export async function openRuntime(ctx: CommandContext, preloaded?: CliConfig): P
   // The registry validates the policies and names the environment and field of any mistake.
   const environments = config.environments as Record<string, EnvironmentPolicyInput>;
   const registry = new TokenRegistry({ backend, secrets, environments, clock });
+  return withClose({ config, api, registry, backend, usageSource, secrets, state, clock, fake });
+}
+
+/** Adds the `close` that frees a runtime's parts: the fake first, then both stores. */
+export function withClose(parts: Omit<Runtime, 'close'>): Runtime {
+  const { fake, secrets, state } = parts;
   return {
-    config,
-    api,
-    registry,
-    backend,
-    usageSource,
-    secrets,
-    state,
-    clock,
-    fake,
+    ...parts,
     async close() {
       await fake?.close();
       await secrets.dispose?.();

@@ -99,7 +99,8 @@ export const tokenSchema: z.ZodType<EdenToken> = wireToken.transform(toEdenToken
 /** `GET /user/custom_token/`: a bare array. */
 export const tokenListSchema: z.ZodType<EdenToken[]> = z.array(tokenSchema);
 
-const costDetails = z.looseObject({
+/** One feature's cost on one day, as both the v2 cost report and the v3 usage answer send it. */
+export const costDetails = z.looseObject({
   total_cost: money,
   details: z.number().nullish(),
   cost_per_provider: z.record(z.string(), money).nullish(),
@@ -110,9 +111,18 @@ const costRow = z.looseObject({
   data: z.record(z.string(), z.record(z.string(), costDetails)).nullish(),
 });
 
-function flattenUsage(body: { response: z.output<typeof costRow>[] }): UsageRecord[] {
-  const records: UsageRecord[] = [];
-  for (const row of body.response) {
+/** A parsed cost row: whose usage (`T`: the token name, or null where the row names none), by day, by feature. */
+export interface CostRow<T> {
+  token: T;
+  data?: Record<string, Record<string, z.output<typeof costDetails>>> | null | undefined;
+}
+
+/** Cost rows → flat records, one per token × period × feature (v2 and v3 share Eden's cost shape). */
+export function flattenCostRows<T>(
+  rows: readonly CostRow<T>[],
+): (Omit<UsageRecord, 'token'> & { token: T })[] {
+  const records: (Omit<UsageRecord, 'token'> & { token: T })[] = [];
+  for (const row of rows) {
     if (!row.data) continue;
     for (const date in row.data) {
       const features = row.data[date]!;
@@ -141,7 +151,7 @@ function flattenUsage(body: { response: z.output<typeof costRow>[] }): UsageReco
 /** `GET /cost_management/` → flat records, one per token × period × feature. */
 export const usageSchema: z.ZodType<UsageRecord[]> = z
   .looseObject({ response: z.array(costRow) })
-  .transform(flattenUsage);
+  .transform((body) => flattenCostRows(body.response));
 
 /** `GET /cost_management/credits/` → USD. */
 export const creditsSchema: z.ZodType<number> = z.looseObject({ credits: money }).transform((body, ctx) => {

@@ -4,8 +4,15 @@
  * a bare array) and converting straight to SDK objects, so each body is parsed once.
  */
 import { z } from 'zod';
-import { isSensitiveKey } from '../client/errors-map.js';
-import { money, resetPeriods, time, tokenTypes, unknownFields } from '../client/schemas.js';
+import {
+  costDetails,
+  flattenCostRows,
+  money,
+  resetPeriods,
+  time,
+  tokenTypes,
+  unknownFields,
+} from '../client/schemas.js';
 import { Secret } from '../core/secret.js';
 import type { UsageRecord } from '../usage/source.js';
 import type { ManagementKey, ManagementWhoami } from './types.js';
@@ -101,52 +108,22 @@ export const keyPageSchema: z.ZodType<KeyPage> = z.union([
   z.array(keySchema).transform((keys) => ({ keys, count: keys.length, hasNext: false })),
 ]);
 
-const costDetails = z.looseObject({
-  total_cost: money,
-  details: z.number().nullish(),
-  cost_per_provider: z.record(z.string(), money).nullish(),
-});
-
 const usageRow = z.looseObject({
-  token: z.string().nullish(),
+  // Per-key usage may not name its key: null, and the client fills it in.
+  token: z
+    .string()
+    .nullish()
+    .transform((token) => token ?? null),
   data: z.record(z.string(), z.record(z.string(), costDetails)).nullish(),
 });
 
 /** A usage record whose row may not name its key (per-key usage): the client fills it in. */
 export type WireUsageRecord = Omit<UsageRecord, 'token'> & { token: string | null };
 
-function flattenUsage(rows: z.output<typeof usageRow>[]): WireUsageRecord[] {
-  const records: WireUsageRecord[] = [];
-  for (const row of rows) {
-    if (!row.data) continue;
-    for (const date in row.data) {
-      const features = row.data[date]!;
-      // Period starts are calendar days; some servers send full timestamps.
-      const day = date.length > 10 ? date.slice(0, 10) : date;
-      for (const feature in features) {
-        const d = features[feature]!;
-        const costPerProvider: Record<string, number> = {};
-        for (const provider in d.cost_per_provider ?? {}) {
-          costPerProvider[provider] = d.cost_per_provider![provider] ?? 0;
-        }
-        records.push({
-          token: row.token ?? null,
-          date: day,
-          feature,
-          totalCost: d.total_cost ?? 0,
-          calls: d.details ?? 0,
-          costPerProvider,
-        });
-      }
-    }
-  }
-  return records;
-}
-
 /** `GET /manage/usage/` and `/manage/keys/{id}/usage/`: `{usage: [...]}` (v2's `response` accepted). */
 export const usageSchema: z.ZodType<WireUsageRecord[]> = z
   .looseObject({ usage: z.array(usageRow).nullish(), response: z.array(usageRow).nullish() })
-  .transform((body) => flattenUsage(body.usage ?? body.response ?? []));
+  .transform((body) => flattenCostRows(body.usage ?? body.response ?? []));
 
 const KNOWN_WHOAMI_FIELDS = new Set([
   'organization',
@@ -195,12 +172,7 @@ function toWhoami(w: z.output<typeof wireWhoami>): ManagementWhoami {
     expireTime: w.expire_time ?? w.expires_at ?? null,
     key,
   };
-  let extra: Record<string, unknown> | undefined;
-  for (const field in w) {
-    if (KNOWN_WHOAMI_FIELDS.has(field) || isSensitiveKey(field)) continue;
-    extra ??= {};
-    extra[field] = w[field];
-  }
+  const extra = unknownFields(w, KNOWN_WHOAMI_FIELDS);
   if (extra) me.extra = extra;
   return me;
 }

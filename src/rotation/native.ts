@@ -5,10 +5,11 @@ import type { EdenToken } from '../backend/port.js';
 import { ConfigurationError, RotationInProgressError, VersionConflictError } from '../core/errors.js';
 import type { Secret } from '../core/secret.js';
 import type { SecretEntryMetadata } from '../registry/types.js';
-import { describe, UnreadableValue, VerifyRejected } from './classify.js';
+import { UnreadableValue, VerifyRejected } from './classify.js';
 import type { Journal } from './journal.js';
 import type { RotationRun } from './run.js';
 import type { RotationStep } from './types.js';
+import { runVerifyHook } from './verify-hook.js';
 
 const ORDER: readonly RotationStep[] = ['snapshot', 'rotate', 'verify', 'finish'];
 
@@ -125,16 +126,7 @@ async function verifyStep(run: RotationRun): Promise<void> {
   const token = run.memo.newToken ?? (await run.deps.backend.get(j.newTokenName, run.requestOptions));
   const problem = checkKey(run, token, secret);
   if (problem) throw new VerifyRejected(`${j.newTokenName} ${problem}`);
-  const hook = run.deps.verify;
-  if (hook) {
-    let ok: boolean | undefined;
-    try {
-      ok = await hook({ name: j.name, tokenName: j.newTokenName, generation: j.newGeneration, secret });
-    } catch (error) {
-      throw new VerifyRejected(`verify threw: ${describe(error, secret)}`);
-    }
-    if (ok === false) throw new VerifyRejected('verify returned false');
-  }
+  await runVerifyHook(run, secret);
   await run.done('verify');
 }
 

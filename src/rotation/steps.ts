@@ -4,9 +4,10 @@ import type { CreateTokenInput, EdenToken, UpdateTokenInput } from '../backend/p
 import { BadRequestError, VersionConflictError } from '../core/errors.js';
 import type { Secret } from '../core/secret.js';
 import type { SecretEntryMetadata } from '../registry/types.js';
-import { describe, UnreadableValue, VerifyRejected } from './classify.js';
+import { UnreadableValue, VerifyRejected } from './classify.js';
 import { aboutCents, atMostCents, fromCents, toCents } from './money.js';
 import type { RotationRun } from './run.js';
+import { runVerifyHook } from './verify-hook.js';
 
 /** How often an unreadable new generation may be discarded and created again (a lost v3 create). */
 const MAX_RECREATIONS = 1;
@@ -197,16 +198,7 @@ export async function verify(run: RotationRun): Promise<void> {
   const token = run.memo.newToken ?? (await run.deps.backend.get(j.newTokenName, run.requestOptions));
   const problem = checkNewGeneration(run, token);
   if (problem) throw new VerifyRejected(`${j.newTokenName} ${problem}`);
-  const hook = run.deps.verify;
-  if (hook) {
-    let ok: boolean | undefined;
-    try {
-      ok = await hook({ name: j.name, tokenName: j.newTokenName, generation: j.newGeneration, secret });
-    } catch (error) {
-      throw new VerifyRejected(`verify threw: ${describe(error, secret)}`);
-    }
-    if (ok === false) throw new VerifyRejected('verify returned false');
-  }
+  await runVerifyHook(run, secret);
   await run.done('verify');
 }
 

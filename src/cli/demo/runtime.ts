@@ -7,7 +7,7 @@ import { createFakeEdenAI, type FakeEdenAI } from '../../testing/fake/index.js';
 import type { ApiVersion } from '../api-version.js';
 import { openApiClients } from '../backends.js';
 import { resolveConfig } from '../config.js';
-import { FAKE_PASSPHRASE, fakeFiles, type Runtime } from '../context.js';
+import { FAKE_PASSPHRASE, fakeFiles, type Runtime, withClose } from '../context.js';
 import { tutorialEnvironments } from '../defaults.js';
 
 /** The demo's runtime and the hand on its clock. */
@@ -51,22 +51,10 @@ export async function openDemoRuntime(
   });
   const registry = new TokenRegistry({ backend, secrets, environments: tutorialEnvironments, clock });
   return {
-    config,
-    api,
-    registry,
-    backend,
-    usageSource,
-    secrets,
-    state,
-    clock,
+    ...withClose({ config, api, registry, backend, usageSource, secrets, state, clock, fake }),
     fake,
     setNow(at) {
       now = at.getTime();
-    },
-    async close() {
-      await fake.close();
-      await secrets.dispose?.();
-      await state.dispose?.();
     },
   };
 }

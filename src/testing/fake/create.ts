@@ -7,11 +7,11 @@ import { FaultQueue } from './faults.js';
 import { createFakeFetch } from './fetch-adapter.js';
 import { createHandler } from './handler.js';
 import { type HttpServer, listen } from './http-server.js';
-import { nanosToUsd } from './money.js';
 import { resolveOptions, resolveSpend } from './options.js';
 import { SlidingWindowLimiter } from './rate-limiter.js';
 import { exportState, importState, loadStateFile, saveStateFile } from './state.js';
 import { FakeStore } from './store.js';
+import { tokenSnapshotFields } from './token-snapshot.js';
 import type {
   FakeClientOptions,
   FakeEdenAI,
@@ -114,12 +114,7 @@ export async function createFakeEdenAI(options?: FakeEdenAIOptions): Promise<Fak
     tokens: () =>
       store.list().map((t) => ({
         name: t.name,
-        tokenType: t.tokenType,
-        balance: t.balance === null ? null : nanosToUsd(t.balance),
-        activeBalance: t.activeBalance,
-        expireTime: t.expireTime === null ? null : new Date(t.expireTime.getTime()),
-        balanceResetPeriod: t.resetPeriod,
-        balanceResetAmount: t.resetAmount === null ? null : nanosToUsd(t.resetAmount),
+        ...tokenSnapshotFields(t),
       })),
     tokenValue: (name) => store.get(name)?.value,
     keys: () => ctx.keys.snapshot(),

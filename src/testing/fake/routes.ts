@@ -36,9 +36,15 @@ export function route(path: string): Methods | undefined {
   }
   const m = TOKEN_PATH.exec(path);
   if (!m) return undefined;
+  const name = decodeSegment(m[1]!);
+  return name === undefined ? undefined : tokenRoute(name);
+}
+
+/** A %-decoded path segment, or `undefined` when its %-encoding is malformed (then: 404). */
+export function decodeSegment(segment: string): string | undefined {
   try {
-    return tokenRoute(decodeURIComponent(m[1]!));
+    return decodeURIComponent(segment);
   } catch {
-    return undefined; // malformed %-encoding
+    return undefined;
   }
 }

@@ -4,9 +4,9 @@
 // sees it, and a token that left the store (a v2 delete) or was replaced (same name, new value)
 // becomes a revoked key.
 import { randomUUID } from 'node:crypto';
-import { nanosToUsd } from './money.js';
 import type { FakeStore } from './store.js';
 import type { TokenRecord } from './token-rules.js';
+import { tokenSnapshotFields } from './token-snapshot.js';
 import type { FakeKeySnapshot } from './types.js';
 
 export interface KeyEntry {
@@ -90,12 +90,7 @@ export class FakeKeyIndex {
         member: e.member,
         revoked: e.revokedAt !== null,
         revokedAt: e.revokedAt === null ? null : new Date(e.revokedAt.getTime()),
-        tokenType: t.tokenType,
-        balance: t.balance === null ? null : nanosToUsd(t.balance),
-        activeBalance: t.activeBalance,
-        expireTime: t.expireTime === null ? null : new Date(t.expireTime.getTime()),
-        balanceResetPeriod: t.resetPeriod,
-        balanceResetAmount: t.resetAmount === null ? null : nanosToUsd(t.resetAmount),
+        ...tokenSnapshotFields(t),
       };
     });
   }

@@ -1,5 +1,5 @@
 // /v3/manage/… URL → endpoint. Trailing slashes as on v2 (the spec lists them with one).
-import type { Methods } from './routes.js';
+import { decodeSegment, type Methods } from './routes.js';
 import { whoami } from './v3-auth.js';
 import { createKey, getKey, listKeys, revokeKey, rotateKey, updateKey } from './v3-key-routes.js';
 import { keyUsage, orgUsage } from './v3-usage.js';
@@ -25,12 +25,8 @@ export function routeV3(path: string): Methods | undefined {
   }
   const m = KEY_PATH.exec(path);
   if (!m) return undefined;
-  let id: string;
-  try {
-    id = decodeURIComponent(m[1]!);
-  } catch {
-    return undefined; // malformed %-encoding
-  }
+  const id = decodeSegment(m[1]!);
+  if (id === undefined) return undefined;
   if (m[2] === 'rotate') return { POST: (ctx) => rotateKey(ctx, id) };
   if (m[2] === 'usage') return { GET: (ctx, _request, url) => keyUsage(ctx, url, id) };
   return {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { averagePerCall, fromNanos, toNanos } from '../money.js';
 import type { UsageReport } from '../types.js';
 import { dailySpendChart } from './chart.js';
 import { escapeHtml } from './escape.js';
+import { type Totals, totalIncludingUnmanaged } from './grand-total.js';
 import { formatCount, formatUsd } from './numbers.js';
 
 // After load, each chart records what the browser actually drew (its box, and how many bars
@@ -38,8 +38,6 @@ tfoot tr:first-child td{border-top:2px solid #59636e}tfoot td{font-weight:600}tf
 .chart .tick,.chart .empty{font-size:11px;fill:#59636e}
 .muted{color:#59636e}`;
 
-type Totals = { totalCost: number; totalCalls: number; avgCostPerCall: number };
-
 /**
  * A self-contained HTML page: summary table, a daily-spend chart per environment (inline SVG)
  * and a table per token. No external asset and no network; every text is escaped.
@@ -73,13 +71,7 @@ export function formatUsageHtml(report: UsageReport): string {
   if (report.unmanaged) {
     // Listed after the total it is not part of, with the grand total under it.
     const u = report.unmanaged;
-    const nanos = toNanos(report.totalCost) + toNanos(u.totalCost);
-    const calls = report.totalCalls + u.totalCalls;
-    const all = {
-      totalCost: fromNanos(nanos),
-      totalCalls: calls,
-      avgCostPerCall: averagePerCall(nanos, calls),
-    };
+    const all = totalIncludingUnmanaged(report, u);
     body.push(
       `<tr class="muted"><td>unmanaged</td><td class="num">${formatCount(u.tokens)}</td>${moneyCells(u)}</tr>`,
       `<tr><td>Total including unmanaged</td><td class="num">${formatCount(tokens + u.tokens)}</td>${moneyCells(all)}</tr>`,

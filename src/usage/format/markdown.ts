@@ -1,5 +1,5 @@
-import { averagePerCall, fromNanos, toNanos } from '../money.js';
 import type { UsageReport } from '../types.js';
+import { type Totals, totalIncludingUnmanaged } from './grand-total.js';
 import { formatCount, formatUsd } from './numbers.js';
 
 /**
@@ -24,13 +24,7 @@ export function formatUsageMarkdown(report: UsageReport): string {
   out.push(row(['**Total (all environments)**', formatCount(tokens), ...money(report)]));
   if (report.unmanaged) {
     const u = report.unmanaged;
-    const nanos = toNanos(report.totalCost) + toNanos(u.totalCost);
-    const calls = report.totalCalls + u.totalCalls;
-    const all = {
-      totalCost: fromNanos(nanos),
-      totalCalls: calls,
-      avgCostPerCall: averagePerCall(nanos, calls),
-    };
+    const all = totalIncludingUnmanaged(report, u);
     out.push(row(['*Unmanaged*', formatCount(u.tokens), ...money(u)]));
     out.push(row(['**Total including unmanaged**', formatCount(tokens + u.tokens), ...money(all)]));
   }
@@ -52,7 +46,7 @@ export function formatUsageMarkdown(report: UsageReport): string {
   return `${out.join('\n')}\n`;
 }
 
-function money(s: { totalCost: number; totalCalls: number; avgCostPerCall: number }): string[] {
+function money(s: Totals): string[] {
   return [formatUsd(s.totalCost), formatCount(s.totalCalls), formatUsd(s.avgCostPerCall, 4)];
 }
 
