@@ -1,5 +1,3 @@
-import type { Logger } from '../../src/core/types.js';
-
 export const BASE = 'https://api.edenai.run';
 export const API_KEY = 'test-api-key-5c1b9e';
 /** A token value that must never leak. */
@@ -26,29 +24,7 @@ export function fastOptions(overrides: object = {}) {
   };
 }
 
-export interface CapturedLog {
-  level: string;
-  message: string;
-  meta?: Record<string, unknown>;
-}
-
-export function captureLogger(): { logger: Logger; lines: CapturedLog[] } {
-  const lines: CapturedLog[] = [];
-  const at =
-    (level: string) =>
-    (message: string, meta?: Record<string, unknown>): void => {
-      lines.push({ level, message, ...(meta ? { meta } : {}) });
-    };
-  return { lines, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
-}
-
-/** Everything a user could see of a value: message, JSON and inspection. */
-export function exposed(value: unknown): string {
-  const parts: string[] = [];
-  if (value instanceof Error) parts.push(value.message, String(value.stack));
-  parts.push(JSON.stringify(value) ?? '');
-  return parts.join('\n');
-}
+export { type CapturedLog, captureLogger, exposed, useNock } from '../helpers/wire.js';
 
 /** A discrete-event clock: `sleep` schedules a timer; `run` fires timers in order once work is idle. */
 export function simulation() {

@@ -1,6 +1,6 @@
 // Retries, timeouts, aborts and lost-response reconciliation on the wire (nock only).
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CustomTokenClient } from '../../src/client/index.js';
 import {
   APIConnectionError,
@@ -10,24 +10,9 @@ import {
   NotFoundError,
   RateLimitError,
 } from '../../src/core/errors.js';
-import { BASE, fastOptions, TOKEN_VALUE } from './helpers.js';
+import { BASE, fastOptions, TOKEN_VALUE, useNock } from './helpers.js';
 
-const unmatched: string[] = [];
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.emitter.on('no match', (req: { method?: string; path?: string }) => {
-    unmatched.push(`${req.method} ${req.path}`);
-  });
-});
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  const extra = unmatched.splice(0);
-  nock.cleanAll();
-  // Every mocked answer was used, and no request went out that was not mocked (e.g. a second POST).
-  expect(pending).toEqual([]);
-  expect(extra).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+useNock();
 
 const api = () => nock(BASE);
 const PATH = '/v2/user/custom_token/';

@@ -1,26 +1,11 @@
 // Wire format of CustomTokenClient: paths, encoding, headers, bodies and response mapping (nock only).
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CustomTokenClient } from '../../src/client/index.js';
 import { Secret } from '../../src/core/secret.js';
-import { API_KEY, BASE, fastOptions, TOKEN_VALUE } from './helpers.js';
+import { API_KEY, BASE, fastOptions, TOKEN_VALUE, useNock } from './helpers.js';
 
-const unmatched: string[] = [];
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.emitter.on('no match', (req: { method?: string; path?: string }) => {
-    unmatched.push(`${req.method} ${req.path}`);
-  });
-});
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  const extra = unmatched.splice(0);
-  nock.cleanAll();
-  // Every mocked answer was used, and no request went out that was not mocked (e.g. a second POST).
-  expect(pending).toEqual([]);
-  expect(extra).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+useNock();
 
 const api = () => nock(BASE).matchHeader('authorization', `Bearer ${API_KEY}`);
 const client = (overrides: Record<string, unknown> = {}) =>

@@ -1,8 +1,6 @@
 // Shared bits of the Management API tests: a management key, nock setup that fails on any
 // unmocked or unused request, and client options that never wait.
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import type { Logger } from '../../src/core/types.js';
 import { ManagementKeyClient, type ManagementKeyClientOptions } from '../../src/management/index.js';
 
 export const V3 = 'https://api.edenai.run';
@@ -32,29 +30,6 @@ export function wireKey(overrides: Record<string, unknown> = {}): Record<string,
   };
 }
 
-/** nock hygiene: every mock used, no unmocked request (e.g. a second POST). */
-export function useNock(): void {
-  const unmatched: string[] = [];
-  const onNoMatch = (req: { method?: string; path?: string }) => {
-    unmatched.push(`${req.method} ${req.path}`);
-  };
-  beforeAll(() => {
-    nock.disableNetConnect();
-    nock.emitter.on('no match', onNoMatch);
-  });
-  afterEach(() => {
-    const pending = nock.pendingMocks();
-    const extra = unmatched.splice(0);
-    nock.cleanAll();
-    expect(pending).toEqual([]);
-    expect(extra).toEqual([]);
-  });
-  afterAll(() => {
-    nock.emitter.off('no match', onNoMatch);
-    nock.enableNetConnect();
-  });
-}
-
 /** The Management API as nock sees it, requiring the management key. */
 export const api = (key = MGMT_KEY) => nock(V3).matchHeader('authorization', `Bearer ${key}`);
 
@@ -68,24 +43,4 @@ export function client(overrides: ManagementKeyClientOptions = {}): ManagementKe
   });
 }
 
-export interface LogLine {
-  level: string;
-  message: string;
-  meta?: Record<string, unknown>;
-}
-
-export function captureLogger(): { logger: Logger; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at = (level: string) => (message: string, meta?: Record<string, unknown>) => {
-    lines.push({ level, message, ...(meta ? { meta } : {}) });
-  };
-  return { lines, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
-}
-
-/** Everything a user could see of a value: message, stack, JSON. */
-export function exposed(value: unknown): string {
-  const parts: string[] = [];
-  if (value instanceof Error) parts.push(value.message, String(value.stack));
-  parts.push(JSON.stringify(value) ?? '');
-  return parts.join('\n');
-}
+export { type CapturedLog as LogLine, captureLogger, exposed, useNock } from '../helpers/wire.js';

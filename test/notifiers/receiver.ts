@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 export interface Received {
   method: string;
@@ -40,5 +41,21 @@ export async function startReceiver(
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** Returns a `receiver()` starter whose servers are closed after each test. */
+export function useReceivers(): (
+  answer?: (req: Received, i: number) => Answer,
+) => ReturnType<typeof startReceiver> {
+  let closers: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    await Promise.all(closers.map((c) => c()));
+    closers = [];
+  });
+  return async (answer) => {
+    const r = await startReceiver(answer);
+    closers.push(r.close);
+    return r;
   };
 }

@@ -1,20 +1,11 @@
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NotifierDeliveryError } from '../../src/notifiers/errors.js';
 import { type SlackMessage, SlackNotifier, slackMessage } from '../../src/notifiers/slack.js';
 import { alert, recordingSleep } from './fixtures.js';
-import { type Answer, type Received, startReceiver } from './receiver.js';
+import { useReceivers } from './receiver.js';
 
-let closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.map((c) => c()));
-  closers = [];
-});
-async function receiver(answer?: (req: Received, i: number) => Answer) {
-  const r = await startReceiver(answer);
-  closers.push(r.close);
-  return r;
-}
+const receiver = useReceivers();
 
 const PATH = '/services/T000/B000/XXXXsecretXXXX';
 

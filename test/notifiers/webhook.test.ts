@@ -1,28 +1,18 @@
 import { createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/core/errors.js';
 import { NotifierDeliveryError, WebhookVerificationError } from '../../src/notifiers/errors.js';
 import { verifyWebhook } from '../../src/notifiers/verify.js';
 import { WebhookNotifier } from '../../src/notifiers/webhook.js';
 import { alert, recordingSleep } from './fixtures.js';
-import { type Answer, type Received, startReceiver } from './receiver.js';
+import { useReceivers } from './receiver.js';
 
 const NOW = new Date('2024-03-01T09:00:00Z');
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const clock = () => NOW;
 
-let closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.map((c) => c()));
-  closers = [];
-});
-
-async function receiver(answer?: (req: Received, i: number) => Answer) {
-  const r = await startReceiver(answer);
-  closers.push(r.close);
-  return r;
-}
+const receiver = useReceivers();
 
 /** A receiver that verifies like a real endpoint would. */
 async function verifyingReceiver(secret: string | string[]) {
