@@ -13,7 +13,7 @@ const entry = { ...library, cli: 'src/cli/main.ts' };
 export default defineConfig([
   // ESM: dependencies stay external so users dedupe them.
   { entry, format: ['esm'], dts: true, sourcemap: true, clean: true, target: 'node20', platform: 'node' },
-  // CJS: ky, p-limit and croner are ESM-only; bundling them avoids the `ky.default.create` interop trap.
+  // CJS: p-limit and croner are ESM-only; bundling them avoids the `default` interop trap.
   {
     entry: library,
     format: ['cjs'],
@@ -23,6 +23,6 @@ export default defineConfig([
     sourcemap: true,
     target: 'node20',
     platform: 'node',
-    noExternal: ['ky', 'p-limit', 'yocto-queue', 'croner'],
+    noExternal: ['p-limit', 'yocto-queue', 'croner'],
   },
 ]);

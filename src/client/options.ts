@@ -25,7 +25,10 @@ export interface ClientOptions {
   timeoutMs?: number | undefined;
   /** Retries after the first attempt (408/409/429/5xx and connection errors). Default 2. */
   maxRetries?: number | undefined;
-  /** A `fetch` implementation (a fake server's, a proxy-aware one…). Default: global `fetch`. */
+  /**
+   * Sends the requests (a fake server's, a proxy-aware one, a ky instance…). Called as
+   * `fetch(url, init)`; honour `init.signal` so a timeout closes the connection. Default: global `fetch`.
+   */
   fetch?: typeof fetch | undefined;
   /** Receives one `debug` line per attempt (method, path, status, ms, attempt). Default: silent. */
   logger?: Logger | undefined;
@@ -58,7 +61,7 @@ export interface ResolvedOptions {
   clock: () => Date;
 }
 
-/** setTimeout's limit; ky rejects longer timeouts too. */
+/** setTimeout's limit: a longer delay would fire at once. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /** A usable per-attempt timeout: positive and within setTimeout's range. */

@@ -1,4 +1,3 @@
-import ky, { type KyInstance, TimeoutError } from 'ky';
 import type { z } from 'zod';
 import { APIError, InvalidInputError, ResponseValidationError } from '../core/errors.js';
 import { type RequestOptions, silentLogger } from '../core/types.js';
@@ -50,41 +49,24 @@ interface RawResponse {
   text: string;
 }
 
-const TIMED_OUT = Symbol('timed out');
-
-/**
- * The global fetch, called as `fetch(url, init)` for body-less requests: undici's
- * `fetch(request)` copies the whole Request once more, which costs about a third of ky's
- * per-call overhead. The signal is kept, so timeouts and aborts still close the socket.
- */
-const globalFetchByUrl = ((request: Request, init?: RequestInit) =>
-  request.body === null && (init === undefined || Object.keys(init).length === 0)
-    ? globalThis.fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        signal: request.signal,
-      })
-    : globalThis.fetch(request, init)) as typeof fetch;
-
 /**
  * The one pipeline every call goes through: auth, rate limiting, per-attempt timeout, abort,
- * retries with backoff, error mapping, response validation and logging. ky builds and sends the
- * requests; ky's own retries are off (`retry: 0`) so this loop is the only one.
+ * retries with backoff, error mapping, response validation and logging. Requests go out through
+ * `fetch(url, init)` directly: an HTTP library in between would redo (and pay for) the retries,
+ * timeouts and error handling this class owns. A user who wants one plugs it in as `fetch`.
  */
 export class RequestCore {
   readonly #o: ResolvedOptions;
-  readonly #ky: KyInstance;
+  readonly #fetch: typeof fetch;
+  /** Built once: undici copies init headers on every call anyway. */
+  readonly #headers: Record<string, string>;
+  readonly #jsonHeaders: Record<string, string>;
 
   constructor(options: ResolvedOptions) {
     this.#o = options;
-    this.#ky = ky.create({
-      prefixUrl: options.baseUrl,
-      headers: { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' },
-      retry: 0,
-      timeout: options.timeoutMs,
-      throwHttpErrors: false,
-      fetch: options.fetch ?? globalFetchByUrl,
-    });
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#headers = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' };
+    this.#jsonHeaders = { ...this.#headers, 'content-type': 'application/json' };
   }
 
   /** Sends `call`, retrying what is safe to retry, and returns the validated body. */
@@ -202,18 +184,31 @@ export class RequestCore {
     });
   }
 
+  #url(call: Call<unknown>): string {
+    const url = `${this.#o.baseUrl}/${call.path}`;
+    if (!call.query) return url;
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(call.query)) {
+      if (value !== undefined) params.append(key, String(value));
+    }
+    const query = params.toString();
+    return query ? `${url}?${query}` : url;
+  }
+
   /**
-   * One HTTP exchange bounded by the timeout and the caller's signal, even if `fetch` ignores
-   * both. ky's own `timeout` aborts a request that gets no answer in time (its abort controller,
-   * so none of ours: each AbortSignal costs noticeable time per call); our timer also covers
-   * reading the body and settles first.
+   * One HTTP exchange, headers and body, bounded by the timeout and the caller's signal. Both
+   * abort our controller, which closes the socket; the promise settles at once even if an
+   * injected `fetch` ignores the signal. One controller per attempt and a listener on the
+   * caller's signal are much cheaper than `AbortSignal.any` / `AbortSignal.timeout`.
    */
   #send(call: Call<unknown>, ctx: RequestContext, options: RequestOptions): Promise<RawResponse> {
     const timeoutMs = options.timeoutMs ?? this.#o.timeoutMs;
     const signal = options.signal;
+    signal?.throwIfAborted();
+    const controller = new AbortController();
+    const hasBody = call.body !== undefined;
     return new Promise<RawResponse>((resolve, reject) => {
       let settled = false;
-      let response: Response | undefined;
       const settle = () => {
         settled = true;
         clearTimeout(timer);
@@ -222,28 +217,24 @@ export class RequestCore {
       const fail = (reason: unknown) => {
         if (settled) return;
         settle();
-        response?.body?.cancel().catch(() => {});
-        reject(reason === TIMED_OUT ? timeoutError(timeoutMs, ctx, undefined) : reason);
+        controller.abort(reason);
+        reject(reason);
       };
-      const timer = setTimeout(() => fail(TIMED_OUT), timeoutMs);
+      const timer = setTimeout(() => fail(timeoutError(timeoutMs, ctx, undefined)), timeoutMs);
       const onAbort = () => fail(signal!.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#ky(call.path, {
+      this.#fetch(this.#url(call), {
         method: call.method,
-        ...(timeoutMs !== this.#o.timeoutMs ? { timeout: timeoutMs } : {}),
-        ...(signal ? { signal } : {}),
-        ...(call.query ? { searchParams: call.query } : {}),
-        ...(call.body !== undefined ? { json: call.body } : {}),
+        headers: hasBody ? this.#jsonHeaders : this.#headers,
+        signal: controller.signal,
+        ...(hasBody ? { body: JSON.stringify(call.body) } : {}),
       })
-        .then(async (res) => {
-          response = res;
-          return {
-            status: res.status,
-            statusText: res.statusText,
-            headers: res.headers,
-            text: await res.text(),
-          };
-        })
+        .then(async (res) => ({
+          status: res.status,
+          statusText: res.statusText,
+          headers: res.headers,
+          text: await res.text(),
+        }))
         .then(
           (res) => {
             if (settled) return;
@@ -253,11 +244,7 @@ export class RequestCore {
           (error: unknown) => {
             if (settled) return;
             settle();
-            reject(
-              error instanceof TimeoutError
-                ? timeoutError(timeoutMs, ctx, undefined)
-                : connectionError(error, ctx, this.#o.apiKey),
-            );
+            reject(connectionError(error, ctx, this.#o.apiKey));
           },
         );
     });

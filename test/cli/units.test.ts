@@ -171,7 +171,7 @@ describe('config', () => {
 });
 
 describe('start-up', () => {
-  it('loads no SDK dependency before a command runs (zod and ky stay behind dynamic imports)', async () => {
+  it('loads no SDK dependency before a command runs (zod stays behind dynamic imports)', async () => {
     const result = await build({
       entryPoints: [join(root, 'src/cli/main.ts')],
       bundle: true,

@@ -110,10 +110,10 @@ describe('RateLimiter', () => {
     const sim = simulation();
     const limiter = new RateLimiter({ perSecond: 4, now: sim.now, sleep: sim.sleep });
     let sent = 0;
-    const fetch = (async (input: Request) => {
+    const fetch: typeof globalThis.fetch = async (input) => {
       sent++;
-      return new Response(input.url.includes('credits') ? '{"credits":1}' : '[]');
-    }) as unknown as typeof globalThis.fetch;
+      return new Response(String(input).includes('credits') ? '{"credits":1}' : '[]');
+    };
     const options = { apiKey: 'key-12345678', fetch, rateLimiter: limiter };
     const tokens = new CustomTokenClient(options);
     const costs = new CostClient(options);

@@ -37,7 +37,7 @@ describe('configuration', () => {
     process.env['EDENAI_API_KEY'] = 'from-env-key-123';
     const fetch = vi.fn(async (_input: Request | string | URL, _init?: RequestInit) => new Response('[]'));
     await new CustomTokenClient({ fetch: fetch as typeof globalThis.fetch }).list();
-    const request = fetch.mock.calls[0]![0] as Request;
+    const request = new Request(...fetch.mock.calls[0]!);
     expect(request.headers.get('authorization')).toBe('Bearer from-env-key-123');
     expect(request.url).toBe('https://api.edenai.run/v2/user/custom_token/');
   });
@@ -133,7 +133,7 @@ describe('create input', () => {
     const { client, fetch } = spyClient();
     const bodies: { balance?: string }[] = [];
     fetch.mockImplementation(async (...args: unknown[]) => {
-      bodies.push(await (args[0] as Request).json());
+      bodies.push(await new Request(args[0] as string, args[1] as RequestInit).json());
       return new Response(JSON.stringify({ name: 'ok', token_type: 'api_token' }));
     });
     await client.create({ name: 'ok', balance: 0 });
@@ -162,7 +162,7 @@ describe('update input', () => {
     const { client, fetch } = spyClient();
     let body: unknown;
     fetch.mockImplementationOnce(async (...args: unknown[]) => {
-      body = await (args[0] as Request).json();
+      body = await new Request(args[0] as string, args[1] as RequestInit).json();
       return new Response(JSON.stringify({ name: 'ok', token_type: 'api_token' }));
     });
     await client.update('ok', { balanceResetAmount: 12 });

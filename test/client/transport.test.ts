@@ -1,0 +1,153 @@
+// How requests leave the SDK: plain `fetch(url, init)`, one abort signal per attempt that a
+// timeout or the caller's abort fires (so sockets close), and any fetch-shaped transport plugs in.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import ky from 'ky';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CostClient, CustomTokenClient } from '../../src/client/index.js';
+import { APITimeoutError } from '../../src/core/errors.js';
+import { createFakeEdenAI } from '../../src/testing/fake/index.js';
+import { API_KEY, fastOptions } from './helpers.js';
+
+/** A fetch that records what it was given and never answers. */
+function hangingFetch() {
+  const calls: { url: string; init: RequestInit }[] = [];
+  const fetch = ((url: string, init: RequestInit) => {
+    calls.push({ url, init });
+    return new Promise<Response>(() => {});
+  }) as typeof globalThis.fetch;
+  return { calls, fetch };
+}
+
+describe('the request sent', () => {
+  it('is fetch(url, init) with the bearer key, JSON headers and body, and no undefined query values', async () => {
+    const seen: Request[] = [];
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      seen.push(new Request(input, init));
+      return new Response(seen.length === 1 ? '{"name":"a b","token_type":"api_token"}' : '{"response":[]}');
+    };
+    await new CustomTokenClient({ apiKey: API_KEY, fetch }).create({ name: 'a b', balance: 5 });
+    await new CostClient({ apiKey: API_KEY, fetch }).usage({ begin: '2026-01-01', end: '2026-01-31' });
+    const [create, usage] = seen;
+    expect([create!.method, create!.url]).toEqual(['POST', 'https://api.edenai.run/v2/user/custom_token/']);
+    expect(create!.headers.get('authorization')).toBe(`Bearer ${API_KEY}`);
+    expect(create!.headers.get('content-type')).toBe('application/json');
+    expect(await create!.json()).toMatchObject({ name: 'a b', balance: '5.00' });
+    const url = new URL(usage!.url);
+    expect(url.pathname).toBe('/v2/cost_management/');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      begin: '2026-01-01',
+      end: '2026-01-31',
+      step: '1',
+    });
+  });
+});
+
+describe('abort signals', () => {
+  it('a timeout aborts the signal handed to fetch, once per attempt', async () => {
+    const { calls, fetch } = hangingFetch();
+    const client = new CustomTokenClient(fastOptions({ fetch, timeoutMs: 10, maxRetries: 1 }).options);
+    await expect(client.list()).rejects.toBeInstanceOf(APITimeoutError);
+    expect(calls).toHaveLength(2);
+    for (const { init } of calls) {
+      expect(init.signal?.aborted).toBe(true);
+      expect(init.signal?.reason).toBeInstanceOf(APITimeoutError);
+    }
+    expect(calls[0]!.init.signal).not.toBe(calls[1]!.init.signal);
+  });
+
+  it("the caller's abort aborts the signal handed to fetch with the caller's reason", async () => {
+    const { calls, fetch } = hangingFetch();
+    const controller = new AbortController();
+    const pending = new CustomTokenClient(fastOptions({ fetch }).options).list({ signal: controller.signal });
+    await new Promise((r) => setImmediate(r));
+    const reason = new Error('shutting down');
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    expect(calls[0]!.init.signal?.reason).toBe(reason);
+  });
+
+  it('an answered request leaves no listener on the caller’s signal', async () => {
+    const fake = await createFakeEdenAI({ listen: false });
+    const controller = new AbortController();
+    let listeners = 0;
+    const add = controller.signal.addEventListener.bind(controller.signal);
+    const remove = controller.signal.removeEventListener.bind(controller.signal);
+    controller.signal.addEventListener = ((...args: Parameters<typeof add>) => {
+      listeners++;
+      add(...args);
+    }) as typeof add;
+    controller.signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+      listeners--;
+      remove(...args);
+    }) as typeof remove;
+    const client = new CustomTokenClient(fake.clientOptions);
+    for (let i = 0; i < 5; i++) await client.list({ signal: controller.signal });
+    expect(listeners).toBe(0);
+    await fake.close();
+  });
+});
+
+describe('a server that never answers', () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    server?.closeAllConnections();
+    await new Promise((r) => server?.close(r));
+  });
+
+  it('gets its connection closed when the attempt times out (the global fetch honours our signal)', async () => {
+    const sockets: Socket[] = [];
+    const closed: Promise<void>[] = [];
+    server = createServer(() => {}); // never responds
+    server.on('connection', (socket) => {
+      sockets.push(socket);
+      closed.push(new Promise((r) => socket.once('close', () => r())));
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const client = new CustomTokenClient({
+      apiKey: API_KEY,
+      baseUrl: `http://127.0.0.1:${port}/v2`,
+      timeoutMs: 50,
+      maxRetries: 0,
+    });
+    await expect(client.list()).rejects.toBeInstanceOf(APITimeoutError);
+    expect(sockets).toHaveLength(1);
+    await closed[0]; // without the abort the socket would stay open until undici's 300 s timeout
+  });
+});
+
+describe('bring your own HTTP stack', () => {
+  it('a ky instance (hooks and all) plugs in through the fetch option', async () => {
+    const fake = await createFakeEdenAI();
+    try {
+      const traced: string[] = [];
+      const http = ky.create({
+        fetch: fake.fetch,
+        retry: 0, // the SDK owns retries
+        timeout: false, // and timeouts
+        throwHttpErrors: false, // and error mapping
+        hooks: {
+          beforeRequest: [
+            (request) => void traced.push(`${request.method} ${new URL(request.url).pathname}`),
+          ],
+        },
+      });
+      const client = new CustomTokenClient({
+        ...fake.clientOptions,
+        fetch: (input, init) => http(input instanceof Request ? input : String(input), init),
+      });
+      await client.create({ name: 'dev-app', balance: 1 });
+      const token = await client.get('dev-app');
+      expect(token.balance).toBe(1);
+      await expect(client.get('missing')).rejects.toMatchObject({ status: 404 });
+      expect(traced).toEqual([
+        'POST /v2/user/custom_token/',
+        'GET /v2/user/custom_token/dev-app/',
+        'GET /v2/user/custom_token/missing/',
+      ]);
+    } finally {
+      await fake.close();
+    }
+  });
+});
