@@ -1,18 +1,23 @@
 // AlertSystem.run() over 10,000 tokens (target < 200 ms), beside a baseline that only lists and
 // walks the same tokens. Measures a first run (every alert new: deliveries and marks written) and
 // a second run (every alert already sent: dedupe hits only), with the memory state store.
+// Then exhaustion forecasts: one cost query for the whole fleet (forecastAll) against one per token.
 import { AlertSystem } from '../src/alerts/alert-system.js';
+import type { ForecastSource } from '../src/alerts/types.js';
 import { parseTokenName } from '../src/registry/naming.js';
 import { parseEnvironments } from '../src/registry/policy.js';
 import type { ManagedToken, RegistryView, TokensByEnvironment } from '../src/registry/types.js';
 import { MemoryStateStore } from '../src/state/memory.js';
+import { MemoryUsageSource } from '../src/usage/memory-source.js';
+import { UsageMonitor } from '../src/usage/monitor.js';
+import type { UsageQuery, UsageRecord } from '../src/usage/source.js';
 
 const TOKENS = 10_000;
 const ROUNDS = 5;
 const DAY = 86_400_000;
 const NOW = new Date('2024-05-15T08:00:00Z');
 
-export function registry(): RegistryView {
+export function registry(count = TOKENS): RegistryView {
   const environments = parseEnvironments({
     dev: { tokenType: 'sandbox_api_token' },
     staging: { budget: { max: 500 } },
@@ -25,7 +30,7 @@ export function registry(): RegistryView {
     seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
     return seed / 2 ** 31;
   };
-  for (let i = 0; i < TOKENS; i++) {
+  for (let i = 0; i < count; i++) {
     const environment = names[i % 3]!;
     const name = `${environment}-app${i}`;
     const budgeted = environment !== 'dev';
@@ -78,7 +83,66 @@ const medians = (xs: Sample[]): Sample => ({
   cpu: median(xs.map((x) => x.cpu)),
 });
 
+/** check() with forecasts over `count` tokens and a week of spend each: fleet-wide vs per token. */
+async function forecasts(count: number): Promise<void> {
+  const view = registry(count);
+  const tokens = await view.list();
+  const records: UsageRecord[] = [];
+  for (const [i, t] of tokens.entries()) {
+    for (let d = 8; d <= 14; d++) {
+      const cost = 0.25 * (1 + (i % 40));
+      records.push({
+        token: t.name,
+        date: `2024-05-${String(d).padStart(2, '0')}`,
+        feature: 'text__chat',
+        totalCost: cost,
+        calls: 1,
+        costPerProvider: {},
+      });
+    }
+  }
+  const memory = new MemoryUsageSource(records);
+  let queries = 0;
+  const source = {
+    usage(q: UsageQuery) {
+      queries++;
+      return memory.usage(q);
+    },
+  };
+  const monitor = new UsageMonitor({ registry: view, source, clock: () => NOW });
+  const perToken: ForecastSource = { forecast: (name) => monitor.forecast(name) };
+  const sides = { 'forecastAll (UsageMonitor)': monitor, 'forecast() per token': perToken };
+  const results: Record<string, { ms: number; queries: number; alerts: number }> = {};
+  for (const [label, usage] of Object.entries(sides)) {
+    const system = new AlertSystem({ registry: view, usage, notifiers: [], clock: () => NOW });
+    queries = 0;
+    const t0 = performance.now();
+    const found = await system.check();
+    results[label] = {
+      ms: performance.now() - t0,
+      queries,
+      alerts: found.filter((a) => a.kind === 'exhaustion-forecast').length,
+    };
+  }
+  const [all, one] = Object.values(results) as [(typeof results)[string], (typeof results)[string]];
+  if (all.alerts !== one.alerts) throw new Error(`forecast alerts differ: ${all.alerts} vs ${one.alerts}`);
+  console.log(`forecasts over ${count} tokens (${records.length} usage records), check() with usage:`);
+  for (const [label, r] of Object.entries(results)) {
+    console.log(
+      `  ${label.padEnd(28)} ${String(r.queries).padStart(5)} cost queries  ${r.ms.toFixed(0).padStart(6)} ms  ${r.alerts} forecast alerts`,
+    );
+  }
+  console.log(
+    `  per token / fleet-wide: ${(one.queries / all.queries).toFixed(0)}× the queries, ${(one.ms / all.ms).toFixed(0)}× the time`,
+  );
+}
+
 export default async function (): Promise<void> {
+  await alertRuns();
+  await forecasts(1_000);
+}
+
+async function alertRuns(): Promise<void> {
   const view = registry();
   let delivered = 0;
   const noop = {

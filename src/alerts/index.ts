@@ -8,6 +8,7 @@ export type {
   AlertRulesInput,
   AlertSystemOptions,
   EnvironmentHealth,
+  ExhaustionForecast,
   ForecastSource,
   HealthReport,
   NotifierFailure,

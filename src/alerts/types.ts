@@ -1,6 +1,6 @@
 import type { Clock, Logger } from '../core/types.js';
 import type { Notifier } from '../notifiers/types.js';
-import type { RegistryView } from '../registry/types.js';
+import type { ManagedToken, RegistryView } from '../registry/types.js';
 import type { RotationFailureSource } from '../rotation/types.js';
 import type { StateStore } from '../state/types.js';
 
@@ -55,18 +55,26 @@ export interface Alert {
   rule?: string;
 }
 
+/** What AlertSystem reads from one forecast. */
+export interface ExhaustionForecast {
+  daysUntilExhausted: number | null;
+  exhaustsBeforeExpiry: boolean;
+  exhaustsBeforeReset: boolean;
+}
+
 /**
- * What AlertSystem needs from a usage forecaster; `UsageMonitor` satisfies it.
+ * What AlertSystem needs from a usage forecaster; `UsageMonitor` satisfies it. With
+ * `forecastAll`, one call covers every budgeted token; without it, `forecast` is called per token.
  *
  * @example
  * new AlertSystem({ registry, usage: new UsageMonitor({ registry, source: new CostClient() }), notifiers });
  */
 export interface ForecastSource {
-  forecast(name: string): Promise<{
-    daysUntilExhausted: number | null;
-    exhaustsBeforeExpiry: boolean;
-    exhaustsBeforeReset: boolean;
-  }>;
+  forecast(name: string): Promise<ExhaustionForecast>;
+  /** Forecasts for all of `tokens` at once (logical names in `name`). */
+  forecastAll?(options: {
+    tokens: readonly ManagedToken[];
+  }): Promise<(ExhaustionForecast & { name: string })[]>;
 }
 
 /** Alert thresholds of one environment. */

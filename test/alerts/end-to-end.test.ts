@@ -64,6 +64,8 @@ describe.each(BACKENDS)(
 
       const report = await alerts.run();
       expect(report.failures).toEqual([]);
+      // Both budgeted tokens are forecast from a single cost query, not one each.
+      expect(fake.requests.filter((r) => usagePath.test(r.path))).toHaveLength(1);
       expect(payloads).toHaveLength(1);
       expect(payloads[0]!.data.alerts.map((a) => a.id).sort()).toEqual([
         'budget-threshold:prod-api:g1:75pct:2024-05',

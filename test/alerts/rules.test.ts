@@ -165,6 +165,47 @@ describe('policy, unmanaged, rotation and forecast rules', () => {
     ]);
   });
 
+  it('asks a forecaster with forecastAll once for every budgeted token, never per token', async () => {
+    const calls: string[][] = [];
+    let mode: 'ok' | 'throws' | 'partial' = 'ok';
+    const exhausts = { daysUntilExhausted: 2, exhaustsBeforeExpiry: true, exhaustsBeforeReset: false };
+    const usage: ForecastSource = {
+      async forecast() {
+        throw new Error('not used when forecastAll exists');
+      },
+      async forecastAll({ tokens }) {
+        calls.push(tokens.map((t) => t.name));
+        if (mode === 'throws') throw new Error('cost API down');
+        return tokens
+          .filter((t) => mode === 'ok' || t.name === 'prod-a')
+          .map((t) => ({ name: t.name, ...exhausts }));
+      },
+    };
+    const budgeted = { activeBalance: true, balance: 100 };
+    const registry = stubRegistry({ prod: {} }, [
+      token('prod', 'a', budgeted),
+      token('prod', 'b', budgeted),
+      token('prod', 'unlimited'),
+    ]);
+    const rec = recorder();
+    const alerts = new AlertSystem({ registry, usage, notifiers: [rec.notifier], clock: fakeClock(NOW) });
+    await alerts.run();
+    expect(calls).toEqual([['prod-a', 'prod-b']]);
+    expect(rec.ids()).toEqual([
+      'exhaustion-forecast:prod-a:g1:generation',
+      'exhaustion-forecast:prod-b:g1:generation',
+    ]);
+    // A failed call, then an answer that leaves prod-b out: both keep their marks, nothing is re-sent.
+    mode = 'throws';
+    await alerts.run();
+    mode = 'partial';
+    await alerts.run();
+    mode = 'ok';
+    await alerts.run();
+    expect(calls).toHaveLength(4);
+    expect(rec.ids()).toHaveLength(2);
+  });
+
   it("keeps a forecast alert's mark while the forecaster fails, so it is not re-sent when it recovers", async () => {
     let mode: 'exhausts' | 'throws' = 'exhausts';
     const usage: ForecastSource = {

@@ -145,3 +145,54 @@ it('accepts a generation name for forecast', async () => {
   const { monitor } = monitorFor(budgeted);
   expect((await monitor.forecast('prod-web-app--g2')).name).toBe('prod-web-app');
 });
+
+describe('UsageMonitor.forecastAll', () => {
+  function fleet() {
+    const tokens = [
+      managed('prod-web-app', { ...budgeted, expireTime: new Date('2024-04-01T00:00:00Z') }),
+      managed('prod-batch', { activeBalance: true, balance: 100, balanceResetPeriod: 'monthly' }),
+      managed('prod-idle', { activeBalance: true, balance: 5 }),
+      managed('prod-unlimited'),
+    ];
+    const registry = stubRegistry(['prod'], tokens);
+    const records = [
+      ...weekOfSpend(),
+      ...['13', '15', '19'].map((d) => rec('prod-batch', `2024-03-${d}`, 7, 3)),
+      rec('prod-unlimited', '2024-03-18', 1.5),
+      rec('base_token', '2024-03-18', 99), // unmanaged: belongs to nobody
+    ];
+    const { source, queries } = counting(new MemoryUsageSource(records));
+    return { monitor: new UsageMonitor({ registry, source, clock: () => NOW }), queries, registry, tokens };
+  }
+
+  it('gives every token the forecast that forecast(name) gives, from one cost query', async () => {
+    const { monitor, queries, registry, tokens } = fleet();
+    const all = await monitor.forecastAll();
+    expect(queries).toEqual([{ begin: '2024-03-13', end: '2024-03-19', step: 1 }]);
+    expect(registry.calls).toEqual(['list']);
+    const one = [];
+    for (const t of tokens) one.push(await monitor.forecast(t.name));
+    expect(all).toEqual(one);
+    expect(all.map((f) => [f.name, f.windowCost])).toEqual([
+      ['prod-web-app', 14],
+      ['prod-batch', 21],
+      ['prod-idle', 0],
+      ['prod-unlimited', 1.5],
+    ]);
+  });
+
+  it('uses the tokens it is given without listing, and windowDays', async () => {
+    const { monitor, queries, registry, tokens } = fleet();
+    const [f] = await monitor.forecastAll({ tokens: tokens.slice(1, 2), windowDays: 14 });
+    expect(registry.calls).toEqual([]);
+    expect(queries).toEqual([{ begin: '2024-03-06', end: '2024-03-19', step: 1 }]);
+    expect([f?.name, f?.windowCost, f?.windowDays]).toEqual(['prod-batch', 21, 14]);
+    expect(await monitor.forecastAll({ tokens: [] })).toEqual([]);
+  });
+
+  it('rejects a bad windowDays before any request', async () => {
+    const { monitor, queries, registry } = fleet();
+    await expect(monitor.forecastAll({ windowDays: 1.5 })).rejects.toMatchObject({ field: 'windowDays' });
+    expect([queries, registry.calls]).toEqual([[], []]);
+  });
+});

@@ -2,7 +2,7 @@ import type { Logger } from '../../core/types.js';
 import type { ManagedToken } from '../../registry/types.js';
 import { type CheckContext, plural, tokenAlert } from '../alert.js';
 import { eachLimit } from '../each-limit.js';
-import type { Alert, ForecastSource } from '../types.js';
+import type { Alert, ExhaustionForecast, ForecastSource } from '../types.js';
 
 export interface ForecastResult {
   alerts: Alert[];
@@ -11,8 +11,9 @@ export interface ForecastResult {
 }
 
 /**
- * Asks the forecaster about every budgeted token (a few at a time) and alerts when the budget is
- * forecast to run out before the token expires or its budget resets. Keyed by budget period.
+ * Asks the forecaster about every budgeted token (in one call with `forecastAll`, else a few at a
+ * time) and alerts when the budget is forecast to run out before the token expires or its budget
+ * resets. Keyed by budget period.
  */
 export async function forecastAlerts(
   tokens: readonly ManagedToken[],
@@ -23,32 +24,58 @@ export async function forecastAlerts(
 ): Promise<ForecastResult> {
   const alerts: Alert[] = [];
   const unknown = new Set<string>();
+  const failed = (names: readonly string[], error: unknown) => {
+    for (const name of names) unknown.add(name);
+    const message = (error as Error)?.message;
+    logger.warn(
+      'alerts: forecast failed',
+      names.length === 1 ? { token: names[0], error: message } : { tokens: names.length, error: message },
+    );
+  };
+  const consider = (t: ManagedToken, f: ExhaustionForecast) => {
+    const alert = forecastAlert(t, f, ctx);
+    if (alert) alerts.push(alert);
+  };
+  if (source.forecastAll) {
+    try {
+      const byName = new Map((await source.forecastAll({ tokens })).map((f) => [f.name, f]));
+      for (const t of tokens) {
+        const f = byName.get(t.name);
+        if (f) consider(t, f);
+        else unknown.add(t.name);
+      }
+    } catch (error) {
+      failed(
+        tokens.map((t) => t.name),
+        error,
+      );
+    }
+    return { alerts, unknown };
+  }
   await eachLimit(tokens, concurrency, async (t) => {
     try {
-      const f = await source.forecast(t.name);
-      if (!f.exhaustsBeforeExpiry && !f.exhaustsBeforeReset) return;
-      const before = f.exhaustsBeforeExpiry
-        ? 'before it expires'
-        : `before its ${t.balanceResetPeriod} reset`;
-      const when =
-        f.daysUntilExhausted === null ? '' : ` in about ${plural(Math.ceil(f.daysUntilExhausted), 'day')}`;
-      const period = ctx.periods[t.balanceResetPeriod];
-      alerts.push(
-        tokenAlert(
-          t,
-          'exhaustion-forecast',
-          'warning',
-          `${t.name} is forecast to run out of budget${when}, ${before}`,
-          ctx,
-          period,
-          undefined,
-          { period, balance: t.balance },
-        ),
-      );
+      consider(t, await source.forecast(t.name));
     } catch (error) {
-      unknown.add(t.name);
-      logger.warn('alerts: forecast failed', { token: t.name, error: (error as Error)?.message });
+      failed([t.name], error);
     }
   });
   return { alerts, unknown };
+}
+
+function forecastAlert(t: ManagedToken, f: ExhaustionForecast, ctx: CheckContext): Alert | undefined {
+  if (!f.exhaustsBeforeExpiry && !f.exhaustsBeforeReset) return undefined;
+  const before = f.exhaustsBeforeExpiry ? 'before it expires' : `before its ${t.balanceResetPeriod} reset`;
+  const when =
+    f.daysUntilExhausted === null ? '' : ` in about ${plural(Math.ceil(f.daysUntilExhausted), 'day')}`;
+  const period = ctx.periods[t.balanceResetPeriod];
+  return tokenAlert(
+    t,
+    'exhaustion-forecast',
+    'warning',
+    `${t.name} is forecast to run out of budget${when}, ${before}`,
+    ctx,
+    period,
+    undefined,
+    { period, balance: t.balance },
+  );
 }
