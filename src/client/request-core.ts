@@ -223,12 +223,18 @@ export class RequestCore {
       const timer = setTimeout(() => fail(timeoutError(timeoutMs, ctx, undefined)), timeoutMs);
       const onAbort = () => fail(signal!.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#fetch(this.#url(call), {
-        method: call.method,
-        headers: hasBody ? this.#jsonHeaders : this.#headers,
-        signal: controller.signal,
-        ...(hasBody ? { body: JSON.stringify(call.body) } : {}),
-      })
+      let sent: Promise<Response>;
+      try {
+        sent = this.#fetch(this.#url(call), {
+          method: call.method,
+          headers: hasBody ? this.#jsonHeaders : this.#headers,
+          signal: controller.signal,
+          ...(hasBody ? { body: JSON.stringify(call.body) } : {}),
+        });
+      } catch (error) {
+        sent = Promise.reject(error); // a custom fetch that throws: same path, timer cleared
+      }
+      sent
         .then(async (res) => ({
           status: res.status,
           statusText: res.statusText,

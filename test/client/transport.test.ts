@@ -5,7 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import ky from 'ky';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CostClient, CustomTokenClient } from '../../src/client/index.js';
-import { APITimeoutError } from '../../src/core/errors.js';
+import { APIConnectionError, APITimeoutError } from '../../src/core/errors.js';
 import { createFakeEdenAI } from '../../src/testing/fake/index.js';
 import { API_KEY, fastOptions } from './helpers.js';
 
@@ -40,6 +40,23 @@ describe('the request sent', () => {
       end: '2026-01-31',
       step: '1',
     });
+  });
+});
+
+describe('a custom fetch that fails', () => {
+  it('throwing synchronously is a connection error, retried like one, with no timer left behind', async () => {
+    let calls = 0;
+    const fetch = (() => {
+      calls++;
+      throw new TypeError('invalid proxy URL');
+    }) as typeof globalThis.fetch;
+    const f = fastOptions({ fetch, timeoutMs: 60_000, maxRetries: 1 });
+    const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const error = await new CustomTokenClient(f.options).list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect((error as Error).message).toBe('Connection error: invalid proxy URL (GET /user/custom_token/)');
+    expect(calls).toBe(2);
+    expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBe(before);
   });
 });
 
