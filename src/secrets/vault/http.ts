@@ -1,8 +1,7 @@
-// One request path to Vault's HTTP API. Plain `fetch` rather than ky: every status means something
-// different here (404 = absent, 400 = CAS mismatch, 503 = sealed) so we would switch ky's error
-// throwing and retries off anyway, and a bare `fetch` option is the easiest thing for users to
-// swap (proxies, custom TLS). Writes are not retried: a retried
-// compare-and-set whose first answer was lost would conflict with itself.
+// One request path to Vault's HTTP API, apart from the Eden request core: every status means
+// something different here (404 = absent, 400 = CAS mismatch, 503 = sealed), and a bare `fetch`
+// option is the easiest thing for users to swap (proxies, custom TLS). Writes are not retried: a
+// retried compare-and-set whose first answer was lost would conflict with itself.
 import {
   APIConnectionError,
   APITimeoutError,
