@@ -199,6 +199,11 @@ export class UsageMonitor {
   ): Promise<UsageForecast[]> {
     const { windowDays = 7, tokens, ...requestOptions } = options;
     assertWindowDays(windowDays);
+    if (tokens !== undefined && !Array.isArray(tokens)) {
+      throw new InvalidInputError('tokens must be an array of managed tokens (registry.list())', {
+        field: 'tokens',
+      });
+    }
     const now = this.#clock();
     const window = forecastWindow(now, windowDays);
     const [list, records] = await Promise.all([

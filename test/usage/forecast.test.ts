@@ -190,9 +190,12 @@ describe('UsageMonitor.forecastAll', () => {
     expect(await monitor.forecastAll({ tokens: [] })).toEqual([]);
   });
 
-  it('rejects a bad windowDays before any request', async () => {
+  it('rejects a bad windowDays or tokens before any request', async () => {
     const { monitor, queries, registry } = fleet();
     await expect(monitor.forecastAll({ windowDays: 1.5 })).rejects.toMatchObject({ field: 'windowDays' });
+    await expect(monitor.forecastAll({ tokens: 'prod-web-app' as never })).rejects.toMatchObject({
+      field: 'tokens',
+    });
     expect([queries, registry.calls]).toEqual([[], []]);
   });
 });
