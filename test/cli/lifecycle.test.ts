@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFakeEdenAI } from '../../src/testing/fake/index.js';
 import { ANSI, type CliRun, fakeTokenValues, root, runCli } from './run-cli.js';
 
 let cwd: string;
@@ -133,6 +134,15 @@ describe('a token lifecycle across invocations', { timeout: 180_000 }, () => {
 
   it('reports health and usage', async () => {
     await cli('create', 'prod', 'soon', '--expires-in', '2d');
+    // Yesterday prod-mobile-app spent all but a cent: the burn rate empties it within the hour.
+    const fake = await createFakeEdenAI({ listen: false, stateFile: join(cwd, '.edenai-fake.json') });
+    const balance = fake.tokens().find((t) => t.name === 'prod-mobile-app')!.balance!;
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    expect(fake.simulateUsage({ token: 'prod-mobile-app', cost: balance - 0.01, date: yesterday })).toEqual({
+      ok: true,
+    });
+    await fake.close();
+
     const health = await cli('health', '--fail-on', 'critical', '--json');
     expect(health.code).toBe(9);
     const h = json<{ alerts: { token: string; severity: string; kind: string }[]; needsRotation: string[] }>(
@@ -140,6 +150,9 @@ describe('a token lifecycle across invocations', { timeout: 180_000 }, () => {
     );
     expect(h.alerts).toContainEqual(
       expect.objectContaining({ token: 'prod-soon', kind: 'expiring', severity: 'critical' }),
+    );
+    expect(h.alerts).toContainEqual(
+      expect.objectContaining({ token: 'prod-mobile-app', kind: 'exhaustion-forecast', severity: 'warning' }),
     );
     expect(h.needsRotation).toContain('prod-soon');
     const text = await cli('health');

@@ -1,4 +1,5 @@
 import { AlertSystem, formatHealthReport } from '../../alerts/index.js';
+import { UsageMonitor } from '../../usage/index.js';
 import { withRuntime } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { buildNotifiers } from '../notifiers.js';
@@ -18,6 +19,8 @@ export async function run(ctx: CommandContext): Promise<number> {
   return withRuntime(ctx, async (rt) => {
     const alerts = new AlertSystem({
       registry: rt.registry,
+      // Exhaustion forecasts for every budgeted token: one cost query per run (forecastAll).
+      usage: new UsageMonitor({ registry: rt.registry, source: rt.usageSource, clock: rt.clock }),
       notifiers: buildNotifiers(rt.config.notifiers, ctx.env, ctx.out),
       state: rt.state,
       clock: rt.clock,
