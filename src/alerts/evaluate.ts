@@ -4,7 +4,7 @@ import type { RotationFailureSource } from '../rotation/types.js';
 import { append, type CheckContext, SEVERITY_RANK } from './alert.js';
 import { budgetAlert, budgetOf, type LowBalanceRule, lowBalanceAlert } from './checks/balance.js';
 import { expiryAlert } from './checks/expiry.js';
-import { forecastAlerts } from './checks/forecast.js';
+import { forecastAlertId, forecastAlerts } from './checks/forecast.js';
 import { policyAlerts } from './checks/policy.js';
 import { rotationAlert } from './checks/rotation.js';
 import { unmanagedAlert } from './checks/unmanaged.js';
@@ -135,18 +135,21 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
     environments.push({ environment: 'unmanaged', tokens });
   }
 
-  const keepPrefixes: string[] = [];
+  const held = new Set<string>();
   const byToken = new Map<string, TokenHealth>();
   if (input.usage || failures?.length) {
     for (const env of environments) for (const t of env.tokens) byToken.set(t.name, t);
   }
   if (input.usage && forecastable.length > 0) {
-    const result = await forecastAlerts(forecastable, input.usage, ctx, input.logger);
-    attach(result.alerts, alerts, byToken);
-    for (const name of result.unknown) keepPrefixes.push(`exhaustion-forecast:${encodeURIComponent(name)}:`);
+    attach(await forecastAlerts(forecastable, input.usage, ctx, input.logger), alerts, byToken);
+    // A forecast wavers with daily traffic. Once sent, it holds for the rest of its budget period
+    // (or generation) rather than being re-sent whenever the burn rate crosses the line again;
+    // this also keeps it while the forecaster fails.
+    for (const t of forecastable) held.add(forecastAlertId(t, ctx));
   }
-  if (failures === undefined) keepPrefixes.push('rotation-failed:');
-  else {
+  // Without a failure source this run knows nothing about rotations: keep their alerts as they are.
+  const keepRotations = failures === undefined;
+  if (failures !== undefined) {
     const rotation = failures
       .map((f) => rotationAlert(f, registry, ctx))
       .filter((a) => kindsOf(a.environment)['rotation-failed']);
@@ -157,7 +160,7 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
   return {
     alerts,
     environments,
-    keep: keepPrefixes.length === 0 ? () => false : (id) => keepPrefixes.some((p) => id.startsWith(p)),
+    keep: (id) => held.has(id) || (keepRotations && id.startsWith('rotation-failed:')),
   };
 }
 

@@ -206,6 +206,39 @@ describe('policy, unmanaged, rotation and forecast rules', () => {
     expect(rec.ids()).toHaveLength(2);
   });
 
+  it('sends a wavering forecast once per budget period, not each time it comes back', async () => {
+    let exhausts = true;
+    const usage: ForecastSource = {
+      async forecast() {
+        return { daysUntilExhausted: 5, exhaustsBeforeExpiry: false, exhaustsBeforeReset: exhausts };
+      },
+    };
+    const registry = stubRegistry({ prod: {} }, [
+      token('prod', 'a', {
+        activeBalance: true,
+        balance: 900,
+        balanceResetPeriod: 'monthly',
+        balanceResetAmount: 1000,
+      }),
+    ]);
+    const rec = recorder();
+    const clock = fakeClock(NOW);
+    const alerts = new AlertSystem({ registry, usage, notifiers: [rec.notifier], clock });
+    for (let day = 0; day < 20; day++) {
+      exhausts = day % 2 === 0; // the burn rate crosses the line every other evening
+      await alerts.run();
+      clock.advance(DAY);
+    }
+    expect(rec.ids()).toEqual(['exhaustion-forecast:prod-a:g1:2024-03']);
+    clock.set('2024-04-02T09:00:00Z'); // a new budget period
+    exhausts = true;
+    await alerts.run();
+    expect(rec.ids()).toEqual([
+      'exhaustion-forecast:prod-a:g1:2024-03',
+      'exhaustion-forecast:prod-a:g1:2024-04',
+    ]);
+  });
+
   it("keeps a forecast alert's mark while the forecaster fails, so it is not re-sent when it recovers", async () => {
     let mode: 'exhausts' | 'throws' = 'exhausts';
     const usage: ForecastSource = {

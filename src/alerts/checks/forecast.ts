@@ -1,14 +1,8 @@
 import type { Logger } from '../../core/types.js';
 import type { ManagedToken } from '../../registry/types.js';
-import { type CheckContext, plural, tokenAlert } from '../alert.js';
+import { alertId, type CheckContext, plural, tokenAlert } from '../alert.js';
 import { eachLimit } from '../each-limit.js';
 import type { Alert, ExhaustionForecast, ForecastSource } from '../types.js';
-
-export interface ForecastResult {
-  alerts: Alert[];
-  /** Tokens whose forecast failed: their earlier forecast alerts are kept, not cleared. */
-  unknown: Set<string>;
-}
 
 /**
  * Asks the forecaster about every budgeted token (in one call with `forecastAll`, else a few at a
@@ -21,11 +15,9 @@ export async function forecastAlerts(
   ctx: CheckContext,
   logger: Logger,
   concurrency = 8,
-): Promise<ForecastResult> {
+): Promise<Alert[]> {
   const alerts: Alert[] = [];
-  const unknown = new Set<string>();
   const failed = (names: readonly string[], error: unknown) => {
-    for (const name of names) unknown.add(name);
     const message = (error as Error)?.message;
     logger.warn(
       'alerts: forecast failed',
@@ -42,7 +34,6 @@ export async function forecastAlerts(
       for (const t of tokens) {
         const f = byName.get(t.name);
         if (f) consider(t, f);
-        else unknown.add(t.name);
       }
     } catch (error) {
       failed(
@@ -50,7 +41,7 @@ export async function forecastAlerts(
         error,
       );
     }
-    return { alerts, unknown };
+    return alerts;
   }
   await eachLimit(tokens, concurrency, async (t) => {
     try {
@@ -59,7 +50,12 @@ export async function forecastAlerts(
       failed([t.name], error);
     }
   });
-  return { alerts, unknown };
+  return alerts;
+}
+
+/** The id a token's forecast alert has in the current budget period (or generation). */
+export function forecastAlertId(t: ManagedToken, ctx: CheckContext): string {
+  return alertId('exhaustion-forecast', t.name, t.generation, ctx.periods[t.balanceResetPeriod]);
 }
 
 function forecastAlert(t: ManagedToken, f: ExhaustionForecast, ctx: CheckContext): Alert | undefined {

@@ -70,6 +70,8 @@ export async function tellStory(out: Output, rt: DemoRuntime, start: Date): Prom
   });
   const alerts = new AlertSystem({
     registry,
+    // Budget-exhaustion forecasts, as `edenai-tokens health` makes them: one cost query per run.
+    usage: new UsageMonitor({ registry, source: rt.usageSource, clock: rt.clock }),
     notifiers: [notifier],
     state: rt.state,
     clock: rt.clock,
