@@ -17,13 +17,8 @@ export async function forecastAlerts(
   concurrency = 8,
 ): Promise<Alert[]> {
   const alerts: Alert[] = [];
-  const failed = (names: readonly string[], error: unknown) => {
-    const message = (error as Error)?.message;
-    logger.warn(
-      'alerts: forecast failed',
-      names.length === 1 ? { token: names[0], error: message } : { tokens: names.length, error: message },
-    );
-  };
+  const failed = (who: { token: string } | { tokens: number }, error: unknown) =>
+    logger.warn('alerts: forecast failed', { ...who, error: (error as Error)?.message });
   const consider = (t: ManagedToken, f: ExhaustionForecast) => {
     const alert = forecastAlert(t, f, ctx);
     if (alert) alerts.push(alert);
@@ -36,10 +31,7 @@ export async function forecastAlerts(
         if (f) consider(t, f);
       }
     } catch (error) {
-      failed(
-        tokens.map((t) => t.name),
-        error,
-      );
+      failed({ tokens: tokens.length }, error);
     }
     return alerts;
   }
@@ -47,7 +39,7 @@ export async function forecastAlerts(
     try {
       consider(t, await source.forecast(t.name));
     } catch (error) {
-      failed([t.name], error);
+      failed({ token: t.name }, error);
     }
   });
   return alerts;
