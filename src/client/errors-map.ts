@@ -151,5 +151,27 @@ export function connectionError(cause: unknown, ctx: RequestContext, apiKey: str
     (typeof inner?.code === 'string' && inner.code) ||
     (typeof inner?.message === 'string' && inner.message) ||
     (cause instanceof Error ? cause.message : String(cause));
-  return new APIConnectionError(`Connection error: ${redactText(clip(detail), apiKey)}`, { ...ctx, cause });
+  return new APIConnectionError(`Connection error: ${redactText(clip(detail), apiKey)}`, {
+    ...ctx,
+    cause: scrubCause(cause, apiKey),
+  });
+}
+
+/**
+ * The cause chain as it is, unless the API key appears in it (a custom transport may echo request
+ * headers): then copies whose messages and stacks have it cut out, so `console.error(err)`, which
+ * prints the causes too, cannot leak it.
+ */
+function scrubCause(cause: unknown, apiKey: string, depth = 0): unknown {
+  if (!(cause instanceof Error) || depth > 4) return cause;
+  const inner = scrubCause(cause.cause, apiKey, depth + 1);
+  const message = redactText(cause.message, apiKey);
+  const stack = cause.stack === undefined ? undefined : redactText(cause.stack, apiKey);
+  if (inner === cause.cause && message === cause.message && stack === cause.stack) return cause;
+  const copy = new Error(message, inner === undefined ? undefined : { cause: inner });
+  copy.name = cause.name;
+  copy.stack = stack;
+  const code = (cause as { code?: unknown }).code;
+  if (code !== undefined) Object.assign(copy, { code });
+  return copy;
 }

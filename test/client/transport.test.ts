@@ -2,12 +2,13 @@
 // timeout or the caller's abort fires (so sockets close), and any fetch-shaped transport plugs in.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { inspect } from 'node:util';
 import ky from 'ky';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CostClient, CustomTokenClient } from '../../src/client/index.js';
 import { APIConnectionError, APITimeoutError } from '../../src/core/errors.js';
 import { createFakeEdenAI } from '../../src/testing/fake/index.js';
-import { API_KEY, fastOptions } from './helpers.js';
+import { API_KEY, exposed, fastOptions } from './helpers.js';
 
 /** A fetch that records what it was given and never answers. */
 function hangingFetch() {
@@ -57,6 +58,26 @@ describe('a custom fetch that fails', () => {
     expect((error as Error).message).toBe('Connection error: invalid proxy URL (GET /user/custom_token/)');
     expect(calls).toBe(2);
     expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBe(before);
+  });
+
+  it('never repeats the API key that a failing transport put in its message', async () => {
+    const fetch = (async () => {
+      const inner = Object.assign(new Error(`upstream saw Bearer ${API_KEY}`), { code: 'EPROXY' });
+      throw new TypeError(`proxy refused header "authorization: Bearer ${API_KEY}"`, { cause: inner });
+    }) as typeof globalThis.fetch;
+    const error = await new CustomTokenClient(fastOptions({ fetch, maxRetries: 0 }).options)
+      .list()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect(exposed(error)).not.toContain(API_KEY);
+    expect(inspect(error, { depth: 10 })).not.toContain(API_KEY); // console.error prints the causes
+    // The causes stay useful: name, code and the rest of each message are kept.
+    const cause = (error as Error).cause as Error & { cause: Error & { code: string } };
+    expect([cause.name, cause.message]).toEqual([
+      'TypeError',
+      'proxy refused header "authorization: Bearer [redacted]"',
+    ]);
+    expect([cause.cause.code, cause.cause.message]).toEqual(['EPROXY', 'upstream saw Bearer [redacted]']);
   });
 });
 
