@@ -1,6 +1,5 @@
 // Two RotationManagers in two processes race on one token, through Redis (locks and journals),
 // one FileSecretStore file and one fake Eden AI server over HTTP: exactly one rotation happens.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { createFakeEdenAI } from '../../src/testing/fake/create.js';
 import type { FakeEdenAI } from '../../src/testing/fake/types.js';
 import { RACE_ENVIRONMENTS } from '../fixtures/race-environments.js';
 import { hasRedisServer, type RedisServer, startRedisServer } from '../fixtures/redis-server.js';
+import { runWorkers } from '../fixtures/spawn-workers.js';
 
 const worker = fileURLToPath(new URL('../fixtures/race-worker.ts', import.meta.url));
 const TOKENS_KEY = 'race-test-passphrase-0123456789';
@@ -26,40 +26,7 @@ interface Report {
   message?: string;
 }
 
-/** Starts the workers, waits until all are ready, releases them together, collects their reports. */
-async function race(args: string[], env: Record<string, string>, n = 2): Promise<Report[]> {
-  const children = Array.from({ length: n }, () =>
-    spawn(process.execPath, ['--import', 'tsx', worker, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    }),
-  );
-  const runs = children.map((child) => {
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    const ready = new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', () => out.includes('ready\n') && resolve());
-      child.on('exit', () => reject(new Error(`worker exited before it was ready: ${err}`)));
-    });
-    const done = new Promise<Report>((resolve, reject) =>
-      child.on('exit', (code) =>
-        code === 0
-          ? resolve(JSON.parse(out.trim().split('\n').at(-1)!))
-          : reject(new Error(`worker failed (${code}): ${err}`)),
-      ),
-    );
-    return { ready, done };
-  });
-  await Promise.all(runs.map((r) => r.ready));
-  for (const child of children) child.stdin.write('go\n');
-  return Promise.all(runs.map((r) => r.done));
-}
+const race = (args: string[], env: Record<string, string>, n = 2) => runWorkers<Report>(worker, n, args, env);
 
 describe.skipIf(!available)('two processes rotating one token through Redis', () => {
   let redis: RedisServer;

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/core/errors.js';
 import { FileSecretStore, type FileSecretStoreOptions } from '../../src/secrets/file.js';
 import { secretStoreConformance } from '../../src/testing/conformance/index.js';
-import { runWorkers } from './fixtures/spawn-workers.js';
+import { runCasWorkers } from './fixtures/cas-workers.js';
 
 const PASSPHRASE = 'correct horse battery staple';
 const RAW_KEY = randomBytes(32);
@@ -199,7 +199,9 @@ describe('FileSecretStore file', () => {
 
   it('two processes doing 50 compare-and-set increments each lose no update', async () => {
     const path = await tempPath();
-    const reports = await runWorkers(2, ['secret', path, '50'], { EDENAI_TOKENS_KEY: PASSPHRASE });
+    const reports = await runCasWorkers(2, ['secret', path, '50'], {
+      EDENAI_TOKENS_KEY: PASSPHRASE,
+    });
     expect(reports.map((r) => r.applied)).toEqual([50, 50]);
     const store = new FileSecretStore({ path, key: PASSPHRASE });
     expect((await store.get('counter'))?.value.reveal()).toBe('100');

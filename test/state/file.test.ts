@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/core/errors.js';
 import { FileStateStore } from '../../src/state/file.js';
 import { stateStoreConformance } from '../../src/testing/conformance/index.js';
-import { runWorkers } from '../secrets/fixtures/spawn-workers.js';
+import { runCasWorkers } from '../secrets/fixtures/cas-workers.js';
 
 const dirs: string[] = [];
 async function tempPath(): Promise<string> {
@@ -67,7 +67,7 @@ describe('FileStateStore file', () => {
 
   it('two processes doing 50 compare-and-set increments each lose no update', async () => {
     const path = await tempPath();
-    const reports = await runWorkers(2, ['state', path, '50'], {});
+    const reports = await runCasWorkers(2, ['state', path, '50'], {});
     expect(reports.map((r) => r.applied)).toEqual([50, 50]);
     expect((await new FileStateStore({ path }).get('counter'))?.value).toBe(100);
   }, 60_000);
