@@ -3,10 +3,12 @@ import { defineConfig } from 'tsup';
 // Heavy adapters live on their own subpaths so their optional peer dependencies load only when used.
 const library = {
   index: 'src/index.ts',
+  'index-node': 'src/index-node.ts',
+  node: 'src/node.ts',
   testing: 'src/testing/index.ts',
-  aws: 'src/secrets/aws/index.ts',
-  vault: 'src/secrets/vault/index.ts',
-  redis: 'src/state/redis/index.ts',
+  aws: 'src/stores/aws/index.ts',
+  vault: 'src/stores/vault/index.ts',
+  redis: 'src/stores/redis/index.ts',
 };
 const entry = { ...library, cli: 'src/cli/main.ts' };
 

@@ -2,15 +2,12 @@
 // walks the same tokens. Measures a first run (every alert new: deliveries and marks written) and
 // a second run (every alert already sent: dedupe hits only), with the memory state store.
 // Then exhaustion forecasts: one cost query for the whole fleet (forecastAll) against one per token.
-import { AlertSystem } from '../src/alerts/alert-system.js';
-import type { ForecastSource } from '../src/alerts/types.js';
+
+import type { ForecastSource, UsageQuery, UsageRecord } from 'edenai-token-manager';
+import { AlertSystem, MemoryStateStore, MemoryUsageSource, UsageMonitor } from 'edenai-token-manager';
 import { parseTokenName } from '../src/registry/naming.js';
 import { parseEnvironments } from '../src/registry/policy.js';
 import type { ManagedToken, RegistryView, TokensByEnvironment } from '../src/registry/types.js';
-import { MemoryStateStore } from '../src/state/memory.js';
-import { MemoryUsageSource } from '../src/usage/memory-source.js';
-import { UsageMonitor } from '../src/usage/monitor.js';
-import type { UsageQuery, UsageRecord } from '../src/usage/source.js';
 
 const TOKENS = 10_000;
 const ROUNDS = 5;

@@ -4,9 +4,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import type * as Client from 'edenai-token-manager';
+import { createFakeEdenAI } from 'edenai-token-manager/testing';
 import { build } from 'esbuild';
-import type * as Client from '../src/client/index.js';
-import { createFakeEdenAI } from '../src/testing/fake/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

@@ -3,9 +3,8 @@
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { TokenRegistry } from '../src/registry/registry.js';
-import type { DesiredState } from '../src/registry/types.js';
-import { MemorySecretStore } from '../src/secrets/memory.js';
+import type { DesiredState } from 'edenai-token-manager';
+import { MemorySecretStore, TokenRegistry } from 'edenai-token-manager';
 import { MemoryBackend } from '../test/helpers/memory-backend.js';
 
 const TOKENS = 10_000;

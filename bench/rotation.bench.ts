@@ -1,13 +1,15 @@
 // Bulk rotation under Eden's 10 requests/second: how close to the limit a paced client gets, with
 // no 429, and how many requests each rotated token costs. Side by side: the same work one token
 // at a time (concurrency 1). BENCH_QUICK=1 rotates 40 tokens instead of 200.
-import { CustomTokenClient } from '../src/client/custom-token-client.js';
-import { TokenRegistry } from '../src/registry/registry.js';
-import { RotationManager } from '../src/rotation/manager.js';
-import { MemorySecretStore } from '../src/secrets/memory.js';
-import { MemoryStateStore } from '../src/state/memory.js';
-import { createFakeEdenAI } from '../src/testing/fake/create.js';
-import type { FakeEdenAI, FakeStateToken } from '../src/testing/fake/types.js';
+import {
+  CustomTokenClient,
+  MemorySecretStore,
+  MemoryStateStore,
+  RotationManager,
+  TokenRegistry,
+} from 'edenai-token-manager';
+import type { FakeEdenAI, FakeStateToken } from 'edenai-token-manager/testing';
+import { createFakeEdenAI } from 'edenai-token-manager/testing';
 
 const LIMIT = 10;
 const LATENCY_MS = 20;

@@ -3,10 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileSecretStore } from '../src/secrets/file.js';
-import { MemorySecretStore } from '../src/secrets/memory.js';
-import { FileStateStore } from '../src/state/file.js';
-import { MemoryStateStore } from '../src/state/memory.js';
+import { FileSecretStore, FileStateStore, MemorySecretStore, MemoryStateStore } from 'edenai-token-manager';
 
 const SETS = 500;
 const GETS = 2_000;

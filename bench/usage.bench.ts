@@ -3,12 +3,11 @@
 // Targets (DESIGN.md): < 1 s and < 300 MB.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { UsageRecord } from 'edenai-token-manager';
+import { MemoryUsageSource, UsageMonitor } from 'edenai-token-manager';
 import { parseTokenName } from '../src/registry/naming.js';
 import { parseEnvironments } from '../src/registry/policy.js';
 import type { ManagedToken, RegistryView } from '../src/registry/types.js';
-import { MemoryUsageSource } from '../src/usage/memory-source.js';
-import { UsageMonitor } from '../src/usage/monitor.js';
-import type { UsageRecord } from '../src/usage/source.js';
 
 const TOKENS = 1_000;
 const DAYS = 365;

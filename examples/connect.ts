@@ -24,8 +24,8 @@ import {
   type TokenBackend,
   TokenRegistry,
   type UsageSource,
-} from '../src/index.js';
-import { createFakeEdenAI, type FakeEdenAI } from '../src/testing/index.js';
+} from 'edenai-token-manager';
+import { createFakeEdenAI, type FakeEdenAI } from 'edenai-token-manager/testing';
 
 /** The tutorial's environments: dev sandbox, staging 50 $ / 90 days, prod 500 $ / 90 days required. */
 export const environments = {

@@ -13,7 +13,7 @@ import {
   type StoredSecret,
   VersionConflictError,
   type WriteOptions,
-} from '../src/index.js';
+} from 'edenai-token-manager';
 
 type Entry = { value: string; version: string; metadata?: StoredSecret['metadata'] };
 

@@ -14,10 +14,10 @@ import {
   type SecretStore,
   type StateStore,
   TokenRegistry,
-} from '../src/index.js';
-import { AwsSecretsManagerStore } from '../src/secrets/aws/index.js';
-import { VaultKvStore } from '../src/secrets/vault/index.js';
-import { RedisStateStore } from '../src/state/redis/index.js';
+} from 'edenai-token-manager';
+import { AwsSecretsManagerStore } from 'edenai-token-manager/aws';
+import { RedisStateStore } from 'edenai-token-manager/redis';
+import { VaultKvStore } from 'edenai-token-manager/vault';
 
 // The registry's secret refs already start with "edenai/" (`prod-web-app` → `edenai/prod-web-app`),
 // so the stores add no prefix of their own here.

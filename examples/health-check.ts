@@ -4,7 +4,7 @@
 // Against Eden AI with EDENAI_API_KEY; without it, on the fake with 80 days of history.
 // Run: node --import tsx examples/health-check.ts
 // In your project, import from 'edenai-token-manager' instead of '../src/index.js'.
-import { AlertSystem, ConsoleNotifier, formatHealthReport, TokenRegistry } from '../src/index.js';
+import { AlertSystem, ConsoleNotifier, formatHealthReport, TokenRegistry } from 'edenai-token-manager';
 import { connect, environments } from './connect.js';
 
 const { backend, secrets, state, clock, close } = await connect({ history: 80 });

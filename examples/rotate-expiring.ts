@@ -12,7 +12,7 @@
 // Without EDENAI_API_KEY it runs on the fake, whose tokens were created 85 days ago.
 // Run: node --import tsx examples/rotate-expiring.ts [days]
 // In your project, import from 'edenai-token-manager' instead of '../src/index.js'.
-import { APIError, ConfigurationError, RotationManager, TokenRegistry } from '../src/index.js';
+import { APIError, ConfigurationError, RotationManager, TokenRegistry } from 'edenai-token-manager';
 import { connect, environments } from './connect.js';
 
 const withinDays = Number(process.argv[2] ?? 7);

@@ -3,7 +3,7 @@
 // EDENAI_TOKENS_KEY for the encrypted secret store); without it, on the built-in fake.
 // Run: node --import tsx examples/setup-environments.ts
 // In your project, import from 'edenai-token-manager' instead of '../src/index.js'.
-import { TokenRegistry } from '../src/index.js';
+import { TokenRegistry } from 'edenai-token-manager';
 import { connect, desired, environments } from './connect.js';
 
 const { backend, secrets, clock, close } = await connect();

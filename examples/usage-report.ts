@@ -9,7 +9,7 @@ import {
   USAGE_REPORT_FORMATS,
   UsageMonitor,
   type UsageReportFormat,
-} from '../src/index.js';
+} from 'edenai-token-manager';
 import { connect, environments } from './connect.js';
 
 const format = (process.argv[2] ?? 'text') as UsageReportFormat;

@@ -4,7 +4,7 @@
 // Run: WEBHOOK_SECRET=whsec_... PORT=8787 node --import tsx examples/webhook-receiver.ts
 // In your project, import from 'edenai-token-manager' instead of '../src/index.js'.
 import { createServer, type IncomingMessage } from 'node:http';
-import { verifyWebhook, WebhookVerificationError } from '../src/index.js';
+import { verifyWebhook, WebhookVerificationError } from 'edenai-token-manager';
 
 const secret = process.env['WEBHOOK_SECRET'];
 if (!secret) {

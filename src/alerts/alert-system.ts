@@ -1,10 +1,10 @@
 import { InvalidInputError } from '../core/errors.js';
 import { type Clock, type Logger, silentLogger, systemClock } from '../core/types.js';
-import type { Notifier } from '../notifiers/types.js';
+import type { Notifier } from '../ports/notifier.js';
+import type { StateStore } from '../ports/stores.js';
 import type { RegistryView } from '../registry/types.js';
 import type { RotationFailureSource } from '../rotation/types.js';
-import { MemoryStateStore } from '../state/memory.js';
-import type { StateStore } from '../state/types.js';
+import { MemoryStateStore } from '../stores/memory-state.js';
 import type { CheckContext } from './alert.js';
 import { deliver } from './deliver.js';
 import { type EvaluateInput, type Evaluation, evaluate } from './evaluate.js';

@@ -1,4 +1,4 @@
-import type { ResetPeriod } from '../backend/port.js';
+import type { ResetPeriod } from '../ports/backend.js';
 import type { ManagedToken } from '../registry/types.js';
 import type { Alert, AlertKind, Severity } from './types.js';
 

@@ -1,5 +1,5 @@
 import type { Logger } from '../core/types.js';
-import type { Notifier } from '../notifiers/types.js';
+import type { Notifier } from '../ports/notifier.js';
 import type { Alert, NotifierFailure } from './types.js';
 
 export interface DeliveryOutcome {

@@ -1,5 +1,5 @@
 import { VersionConflictError } from '../core/errors.js';
-import type { StateStore } from '../state/types.js';
+import type { StateStore } from '../ports/stores.js';
 import type { Alert } from './types.js';
 
 const PREFIX = 'alerts/sent/';

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../core/errors.js';
-import type { Notifier } from '../notifiers/types.js';
+import type { Notifier } from '../ports/notifier.js';
 import { assertTimeZone } from './periods.js';
 import type { AlertSystemOptions } from './types.js';
 

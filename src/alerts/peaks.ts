@@ -1,5 +1,5 @@
 import { VersionConflictError } from '../core/errors.js';
-import type { StateStore } from '../state/types.js';
+import type { StateStore } from '../ports/stores.js';
 
 const PREFIX = 'alerts/peaks/';
 /** Stored as two parallel arrays: thousands of tokens copy and serialise faster than as object keys. */

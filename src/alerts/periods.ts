@@ -1,5 +1,5 @@
-import type { ResetPeriod } from '../backend/port.js';
 import { ConfigurationError } from '../core/errors.js';
+import type { ResetPeriod } from '../ports/backend.js';
 
 const DAY_MS = 86_400_000;
 

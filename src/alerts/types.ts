@@ -1,59 +1,10 @@
 import type { Clock, Logger } from '../core/types.js';
-import type { Notifier } from '../notifiers/types.js';
+import type { Alert, AlertKind, Notifier, Severity } from '../ports/notifier.js';
+import type { StateStore } from '../ports/stores.js';
 import type { ManagedToken, RegistryView } from '../registry/types.js';
 import type { RotationFailureSource } from '../rotation/types.js';
-import type { StateStore } from '../state/types.js';
 
-export type Severity = 'info' | 'warning' | 'critical';
-
-/** What an alert is about. */
-export type AlertKind =
-  | 'expiring'
-  | 'expired'
-  | 'low-balance'
-  | 'budget-threshold'
-  | 'exhaustion-forecast'
-  | 'policy-violation'
-  | 'unmanaged-token'
-  | 'rotation-failed';
-
-/**
- * One condition that holds now. `id` is derived from kind, token generation, threshold and budget
- * period: it is the dedupe key, so the same condition always has the same id. Never carries a
- * token value: only names, amounts and dates.
- *
- * @example
- * // {
- * //   id: 'expiring:prod-web-app:g1:7d', kind: 'expiring', severity: 'warning',
- * //   token: 'prod-web-app', tokenName: 'prod-web-app', generation: 1, environment: 'prod',
- * //   message: 'prod-web-app expires in 7 days (2024-03-08)', at: Date, threshold: 7, daysToExpiry: 7,
- * // }
- */
-export interface Alert {
-  id: string;
-  kind: AlertKind;
-  severity: Severity;
-  /** Logical token name (`prod-web-app`); for an unmanaged token, its Eden name. */
-  token: string;
-  /** Eden name of the generation the alert is about (`prod-web-app--g2`). */
-  tokenName: string;
-  generation: number;
-  /** Environment name, or `unmanaged`. */
-  environment: string;
-  /** One human sentence. */
-  message: string;
-  /** When the condition was evaluated. */
-  at: Date;
-  /** Days (expiry), fraction of the budget used (budget) or left (low balance). */
-  threshold?: number;
-  /** Budget period key (`2024-05`, `2024-05-13`…, or `generation` when the budget never resets). */
-  period?: string;
-  balance?: number | null;
-  budget?: number | null;
-  daysToExpiry?: number | null;
-  /** The broken policy rule (`expiry.required`, `budget.max`, `tokenType`…). */
-  rule?: string;
-}
+export type { Alert, AlertKind, Severity };
 
 /** What AlertSystem reads from one forecast. */
 export interface ExhaustionForecast {

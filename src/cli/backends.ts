@@ -1,9 +1,8 @@
-import type { TokenBackend } from '../backend/port.js';
-import { CostClient, CustomTokenClient } from '../client/index.js';
-import type { ClientOptions } from '../client/options.js';
-import { ManagementKeyBackend, ManagementKeyClient } from '../management/index.js';
-import type { ManagementKeyClientOptions } from '../management/options.js';
-import type { UsageSource } from '../usage/source.js';
+import type { ClientOptions } from '../http/options.js';
+import { CostClient, CustomTokenClient, ManagementKeyBackend, ManagementKeyClient } from '../index-node.js';
+import type { TokenBackend } from '../ports/backend.js';
+import type { UsageSource } from '../ports/usage.js';
+import type { ManagementKeyClientOptions } from '../v3/options.js';
 import type { ApiVersion } from './api-version.js';
 
 /** What a runtime talks to: the token backend and the usage source of one API version. */

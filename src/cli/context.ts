@@ -1,17 +1,22 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { TokenBackend } from '../backend/port.js';
-import { RateLimiter } from '../client/index.js';
 import { ConfigurationError } from '../core/errors.js';
 import type { Clock } from '../core/types.js';
-import { MANAGEMENT_KEY_ENV } from '../management/index.js';
-import { type EnvironmentPolicyInput, TokenRegistry } from '../registry/index.js';
-import { EnvSecretStore, FileSecretStore, MemorySecretStore } from '../secrets/index.js';
-import type { SecretStore } from '../secrets/types.js';
-import { FileStateStore, MemoryStateStore } from '../state/index.js';
-import type { StateStore } from '../state/types.js';
+import {
+  type EnvironmentPolicyInput,
+  EnvSecretStore,
+  FileSecretStore,
+  FileStateStore,
+  MemorySecretStore,
+  MemoryStateStore,
+  RateLimiter,
+  TokenRegistry,
+} from '../index-node.js';
+import type { TokenBackend } from '../ports/backend.js';
+import type { SecretStore, StateStore } from '../ports/stores.js';
+import type { UsageSource } from '../ports/usage.js';
 import { createFakeEdenAI, type FakeEdenAI } from '../testing/fake/index.js';
-import type { UsageSource } from '../usage/source.js';
+import { MANAGEMENT_KEY_ENV } from '../v3/options.js';
 import type { ApiVersion } from './api-version.js';
 import { type ApiClients, openApiClients } from './backends.js';
 import { type CliConfig, loadConfig } from './config.js';

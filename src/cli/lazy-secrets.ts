@@ -1,5 +1,5 @@
 import type { Secret } from '../core/secret.js';
-import type { DeleteOptions, SecretStore, StoredSecret, WriteOptions } from '../secrets/types.js';
+import type { DeleteOptions, SecretStore, StoredSecret, WriteOptions } from '../ports/stores.js';
 
 /**
  * Builds the real store on first use. `list` or `usage` rarely touch secrets, so a missing

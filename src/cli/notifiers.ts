@@ -1,6 +1,6 @@
 import { ConfigurationError } from '../core/errors.js';
-import { ConsoleNotifier, SlackNotifier, WebhookNotifier } from '../notifiers/index.js';
-import type { Notifier } from '../notifiers/types.js';
+import { ConsoleNotifier, SlackNotifier, WebhookNotifier } from '../index-node.js';
+import type { Notifier } from '../ports/notifier.js';
 import type { NotifierConfig } from './config.js';
 import type { Output } from './output.js';
 

@@ -1,4 +1,4 @@
-import { RotationManager, type RotationManagerOptions } from '../rotation/index.js';
+import { RotationManager, type RotationManagerOptions } from '../index-node.js';
 import type { Runtime } from './context.js';
 
 /** RotationManager options from the runtime: grace period, allowance and concurrency from the config. */

@@ -1,4 +1,4 @@
-import type { SecretStore } from '../secrets/types.js';
+import type { SecretStore } from '../ports/stores.js';
 
 /** What the CLI may say about a stored token value: where it is and its fingerprint. Never the value. */
 export interface SecretInfo {

@@ -3,6 +3,36 @@
  * token value or API key: messages are built from names, statuses and server text only.
  */
 
+/**
+ * The stable, documented code every SDK error carries (`error.code`): branch on it, not on the
+ * message. Codes are part of the public API; see docs/errors.md for what each means.
+ */
+export type ErrorCode =
+  | 'edenai_error'
+  | 'api_error'
+  | 'bad_request'
+  | 'name_taken'
+  | 'authentication_failed'
+  | 'insufficient_credits'
+  | 'permission_denied'
+  | 'not_found'
+  | 'token_not_found'
+  | 'conflict'
+  | 'unprocessable'
+  | 'rate_limited'
+  | 'server_error'
+  | 'connection_failed'
+  | 'timeout'
+  | 'invalid_response'
+  | 'invalid_input'
+  | 'policy_violation'
+  | 'configuration_invalid'
+  | 'version_conflict'
+  | 'rotation_in_progress'
+  | 'rotation_failed'
+  | 'notifier_delivery_failed'
+  | 'webhook_verification_failed';
+
 const BRAND = Symbol.for('edenai-token-manager.error');
 
 /**
@@ -18,9 +48,14 @@ const BRAND = Symbol.for('edenai-token-manager.error');
 export class EdenAIError extends Error {
   /** @internal brand shared by ESM and CJS copies of the package. */
   readonly [BRAND] = true;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The class's default code; an instance may carry a more precise one (`name_taken`, `token_not_found`). */
+  static readonly code: ErrorCode = 'edenai_error';
+  /** Stable machine-readable code: branch on it, not on the message. */
+  readonly code: ErrorCode;
+  constructor(message: string, options?: { cause?: unknown; code?: ErrorCode | undefined }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
+    this.code = options?.code ?? (new.target as unknown as { code: ErrorCode }).code;
   }
 }
 
@@ -42,6 +77,8 @@ export interface APIErrorInit {
   path?: string | undefined;
   requestId?: string | undefined;
   cause?: unknown;
+  /** A more precise code than the class's own (e.g. `name_taken` for a 400). */
+  code?: ErrorCode | undefined;
 }
 
 /**
@@ -58,6 +95,7 @@ export interface APIErrorInit {
  * }
  */
 export class APIError extends EdenAIError {
+  static override readonly code: ErrorCode = 'api_error';
   readonly status: number | undefined;
   readonly headers: Record<string, string>;
   readonly body: unknown;
@@ -67,7 +105,7 @@ export class APIError extends EdenAIError {
   constructor(message: string, init: APIErrorInit = {}) {
     const where = init.method && init.path ? ` (${init.method} ${init.path})` : '';
     const status = init.status ? `${init.status} ` : '';
-    super(`${status}${message}${where}`, { cause: init.cause });
+    super(`${status}${message}${where}`, { cause: init.cause, code: init.code });
     this.status = init.status;
     this.headers = init.headers ?? {};
     this.body = init.body;
@@ -83,70 +121,90 @@ export class APIError extends EdenAIError {
  * @example
  * if (error instanceof BadRequestError) console.error(error.message); // 400 name: Token with this name already exists.
  */
-export class BadRequestError extends APIError {}
+export class BadRequestError extends APIError {
+  static override readonly code: ErrorCode = 'bad_request';
+}
 /**
  * 401: the API key (or management key) was refused.
  *
  * @example
  * if (error instanceof AuthenticationError) console.error('Check EDENAI_API_KEY');
  */
-export class AuthenticationError extends APIError {}
+export class AuthenticationError extends APIError {
+  static override readonly code: ErrorCode = 'authentication_failed';
+}
 /**
  * 402: the account is out of credits.
  *
  * @example
  * if (error instanceof PaymentRequiredError) await alertFinance();
  */
-export class PaymentRequiredError extends APIError {}
+export class PaymentRequiredError extends APIError {
+  static override readonly code: ErrorCode = 'insufficient_credits';
+}
 /**
  * 403: the key may not manage tokens (or read costs).
  *
  * @example
  * if (error instanceof PermissionDeniedError) console.error(error.message);
  */
-export class PermissionDeniedError extends APIError {}
+export class PermissionDeniedError extends APIError {
+  static override readonly code: ErrorCode = 'permission_denied';
+}
 /**
  * 404: no token (or data) by that name.
  *
  * @example
  * const token = await client.get(name).catch((e) => (e instanceof NotFoundError ? undefined : Promise.reject(e)));
  */
-export class NotFoundError extends APIError {}
+export class NotFoundError extends APIError {
+  static override readonly code: ErrorCode = 'not_found';
+}
 /**
  * 409: the server reports a conflicting change.
  *
  * @example
  * if (error instanceof ConflictError) await retryLater();
  */
-export class ConflictError extends APIError {}
+export class ConflictError extends APIError {
+  static override readonly code: ErrorCode = 'conflict';
+}
 /**
  * 422: the server could not process a well-formed request.
  *
  * @example
  * if (error instanceof UnprocessableEntityError) console.error(error.body);
  */
-export class UnprocessableEntityError extends APIError {}
+export class UnprocessableEntityError extends APIError {
+  static override readonly code: ErrorCode = 'unprocessable';
+}
 /**
  * 429 after the retries ran out; the `retry-after` header says when to come back.
  *
  * @example
  * if (error instanceof RateLimitError) console.warn('slow down', error.headers['retry-after']);
  */
-export class RateLimitError extends APIError {}
+export class RateLimitError extends APIError {
+  static override readonly code: ErrorCode = 'rate_limited';
+}
 /**
  * 5xx after the retries ran out (an HTML error page becomes a short message).
  *
  * @example
  * if (error instanceof InternalServerError) console.error(error.status, error.message);
  */
-export class InternalServerError extends APIError {}
+export class InternalServerError extends APIError {
+  static override readonly code: ErrorCode = 'server_error';
+}
 /**
  * The request never got an HTTP answer (DNS, refused, reset, dropped), after the retries ran out.
  *
  * @example
  * if (error instanceof APIConnectionError) console.error('Eden AI unreachable:', error.message);
  */
-export class APIConnectionError extends APIError {}
+export class APIConnectionError extends APIError {
+  static override readonly code: ErrorCode = 'connection_failed';
+}
 /**
  * The request (each attempt) took longer than `timeoutMs`, after the retries ran out.
  *
@@ -155,7 +213,9 @@ export class APIConnectionError extends APIError {}
  *   if (e instanceof APITimeoutError) console.warn('Eden AI is slow today');
  * });
  */
-export class APITimeoutError extends APIConnectionError {}
+export class APITimeoutError extends APIConnectionError {
+  static override readonly code: ErrorCode = 'timeout';
+}
 
 /**
  * Maps an HTTP status to the matching error class (the one factory every client uses).
@@ -194,6 +254,7 @@ export function errorClassForStatus(status: number): typeof APIError {
  * if (error instanceof ResponseValidationError) console.error(error.issues.map((i) => i.path));
  */
 export class ResponseValidationError extends APIError {
+  static override readonly code: ErrorCode = 'invalid_response';
   readonly issues: readonly { path: string; message: string }[];
   constructor(message: string, init: APIErrorInit & { issues?: { path: string; message: string }[] } = {}) {
     super(message, init);
@@ -211,6 +272,7 @@ export class ResponseValidationError extends APIError {
  * });
  */
 export class InvalidInputError extends EdenAIError {
+  static override readonly code: ErrorCode = 'invalid_input';
   readonly field: string | undefined;
   constructor(message: string, options: { field?: string; cause?: unknown } = {}) {
     super(message, options);
@@ -227,6 +289,7 @@ export class InvalidInputError extends EdenAIError {
  * });
  */
 export class PolicyViolationError extends EdenAIError {
+  static override readonly code: ErrorCode = 'policy_violation';
   readonly environment: string;
   readonly rule: string;
   readonly value: unknown;
@@ -248,7 +311,9 @@ export class PolicyViolationError extends EdenAIError {
  *   if (e instanceof ConfigurationError) console.error(e.message);
  * }
  */
-export class ConfigurationError extends EdenAIError {}
+export class ConfigurationError extends EdenAIError {
+  static override readonly code: ErrorCode = 'configuration_invalid';
+}
 
 /**
  * A compare-and-set write found another version than the one expected; nothing was written.
@@ -260,6 +325,7 @@ export class ConfigurationError extends EdenAIError {}
  * });
  */
 export class VersionConflictError extends EdenAIError {
+  static override readonly code: ErrorCode = 'version_conflict';
   readonly key: string;
   readonly expected: string | null | undefined;
   readonly actual: string | null | undefined;
@@ -282,6 +348,7 @@ export class VersionConflictError extends EdenAIError {
  * });
  */
 export class RotationInProgressError extends EdenAIError {
+  static override readonly code: ErrorCode = 'rotation_in_progress';
   readonly tokenName: string;
   readonly rotationId: string | undefined;
   constructor(tokenName: string, rotationId?: string) {
@@ -300,6 +367,7 @@ export class RotationInProgressError extends EdenAIError {
  * });
  */
 export class RotationError extends EdenAIError {
+  static override readonly code: ErrorCode = 'rotation_failed';
   readonly tokenName: string;
   readonly step: string;
   readonly resumable: boolean;

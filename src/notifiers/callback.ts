@@ -1,6 +1,6 @@
 import type { Alert } from '../alerts/types.js';
 import { ConfigurationError } from '../core/errors.js';
-import type { Notifier } from './types.js';
+import type { Notifier } from '../ports/notifier.js';
 
 /**
  * Hands alerts to your function: page someone, write a ticket, push a metric. A throw or a

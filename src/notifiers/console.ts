@@ -1,6 +1,6 @@
 import type { Alert } from '../alerts/types.js';
 import type { Logger } from '../core/types.js';
-import type { Notifier } from './types.js';
+import type { Notifier } from '../ports/notifier.js';
 
 const ICON = { critical: '🔴', warning: '🟡', info: '🔵' } as const;
 

@@ -1,4 +1,4 @@
-import { EdenAIError } from '../core/errors.js';
+import { EdenAIError, type ErrorCode } from '../core/errors.js';
 
 export type WebhookVerificationReason =
   | 'missing_header'
@@ -17,6 +17,7 @@ export type WebhookVerificationReason =
  * catch (e) { if (e instanceof WebhookVerificationError) res.writeHead(401).end(e.reason); }
  */
 export class WebhookVerificationError extends EdenAIError {
+  static override readonly code: ErrorCode = 'webhook_verification_failed';
   readonly reason: WebhookVerificationReason;
   constructor(reason: WebhookVerificationReason, message: string) {
     super(message);
@@ -32,6 +33,7 @@ export class WebhookVerificationError extends EdenAIError {
  * report.failures.forEach((f) => f.error instanceof NotifierDeliveryError && console.warn(f.error.status));
  */
 export class NotifierDeliveryError extends EdenAIError {
+  static override readonly code: ErrorCode = 'notifier_delivery_failed';
   readonly notifier: string;
   /** Last HTTP status, when the receiver answered. */
   readonly status: number | undefined;

@@ -1,7 +1,7 @@
 import { sortBySeverity } from '../alerts/format.js';
 import type { Alert } from '../alerts/types.js';
+import type { Notifier } from '../ports/notifier.js';
 import { deliveryOptions, type HttpDeliveryOptions, parseTargetUrl, postWithRetry } from './delivery.js';
-import type { Notifier } from './types.js';
 
 export interface SlackNotifierOptions extends HttpDeliveryOptions {
   /** The incoming-webhook URL (`https://hooks.slack.com/services/…`): a secret, kept private. */

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Alert } from '../alerts/types.js';
 import type { Clock } from '../core/types.js';
+import type { Notifier } from '../ports/notifier.js';
 import { deliveryOptions, type HttpDeliveryOptions, parseTargetUrl, postWithRetry } from './delivery.js';
 import { webhookPayload } from './payload.js';
 import { signatureHeader, signingKeys, type WebhookSecret } from './signing.js';
-import type { Notifier } from './types.js';
 
 export interface WebhookNotifierOptions extends HttpDeliveryOptions {
   url: string;

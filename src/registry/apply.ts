@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
-import type { UpdateTokenInput } from '../backend/port.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { Logger, Progress } from '../core/types.js';
+import type { UpdateTokenInput } from '../ports/backend.js';
 import { assertObject, normalizePatch } from './input.js';
 import { managedName } from './managed-name.js';
 import type { EnvironmentPolicy } from './policy.js';

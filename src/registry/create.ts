@@ -1,8 +1,8 @@
-import type { EdenToken, TokenBackend } from '../backend/port.js';
 import { ConfigurationError, NotFoundError } from '../core/errors.js';
 import type { Secret } from '../core/secret.js';
 import type { Logger, RequestOptions } from '../core/types.js';
-import type { SecretStore } from '../secrets/types.js';
+import type { EdenToken, TokenBackend } from '../ports/backend.js';
+import type { SecretStore } from '../ports/stores.js';
 import type { SecretEntryMetadata } from './types.js';
 
 interface Deps {

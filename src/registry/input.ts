@@ -1,5 +1,5 @@
-import type { ResetPeriod, TokenType, UpdateTokenInput } from '../backend/port.js';
 import { InvalidInputError } from '../core/errors.js';
+import type { ResetPeriod, TokenType, UpdateTokenInput } from '../ports/backend.js';
 
 /** Eden stores money as a decimal with at most 5 integer digits and 9 decimals. */
 export const MAX_MONEY = 99_999.999999999;

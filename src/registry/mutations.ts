@@ -1,5 +1,5 @@
-import type { CreateTokenInput, UpdateTokenInput } from '../backend/port.js';
 import { InvalidInputError } from '../core/errors.js';
+import type { CreateTokenInput, UpdateTokenInput } from '../ports/backend.js';
 import { addDays, assertDays, assertMoney, roundMoney } from './input.js';
 import type { EnvironmentPolicy } from './policy.js';
 import { checkBudget, checkExpiryDate, type ResolvedSettings } from './rules.js';

@@ -1,7 +1,7 @@
-import type { TokenBackend } from '../backend/port.js';
 import { ConfigurationError } from '../core/errors.js';
 import { type Clock, type Logger, silentLogger, systemClock } from '../core/types.js';
-import type { SecretStore } from '../secrets/types.js';
+import type { TokenBackend } from '../ports/backend.js';
+import type { SecretStore } from '../ports/stores.js';
 import { type EnvironmentPolicy, type EnvironmentPolicyInput, parseEnvironments } from './policy.js';
 
 export interface TokenRegistryOptions {

@@ -1,7 +1,7 @@
-import type { EdenToken, TokenBackend, UpdateTokenInput } from '../backend/port.js';
 import { InvalidInputError, NotFoundError } from '../core/errors.js';
 import type { Clock, Logger, RequestOptions } from '../core/types.js';
-import type { SecretStore } from '../secrets/types.js';
+import type { EdenToken, TokenBackend, UpdateTokenInput } from '../ports/backend.js';
+import type { SecretStore } from '../ports/stores.js';
 import { type ApplyOptions, assertConcurrency, checkActions, planActions, runActions } from './apply.js';
 import { storeNewValue } from './create.js';
 import { normalizeDesired } from './desired.js';

@@ -1,5 +1,5 @@
-import type { ResetPeriod, TokenType, UpdateTokenInput } from '../backend/port.js';
 import { InvalidInputError, PolicyViolationError } from '../core/errors.js';
+import type { ResetPeriod, TokenType, UpdateTokenInput } from '../ports/backend.js';
 import {
   addDays,
   assertDays,

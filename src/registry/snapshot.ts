@@ -1,4 +1,4 @@
-import type { EdenToken } from '../backend/port.js';
+import type { EdenToken } from '../ports/backend.js';
 import { type ParsedName, parseTokenName } from './naming.js';
 import type { ManagedToken } from './types.js';
 

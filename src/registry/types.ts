@@ -1,4 +1,4 @@
-import type { EdenToken, ResetPeriod, TokenType } from '../backend/port.js';
+import type { EdenToken, ResetPeriod, TokenType } from '../ports/backend.js';
 
 /**
  * A token the registry manages: the logical token `{environment}-{app}` and its current generation.

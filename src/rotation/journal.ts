@@ -2,9 +2,9 @@
 // every step, so a new process can tell exactly how far a dead one got.
 import { randomUUID } from 'node:crypto';
 import type { JsonValue } from 'type-fest';
-import type { ResetPeriod, TokenType } from '../backend/port.js';
 import { VersionConflictError } from '../core/errors.js';
-import type { StateStore } from '../state/types.js';
+import type { ResetPeriod, TokenType } from '../ports/backend.js';
+import type { StateStore } from '../ports/stores.js';
 import type { RotationPlan } from './plan.js';
 import type { RotationMode, RotationPhase, RotationStatus, RotationStep } from './types.js';
 

@@ -3,7 +3,7 @@
 import type { JsonValue } from 'type-fest';
 import { RotationInProgressError, VersionConflictError } from '../core/errors.js';
 import type { Clock } from '../core/types.js';
-import type { StateStore } from '../state/types.js';
+import type { StateStore } from '../ports/stores.js';
 
 export const LOCK_PREFIX = 'rotation/lock/';
 

@@ -1,9 +1,10 @@
 // Native rotation (the v3 Management API's `rotate`): the same key gets a new value and the old
 // value dies at once. Nothing is drained, created, promoted or revoked, and there is nothing to roll
 // back to: the one-time value goes into the current SecretStore entry before anything else.
-import type { EdenToken } from '../backend/port.js';
+
 import { ConfigurationError, RotationInProgressError, VersionConflictError } from '../core/errors.js';
 import type { Secret } from '../core/secret.js';
+import type { EdenToken } from '../ports/backend.js';
 import type { SecretEntryMetadata } from '../registry/types.js';
 import { UnreadableValue, VerifyRejected } from './classify.js';
 import type { Journal } from './journal.js';

@@ -1,8 +1,7 @@
 // Validates RotationManager options once, at construction: a misconfiguration fails before any write.
 import { ConfigurationError, InvalidInputError } from '../core/errors.js';
 import { type Clock, type Logger, silentLogger } from '../core/types.js';
-import type { SecretStore } from '../secrets/types.js';
-import type { StateStore } from '../state/types.js';
+import type { SecretStore, StateStore } from '../ports/stores.js';
 import type {
   GraceAllowance,
   NativeRotation,

@@ -1,6 +1,7 @@
 // What a rotation will do, computed from one snapshot of the current generation, before any write.
-import type { ResetPeriod, TokenType } from '../backend/port.js';
+
 import { InvalidInputError, PolicyViolationError } from '../core/errors.js';
+import type { ResetPeriod, TokenType } from '../ports/backend.js';
 import { formatTokenName, splitGeneration } from '../registry/naming.js';
 import type { EnvironmentPolicy } from '../registry/policy.js';
 import type { ManagedToken } from '../registry/types.js';

@@ -1,7 +1,7 @@
 // Raising a balance exactly once. Eden can only SET a balance, so "add L" is read-then-set; the
 // target is journaled before the PATCH, and a re-run decides from the live balance whether the
 // PATCH landed. When in doubt it does not raise: a crash may lose budget, never add any.
-import type { EdenToken, UpdateTokenInput } from '../backend/port.js';
+import type { EdenToken, UpdateTokenInput } from '../ports/backend.js';
 import type { PendingRaise } from './journal.js';
 import { fromNano, toNano } from './money.js';
 import type { RotationRun } from './run.js';

@@ -1,10 +1,11 @@
 // One rotation in flight: its journal (and store version), its lock, and the few things it
 // remembers between steps in this process (never persisted: the value only goes to the SecretStore).
-import type { EdenToken, TokenBackend } from '../backend/port.js';
+
 import { NotFoundError, RotationInProgressError, VersionConflictError } from '../core/errors.js';
 import type { Secret } from '../core/secret.js';
 import type { Clock, Logger, RequestOptions } from '../core/types.js';
-import type { SecretStore } from '../secrets/types.js';
+import type { EdenToken, TokenBackend } from '../ports/backend.js';
+import type { SecretStore } from '../ports/stores.js';
 import type { RotationEmitter } from './events.js';
 import type { Journal, JournalStore } from './journal.js';
 import type { LeaseLock } from './lock.js';

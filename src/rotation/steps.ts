@@ -1,8 +1,9 @@
 // The forward steps of a rotation. Each is idempotent: when the journal says a previous process
 // started it (`uncertain`), it first checks the backend's actual state instead of acting blindly.
-import type { CreateTokenInput, EdenToken, UpdateTokenInput } from '../backend/port.js';
+
 import { BadRequestError, VersionConflictError } from '../core/errors.js';
 import type { Secret } from '../core/secret.js';
+import type { CreateTokenInput, EdenToken, UpdateTokenInput } from '../ports/backend.js';
 import type { SecretEntryMetadata } from '../registry/types.js';
 import { UnreadableValue, VerifyRejected } from './classify.js';
 import { aboutCents, atMostCents, fromCents, toCents } from './money.js';

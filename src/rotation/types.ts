@@ -1,8 +1,7 @@
-import type { EdenToken } from '../backend/port.js';
 import type { Secret } from '../core/secret.js';
 import type { Clock, Logger, Progress } from '../core/types.js';
-import type { SecretStore } from '../secrets/types.js';
-import type { StateStore } from '../state/types.js';
+import type { EdenToken } from '../ports/backend.js';
+import type { SecretStore, StateStore } from '../ports/stores.js';
 
 /** A rotation that failed and is waiting for `resume()` or a human; AlertSystem reports these. */
 export interface RotationFailure {
@@ -152,7 +151,7 @@ export interface RotationManagerOptions {
  * const registry: RotationRegistry = new TokenRegistry({ backend, secrets, environments });
  */
 export interface RotationRegistry {
-  readonly backend: import('../backend/port.js').TokenBackend;
+  readonly backend: import('../ports/backend.js').TokenBackend;
   readonly secrets: SecretStore;
   readonly clock: Clock;
   parseName(tokenName: string): import('../registry/naming.js').ParsedName | undefined;

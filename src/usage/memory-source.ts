@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../core/errors.js';
+import type { UsageQuery, UsageRecord, UsageSource } from '../ports/usage.js';
 import { formatDay, parseDay, toDay } from './days.js';
 import { fromNanos, toNanos } from './money.js';
-import type { UsageQuery, UsageRecord, UsageSource } from './source.js';
 
 /**
  * An in-memory `UsageSource`: answers `usage()` like Eden's cost API (inclusive `begin`/`end`,

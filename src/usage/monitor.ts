@@ -1,6 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ConfigurationError, InvalidInputError } from '../core/errors.js';
 import { type Clock, type RequestOptions, systemClock } from '../core/types.js';
+import type { UsageRecord, UsageSource } from '../ports/usage.js';
 import { GENERATION_SEPARATOR } from '../registry/naming.js';
 import type { ManagedToken, RegistryView } from '../registry/types.js';
 import { aggregateReport } from './aggregate-report.js';
@@ -11,7 +12,6 @@ import { fromNanos, toNanos } from './money.js';
 import { isNotFound } from './not-found.js';
 import { checkReconcileNumbers, compareBalance } from './reconcile.js';
 import { RESET_TIME_ZONE } from './resets.js';
-import type { UsageRecord, UsageSource } from './source.js';
 import type { ReconcileInput, Reconciliation, TokenUsage, UsageForecast, UsageReport } from './types.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RANGE_DAYS, fetchWindowed, type UsageFilter } from './windows.js';
 

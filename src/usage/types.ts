@@ -1,6 +1,6 @@
 // Public result types of UsageMonitor. Money is USD (`number`, summed exactly in nanos and
 // converted once); days are `YYYY-MM-DD`; instants are `Date`.
-import type { ResetPeriod } from '../backend/port.js';
+import type { ResetPeriod } from '../ports/backend.js';
 import type { DayRange } from './days.js';
 
 export type { DateRangeInput, DayRange } from './days.js';

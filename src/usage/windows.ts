@@ -4,9 +4,9 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { InvalidInputError } from '../core/errors.js';
 import type { RequestOptions } from '../core/types.js';
+import type { UsageQuery, UsageRecord, UsageSource } from '../ports/usage.js';
 import { type DateRangeInput, type DayRange, formatDay, parseRange } from './days.js';
 import { isNotFound } from './not-found.js';
-import type { UsageQuery, UsageRecord, UsageSource } from './source.js';
 
 /**
  * Eden's longest accepted `begin..end` range, in days.

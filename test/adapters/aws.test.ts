@@ -1,15 +1,15 @@
 import { inspect } from 'node:util';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
   ConfigurationError,
   InvalidInputError,
   VersionConflictError,
-} from '../../src/core/errors.js';
-import { AwsSecretsManagerStore, type AwsSecretsManagerStoreOptions } from '../../src/secrets/aws/index.js';
-import { loadAwsSdk } from '../../src/secrets/aws/load-sdk.js';
-import { secretStoreConformance } from '../../src/testing/conformance/index.js';
+} from 'edenai-token-manager';
+import { AwsSecretsManagerStore, type AwsSecretsManagerStoreOptions } from 'edenai-token-manager/aws';
+import { secretStoreConformance } from 'edenai-token-manager/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAwsSdk } from '../../src/stores/aws/load-sdk.js';
 import { awsClientConfig, instantRetry } from '../fixtures/aws-client.js';
 import {
   createFakeAwsSecretsManager,

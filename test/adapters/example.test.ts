@@ -3,9 +3,9 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { FakeEdenAI } from 'edenai-token-manager/testing';
+import { createFakeEdenAI } from 'edenai-token-manager/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFakeEdenAI } from '../../src/testing/fake/create.js';
-import type { FakeEdenAI } from '../../src/testing/fake/types.js';
 import {
   createFakeAwsSecretsManager,
   type FakeAwsSecretsManager,

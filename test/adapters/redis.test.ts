@@ -1,11 +1,11 @@
 import { inspect } from 'node:util';
+import { ConfigurationError, InvalidInputError, VersionConflictError } from 'edenai-token-manager';
+import { RedisStateStore } from 'edenai-token-manager/redis';
+import { stateStoreConformance } from 'edenai-token-manager/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigurationError, InvalidInputError, VersionConflictError } from '../../src/core/errors.js';
-import { RedisStateStore } from '../../src/state/redis/index.js';
-import { loadIoRedis } from '../../src/state/redis/load-ioredis.js';
-import { globEscape } from '../../src/state/redis/scan.js';
-import { stateStoreConformance } from '../../src/testing/conformance/index.js';
+import { loadIoRedis } from '../../src/stores/redis/load-ioredis.js';
+import { globEscape } from '../../src/stores/redis/scan.js';
 import { hasRedisServer, type RedisServer, startRedisServer } from '../fixtures/redis-server.js';
 
 const available = hasRedisServer();

@@ -1,5 +1,4 @@
 import { inspect } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   APIConnectionError,
   APITimeoutError,
@@ -8,9 +7,10 @@ import {
   InvalidInputError,
   PermissionDeniedError,
   VersionConflictError,
-} from '../../src/core/errors.js';
-import { VaultKvStore, type VaultKvStoreOptions } from '../../src/secrets/vault/index.js';
-import { secretStoreConformance } from '../../src/testing/conformance/index.js';
+} from 'edenai-token-manager';
+import { secretStoreConformance } from 'edenai-token-manager/testing';
+import { VaultKvStore, type VaultKvStoreOptions } from 'edenai-token-manager/vault';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeVault, type FakeVault } from '../fixtures/fake-vault.js';
 
 let fake: FakeVault;

@@ -1,7 +1,6 @@
+import { AlertSystem, MemoryStateStore } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { AlertSystem } from '../../src/alerts/alert-system.js';
 import { periodKeys } from '../../src/alerts/periods.js';
-import { MemoryStateStore } from '../../src/state/memory.js';
 import { fakeClock, HOUR, recorder, stubRegistry, token } from './helpers.js';
 
 describe('budget thresholds', () => {

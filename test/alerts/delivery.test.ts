@@ -1,9 +1,6 @@
+import type { Alert, Notifier } from 'edenai-token-manager';
+import { AlertSystem, ConfigurationError, MemoryStateStore } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { AlertSystem } from '../../src/alerts/alert-system.js';
-import type { Alert } from '../../src/alerts/types.js';
-import { ConfigurationError } from '../../src/core/errors.js';
-import type { Notifier } from '../../src/notifiers/types.js';
-import { MemoryStateStore } from '../../src/state/memory.js';
 import { DAY, fakeClock, MINUTE, recorder, stubRegistry, token } from './helpers.js';
 
 function setup(notifiers: Notifier[], rules = {}) {

@@ -1,13 +1,15 @@
+import type { WebhookPayload } from 'edenai-token-manager';
+import {
+  AlertSystem,
+  formatHealthReport,
+  MemorySecretStore,
+  MemoryStateStore,
+  TokenRegistry,
+  UsageMonitor,
+  verifyWebhook,
+  WebhookNotifier,
+} from 'edenai-token-manager';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AlertSystem } from '../../src/alerts/alert-system.js';
-import { formatHealthReport } from '../../src/alerts/format.js';
-import type { WebhookPayload } from '../../src/notifiers/payload.js';
-import { verifyWebhook } from '../../src/notifiers/verify.js';
-import { WebhookNotifier } from '../../src/notifiers/webhook.js';
-import { TokenRegistry } from '../../src/registry/registry.js';
-import { MemorySecretStore } from '../../src/secrets/memory.js';
-import { MemoryStateStore } from '../../src/state/memory.js';
-import { UsageMonitor } from '../../src/usage/monitor.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { startReceiver } from '../notifiers/receiver.js';
 import { DAY, fakeClock, HOUR } from './helpers.js';

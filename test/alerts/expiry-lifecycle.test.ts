@@ -1,6 +1,5 @@
+import { AlertSystem, MemoryStateStore } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { AlertSystem } from '../../src/alerts/alert-system.js';
-import { MemoryStateStore } from '../../src/state/memory.js';
 import { DAY, fakeClock, HOUR, MINUTE, recorder, stubRegistry, token } from './helpers.js';
 
 const START = '2024-03-01T09:00:00.000Z';

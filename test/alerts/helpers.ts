@@ -1,6 +1,5 @@
-import type { Alert } from '../../src/alerts/types.js';
-import type { EdenToken } from '../../src/backend/port.js';
-import { CallbackNotifier } from '../../src/notifiers/callback.js';
+import type { Alert, EdenToken } from 'edenai-token-manager';
+import { CallbackNotifier } from 'edenai-token-manager';
 import { parseTokenName } from '../../src/registry/naming.js';
 import { type EnvironmentPolicyInput, parseEnvironments } from '../../src/registry/policy.js';
 import type { ManagedToken, RegistryView, TokensByEnvironment } from '../../src/registry/types.js';

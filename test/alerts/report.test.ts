@@ -1,8 +1,6 @@
 import { inspect } from 'node:util';
+import { AlertSystem, formatHealthReport, Secret } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { AlertSystem } from '../../src/alerts/alert-system.js';
-import { formatHealthReport } from '../../src/alerts/format.js';
-import { Secret } from '../../src/core/secret.js';
 import { DAY, fakeClock, HOUR, recorder, stubRegistry, token } from './helpers.js';
 
 const NOW = '2024-01-31T09:00:00Z';

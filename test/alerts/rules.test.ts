@@ -1,6 +1,6 @@
+import type { ForecastSource } from 'edenai-token-manager';
+import { AlertSystem } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { AlertSystem } from '../../src/alerts/alert-system.js';
-import type { ForecastSource } from '../../src/alerts/types.js';
 import type { RotationFailure } from '../../src/rotation/types.js';
 import { DAY, fakeClock, recorder, stubRegistry, token } from './helpers.js';
 

@@ -1,10 +1,7 @@
+import type { ForecastSource, RotationManager, TokenRegistry, UsageMonitor } from 'edenai-token-manager';
 import { expectTypeOf, test } from 'vitest';
-import type { ForecastSource } from '../../src/alerts/types.js';
-import type { TokenRegistry } from '../../src/registry/registry.js';
 import type { RegistryView } from '../../src/registry/types.js';
-import type { RotationManager } from '../../src/rotation/manager.js';
 import type { RotationFailureSource } from '../../src/rotation/types.js';
-import type { UsageMonitor } from '../../src/usage/monitor.js';
 
 test('the real managers plug into AlertSystem', () => {
   expectTypeOf<TokenRegistry>().toExtend<RegistryView>();

@@ -4,9 +4,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createFakeEdenAI, type FakeEdenAI } from 'edenai-token-manager/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/run.js';
-import { createFakeEdenAI, type FakeEdenAI } from '../../src/testing/index.js';
 
 class TextSink {
   text = '';

@@ -4,8 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createFakeEdenAI } from 'edenai-token-manager/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFakeEdenAI } from '../../src/testing/fake/index.js';
 import { ANSI, type CliRun, fakeTokenValues, root, runCli } from './run-cli.js';
 
 let cwd: string;

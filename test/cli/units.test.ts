@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { verifyWebhook } from 'edenai-token-manager';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../src/cli/commands.js';
@@ -17,7 +18,6 @@ import { run } from '../../src/cli/run.js';
 import { createStyle, shouldColor, stripAnsi } from '../../src/cli/style.js';
 import { parseDays, parseDurationMs, parseMoney } from '../../src/cli/values.js';
 import * as errors from '../../src/core/errors.js';
-import { verifyWebhook } from '../../src/notifiers/index.js';
 import { ANSI, root } from './run-cli.js';
 
 class TextSink {

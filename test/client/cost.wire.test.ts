@@ -1,8 +1,8 @@
 // Wire format of CostClient: query parameters, flattening, "no data" 404 and credits (nock only).
+
+import { CostClient, InvalidInputError, NotFoundError, ResponseValidationError } from 'edenai-token-manager';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CostClient } from '../../src/client/index.js';
-import { InvalidInputError, NotFoundError, ResponseValidationError } from '../../src/core/errors.js';
 import { API_KEY, BASE, fastOptions } from './helpers.js';
 
 beforeAll(() => nock.disableNetConnect());

@@ -1,18 +1,19 @@
 // Error mapping: Eden's three JSON error shapes, non-JSON bodies and schema mismatches (nock only).
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CustomTokenClient } from '../../src/client/index.js';
+
 import {
   APIError,
   AuthenticationError,
   BadRequestError,
+  CustomTokenClient,
   InternalServerError,
   isEdenAIError,
   NotFoundError,
   PaymentRequiredError,
   PermissionDeniedError,
   ResponseValidationError,
-} from '../../src/core/errors.js';
+} from 'edenai-token-manager';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY, BASE, fastOptions, TOKEN_VALUE } from './helpers.js';
 
 beforeAll(() => nock.disableNetConnect());

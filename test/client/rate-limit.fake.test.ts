@@ -1,7 +1,8 @@
 // Client pacing against the fake's 10/s sliding-window limit: zero 429s, ≥ 0.95 of the limit.
+
+import { CustomTokenClient, RateLimiter } from 'edenai-token-manager';
+import { createFakeEdenAI } from 'edenai-token-manager/testing';
 import { expect, it } from 'vitest';
-import { CustomTokenClient, RateLimiter } from '../../src/client/index.js';
-import { createFakeEdenAI } from '../../src/testing/fake/index.js';
 import { simulation } from './helpers.js';
 
 it('on one simulated clock shared by the fake and the limiter: 100 requests, no 429, ≥ 9.5/s', async () => {

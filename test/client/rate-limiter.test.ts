@@ -1,6 +1,7 @@
 // Client-side pacing on virtual time: sleeping advances a simulated clock, nothing waits for real.
+
+import { CostClient, CustomTokenClient, RateLimiter } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { CostClient, CustomTokenClient, RateLimiter } from '../../src/client/index.js';
 import { maxInAnyWindow, simulation } from './helpers.js';
 
 describe('RateLimiter', () => {

@@ -1,8 +1,8 @@
 // Neither the API key nor a token value appears in errors, log lines or serialised results (nock only).
 import { inspect } from 'node:util';
+import { CostClient, CustomTokenClient } from 'edenai-token-manager';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { CostClient, CustomTokenClient } from '../../src/client/index.js';
 import { API_KEY, BASE, captureLogger, exposed, fastOptions, TOKEN_VALUE } from './helpers.js';
 
 beforeAll(() => nock.disableNetConnect());

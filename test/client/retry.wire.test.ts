@@ -1,15 +1,16 @@
 // Retries, timeouts, aborts and lost-response reconciliation on the wire (nock only).
-import nock from 'nock';
-import { describe, expect, it } from 'vitest';
-import { CustomTokenClient } from '../../src/client/index.js';
+
 import {
   APIConnectionError,
   APITimeoutError,
   BadRequestError,
+  CustomTokenClient,
   InternalServerError,
   NotFoundError,
   RateLimitError,
-} from '../../src/core/errors.js';
+} from 'edenai-token-manager';
+import nock from 'nock';
+import { describe, expect, it } from 'vitest';
 import { BASE, fastOptions, TOKEN_VALUE, useNock } from './helpers.js';
 
 useNock();
@@ -50,7 +51,7 @@ describe('retry policy', () => {
   });
 
   it('the default delay honours Retry-After and backs off exponentially otherwise', async () => {
-    const { defaultRetryDelay } = await import('../../src/client/retry.js');
+    const { defaultRetryDelay } = await import('../../src/http/retry.js');
     expect(defaultRetryDelay(1, 2500)).toBe(2500);
     expect(defaultRetryDelay(1, 10 * 60_000)).toBe(60_000);
     const first = defaultRetryDelay(1);

@@ -1,8 +1,8 @@
 // Wire format of CustomTokenClient: paths, encoding, headers, bodies and response mapping (nock only).
+
+import { CustomTokenClient, Secret } from 'edenai-token-manager';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { CustomTokenClient } from '../../src/client/index.js';
-import { Secret } from '../../src/core/secret.js';
 import { API_KEY, BASE, fastOptions, TOKEN_VALUE, useNock } from './helpers.js';
 
 useNock();

@@ -1,14 +1,16 @@
 // CustomTokenClient and CostClient against the fake Eden AI server on loopback.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CostClient, CustomTokenClient } from '../../src/client/index.js';
+
 import {
   APIConnectionError,
   AuthenticationError,
   BadRequestError,
+  CostClient,
+  CustomTokenClient,
   InternalServerError,
   NotFoundError,
-} from '../../src/core/errors.js';
-import { createFakeEdenAI } from '../../src/testing/fake/index.js';
+} from 'edenai-token-manager';
+import { createFakeEdenAI } from 'edenai-token-manager/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureLogger, exposed, fastOptions } from './helpers.js';
 
 type Fake = Awaited<ReturnType<typeof createFakeEdenAI>>;

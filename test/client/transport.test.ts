@@ -3,11 +3,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { inspect } from 'node:util';
+import { APIConnectionError, APITimeoutError, CostClient, CustomTokenClient } from 'edenai-token-manager';
+import { createFakeEdenAI } from 'edenai-token-manager/testing';
 import ky from 'ky';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CostClient, CustomTokenClient } from '../../src/client/index.js';
-import { APIConnectionError, APITimeoutError } from '../../src/core/errors.js';
-import { createFakeEdenAI } from '../../src/testing/fake/index.js';
 import { API_KEY, exposed, fastOptions } from './helpers.js';
 
 /** A fetch that records what it was given and never answers. */

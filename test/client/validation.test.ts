@@ -1,7 +1,13 @@
 // Bad input and bad configuration fail before any request is sent (a spy fetch proves it).
+
+import {
+  ConfigurationError,
+  CostClient,
+  CustomTokenClient,
+  InvalidInputError,
+  RateLimiter,
+} from 'edenai-token-manager';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CostClient, CustomTokenClient, RateLimiter } from '../../src/client/index.js';
-import { ConfigurationError, InvalidInputError } from '../../src/core/errors.js';
 
 function spyClient() {
   const fetch = vi.fn(async () => new Response('{}'));

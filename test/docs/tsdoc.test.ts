@@ -3,11 +3,11 @@ import ts from 'typescript';
 import { expect, it } from 'vitest';
 
 const entries = [
-  'src/index.ts',
+  'src/index-node.ts',
   'src/testing/index.ts',
-  'src/secrets/aws/index.ts',
-  'src/secrets/vault/index.ts',
-  'src/state/redis/index.ts',
+  'src/stores/aws/index.ts',
+  'src/stores/vault/index.ts',
+  'src/stores/redis/index.ts',
 ];
 
 it('documents every public value export with an example', () => {
@@ -37,6 +37,6 @@ it('documents every public value export with an example', () => {
       if (!hasDoc || !hasExample) missing.push(`${exported.name} (${decl.getSourceFile().fileName})`);
     }
   }
-  expect(checked).toBeGreaterThan(70);
+  expect(checked).toBeGreaterThan(50);
   expect(missing).toEqual([]);
 }, 60_000);

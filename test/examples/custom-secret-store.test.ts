@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { secretStoreConformance } from 'edenai-token-manager/testing';
 import { describe, expect, it } from 'vitest';
 import { JsonFileSecretStore } from '../../examples/custom-secret-store.js';
-import { secretStoreConformance } from '../../src/testing/conformance/index.js';
 
 const dirs = new WeakMap<JsonFileSecretStore, string>();
 

@@ -3,9 +3,9 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { ManagementKeyBackend, ManagementKeyClient, TokenRegistry } from 'edenai-token-manager';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { apiVersion, connect } from '../../examples/connect.js';
-import { ManagementKeyBackend, ManagementKeyClient, TokenRegistry } from '../../src/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const tsx = `file://${join(root, 'node_modules/tsx/dist/loader.mjs')}`;

@@ -1,11 +1,13 @@
 // Backend setups over the fake Eden AI server, to run the same manager tests on v2 and on the v3
 // Management API: `describe.each(BACKENDS)('... on $api', ({ create }) => ...)`.
-import type { TokenBackend } from '../../src/backend/port.js';
-import { CostClient, CustomTokenClient } from '../../src/client/index.js';
-import type { ClientOptions } from '../../src/client/options.js';
-import { ManagementKeyBackend, ManagementKeyClient } from '../../src/management/index.js';
-import { createFakeEdenAI, type FakeEdenAI, type FakeEdenAIOptions } from '../../src/testing/index.js';
-import type { UsageSource } from '../../src/usage/source.js';
+import type { ClientOptions, TokenBackend, UsageSource } from 'edenai-token-manager';
+import {
+  CostClient,
+  CustomTokenClient,
+  ManagementKeyBackend,
+  ManagementKeyClient,
+} from 'edenai-token-manager';
+import { createFakeEdenAI, type FakeEdenAI, type FakeEdenAIOptions } from 'edenai-token-manager/testing';
 
 export interface BackendSetup {
   fake: FakeEdenAI;

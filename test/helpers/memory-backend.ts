@@ -1,6 +1,5 @@
-import type { CreateTokenInput, EdenToken, TokenBackend, UpdateTokenInput } from '../../src/backend/port.js';
-import { BadRequestError, NotFoundError } from '../../src/core/errors.js';
-import { Secret } from '../../src/core/secret.js';
+import type { CreateTokenInput, EdenToken, TokenBackend, UpdateTokenInput } from 'edenai-token-manager';
+import { BadRequestError, NotFoundError, Secret } from 'edenai-token-manager';
 
 type Method = 'create' | 'list' | 'get' | 'update' | 'delete';
 

@@ -1,7 +1,8 @@
 // Shared by the v2 and v3 wire tests: strict nock hygiene, a capturing logger, and what a user could see.
+
+import type { Logger } from 'edenai-token-manager';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import type { Logger } from '../../src/core/types.js';
 
 /** nock hygiene: every mock used, no unmocked request (e.g. a second POST). */
 export function useNock(): void {

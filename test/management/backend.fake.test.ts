@@ -1,12 +1,17 @@
 // ManagementKeyBackend against the fake Eden AI server: the TokenRegistry unchanged on v3 (values
 // from the create answer, revoked keys hidden), the name → id cache, native rotate, v3 usage.
+
+import {
+  BadRequestError,
+  ManagementKeyBackend,
+  ManagementKeyClient,
+  MemorySecretStore,
+  NotFoundError,
+  TokenRegistry,
+  UsageMonitor,
+} from 'edenai-token-manager';
+import { createFakeEdenAI, type FakeEdenAI } from 'edenai-token-manager/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BadRequestError, NotFoundError } from '../../src/core/errors.js';
-import { ManagementKeyBackend, ManagementKeyClient } from '../../src/management/index.js';
-import { TokenRegistry } from '../../src/registry/registry.js';
-import { MemorySecretStore } from '../../src/secrets/memory.js';
-import { createFakeEdenAI, type FakeEdenAI } from '../../src/testing/index.js';
-import { UsageMonitor } from '../../src/usage/monitor.js';
 
 const NOW = new Date('2026-01-15T12:00:00.000Z');
 const ENVIRONMENTS = {

@@ -1,8 +1,8 @@
 // ManagementKeyBackend edge cases on the wire (nock): names several live keys share, legacy keys
 // without an id, revoked keys hidden, a stray rename in a patch.
+
+import { InvalidInputError, ManagementKeyBackend, NotFoundError } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError, NotFoundError } from '../../src/core/errors.js';
-import { ManagementKeyBackend } from '../../src/management/index.js';
 import { api, client, ID, ID2, useNock, wireKey } from './helpers.js';
 
 useNock();

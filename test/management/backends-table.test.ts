@@ -1,11 +1,14 @@
 // The shared backend table (test/helpers/backends.ts) on both APIs: the same registry, usage and
 // rotation scenario passes on v2 and on the v3 Management API.
+
+import {
+  MemorySecretStore,
+  MemoryStateStore,
+  RotationManager,
+  TokenRegistry,
+  UsageMonitor,
+} from 'edenai-token-manager';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TokenRegistry } from '../../src/registry/registry.js';
-import { RotationManager } from '../../src/rotation/manager.js';
-import { MemorySecretStore } from '../../src/secrets/memory.js';
-import { MemoryStateStore } from '../../src/state/memory.js';
-import { UsageMonitor } from '../../src/usage/monitor.js';
 import { BACKENDS, type BackendSetup } from '../helpers/backends.js';
 
 const NOW = new Date('2026-02-01T12:00:00Z');

@@ -1,8 +1,8 @@
 // Wire format of ManagementKeyClient (nock only): paths, bodies, pagination, one-time secrets,
 // revoke, retries after lost answers and tolerant parsing.
+
+import { InvalidInputError, ResponseValidationError, Secret } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError, ResponseValidationError } from '../../src/core/errors.js';
-import { Secret } from '../../src/core/secret.js';
 import { api, client, ID, ID2, SECRET, SECRET2, useNock, wireKey } from './helpers.js';
 
 useNock();

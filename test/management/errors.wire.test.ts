@@ -1,13 +1,14 @@
 // Management-API errors (nock): the management-key 401, scope 403s, 404s, retries, configuration.
-import { afterEach, describe, expect, it } from 'vitest';
+
 import {
   AuthenticationError,
   ConfigurationError,
+  ManagementKeyClient,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
-} from '../../src/core/errors.js';
-import { ManagementKeyClient } from '../../src/management/index.js';
+} from 'edenai-token-manager';
+import { afterEach, describe, expect, it } from 'vitest';
 import { api, captureLogger, client, exposed, ID, MGMT_KEY, SECRET, useNock, wireKey } from './helpers.js';
 
 useNock();

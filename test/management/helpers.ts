@@ -1,7 +1,8 @@
 // Shared bits of the Management API tests: a management key, nock setup that fails on any
 // unmocked or unused request, and client options that never wait.
+
+import { ManagementKeyClient, type ManagementKeyClientOptions } from 'edenai-token-manager';
 import nock from 'nock';
-import { ManagementKeyClient, type ManagementKeyClientOptions } from '../../src/management/index.js';
 
 export const V3 = 'https://api.edenai.run';
 export const MGMT_KEY = 'mgmt-eden-test-0f9e8d7c6b5a';

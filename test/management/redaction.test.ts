@@ -1,11 +1,14 @@
 // Invariant 1 on v3: no key value and no management key in any error, log line or
 // JSON.stringify / inspect output of an SDK object — only `reveal()` shows a value.
 import { inspect } from 'node:util';
+import {
+  ManagementKeyBackend,
+  ManagementKeyClient,
+  MemorySecretStore,
+  TokenRegistry,
+} from 'edenai-token-manager';
+import { createFakeEdenAI, type FakeEdenAI } from 'edenai-token-manager/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManagementKeyBackend, ManagementKeyClient } from '../../src/management/index.js';
-import { TokenRegistry } from '../../src/registry/registry.js';
-import { MemorySecretStore } from '../../src/secrets/memory.js';
-import { createFakeEdenAI, type FakeEdenAI } from '../../src/testing/index.js';
 import { captureLogger, exposed } from './helpers.js';
 
 const MGMT = 'mgmt-eden-redaction-test-key-0042';

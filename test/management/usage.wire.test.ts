@@ -1,7 +1,8 @@
 // v3 usage on the wire (nock): inclusive SDK ranges become Eden's exclusive `end`, ranges longer
 // than 366 days are split, per-key usage names its key, and the records match v2's flat shape.
+
+import { InvalidInputError } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../src/core/errors.js';
 import { api, client, ID, useNock, wireKey } from './helpers.js';
 
 useNock();

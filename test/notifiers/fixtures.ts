@@ -1,4 +1,4 @@
-import type { Alert } from '../../src/alerts/types.js';
+import type { Alert } from 'edenai-token-manager';
 
 export function alert(patch: Partial<Alert> = {}): Alert {
   return {

@@ -1,7 +1,6 @@
+import type { Alert } from 'edenai-token-manager';
+import { CallbackNotifier, ConsoleNotifier } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import type { Alert } from '../../src/alerts/types.js';
-import { CallbackNotifier } from '../../src/notifiers/callback.js';
-import { ConsoleNotifier } from '../../src/notifiers/console.js';
 import { alert } from './fixtures.js';
 
 describe('ConsoleNotifier', () => {

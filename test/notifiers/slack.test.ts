@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
+import { NotifierDeliveryError } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { NotifierDeliveryError } from '../../src/notifiers/errors.js';
 import { type SlackMessage, SlackNotifier, slackMessage } from '../../src/notifiers/slack.js';
 import { alert, recordingSleep } from './fixtures.js';
 import { useReceivers } from './receiver.js';

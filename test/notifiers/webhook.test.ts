@@ -1,10 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
+import {
+  ConfigurationError,
+  NotifierDeliveryError,
+  verifyWebhook,
+  WebhookNotifier,
+  WebhookVerificationError,
+} from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../src/core/errors.js';
-import { NotifierDeliveryError, WebhookVerificationError } from '../../src/notifiers/errors.js';
-import { verifyWebhook } from '../../src/notifiers/verify.js';
-import { WebhookNotifier } from '../../src/notifiers/webhook.js';
 import { alert, recordingSleep } from './fixtures.js';
 import { useReceivers } from './receiver.js';
 

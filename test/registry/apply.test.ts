@@ -1,12 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import type { Plan, Progress } from 'edenai-token-manager';
 import {
   InvalidInputError,
   NotFoundError,
   PermissionDeniedError,
   PolicyViolationError,
-} from '../../src/core/errors.js';
-import type { Progress } from '../../src/core/types.js';
-import type { Plan } from '../../src/registry/types.js';
+} from 'edenai-token-manager';
+import { afterEach, describe, expect, it } from 'vitest';
 import { APIS, DAY, type FakeWorld, fakeWorld, memoryWorld, NOW } from './world.js';
 
 let world: FakeWorld;

@@ -1,5 +1,5 @@
+import { BadRequestError, ConfigurationError, InvalidInputError } from 'edenai-token-manager';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BadRequestError, ConfigurationError, InvalidInputError } from '../../src/core/errors.js';
 import { APIS, DAY, type FakeWorld, fakeWorld, memoryWorld, NOW } from './world.js';
 
 let world: FakeWorld;

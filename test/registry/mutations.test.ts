@@ -1,5 +1,5 @@
+import { InvalidInputError, NotFoundError, PolicyViolationError } from 'edenai-token-manager';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidInputError, NotFoundError, PolicyViolationError } from '../../src/core/errors.js';
 import { APIS, type Api, DAY, type FakeWorld, fakeWorld, NOW } from './world.js';
 
 let world: FakeWorld;

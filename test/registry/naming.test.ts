@@ -1,5 +1,5 @@
+import { InvalidInputError } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../src/core/errors.js';
 import { formatTokenName } from '../../src/registry/naming.js';
 import { memoryWorld } from './world.js';
 

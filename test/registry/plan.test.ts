@@ -1,5 +1,5 @@
+import { InvalidInputError, PolicyViolationError } from 'edenai-token-manager';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidInputError, PolicyViolationError } from '../../src/core/errors.js';
 import { APIS, DAY, type FakeWorld, fakeWorld, NOW } from './world.js';
 
 let world: FakeWorld;

@@ -1,7 +1,11 @@
+import {
+  ConfigurationError,
+  InvalidInputError,
+  MemorySecretStore,
+  PolicyViolationError,
+  TokenRegistry,
+} from 'edenai-token-manager';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigurationError, InvalidInputError, PolicyViolationError } from '../../src/core/errors.js';
-import { TokenRegistry } from '../../src/registry/registry.js';
-import { MemorySecretStore } from '../../src/secrets/memory.js';
 import { MemoryBackend } from '../helpers/memory-backend.js';
 import { APIS, type FakeWorld, fakeWorld } from './world.js';
 

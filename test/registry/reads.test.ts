@@ -1,6 +1,6 @@
+import type { CreateTokenInput } from 'edenai-token-manager';
+import { InvalidInputError, NotFoundError } from 'edenai-token-manager';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CreateTokenInput } from '../../src/backend/port.js';
-import { InvalidInputError, NotFoundError } from '../../src/core/errors.js';
 import { APIS, type FakeWorld, fakeWorld } from './world.js';
 
 const SEED: CreateTokenInput[] = [

@@ -1,10 +1,13 @@
 // Test worlds for the registry: the same scenarios run on the in-memory double or the fake server.
-import type { CreateTokenInput, EdenToken, TokenBackend } from '../../src/backend/port.js';
-import type { Logger } from '../../src/core/types.js';
-import type { EnvironmentPolicyInput } from '../../src/registry/policy.js';
-import { TokenRegistry } from '../../src/registry/registry.js';
-import { MemorySecretStore } from '../../src/secrets/memory.js';
-import type { FakeEdenAI } from '../../src/testing/index.js';
+import type {
+  CreateTokenInput,
+  EdenToken,
+  EnvironmentPolicyInput,
+  Logger,
+  TokenBackend,
+} from 'edenai-token-manager';
+import { MemorySecretStore, TokenRegistry } from 'edenai-token-manager';
+import type { FakeEdenAI } from 'edenai-token-manager/testing';
 import { BACKENDS, type BackendCase } from '../helpers/backends.js';
 import { MemoryBackend, type MemoryBackendOptions } from '../helpers/memory-backend.js';
 

@@ -1,6 +1,7 @@
 // rotateExpiring: dry run, one list per run, progress, concurrency, skips.
+
+import { InvalidInputError, PolicyViolationError } from 'edenai-token-manager';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidInputError, PolicyViolationError } from '../../src/core/errors.js';
 import {
   createWorld,
   DAY,

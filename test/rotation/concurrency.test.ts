@@ -1,6 +1,7 @@
 // Two rotations of one token never both happen: in-process joins, cross-process locks, takeovers.
+
+import { RotationError, RotationInProgressError } from 'edenai-token-manager';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RotationError, RotationInProgressError } from '../../src/core/errors.js';
 import {
   createWorld,
   DAY,

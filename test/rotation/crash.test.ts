@@ -1,9 +1,9 @@
 // The heart of the issue: kill the rotation after every single effect (each journal write, each
 // secret write, each backend write), throw the manager away, and prove a new one recovers.
+
+import type { EdenToken, TokenBackend } from 'edenai-token-manager';
+import { Secret, TokenRegistry } from 'edenai-token-manager';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EdenToken, TokenBackend } from '../../src/backend/port.js';
-import { Secret } from '../../src/core/secret.js';
-import { TokenRegistry } from '../../src/registry/registry.js';
 import {
   createWorld,
   DAY,

@@ -1,10 +1,10 @@
 // Lost responses, 429 storms, 5xx and timeouts on each call of a rotation, on v2 and v3 (by
 // generations and native).
+
+import type { RotateOptions } from 'edenai-token-manager';
+import { RateLimiter, RotationError } from 'edenai-token-manager';
+import type { Fault, FaultMatch } from 'edenai-token-manager/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RateLimiter } from '../../src/client/rate-limiter.js';
-import { RotationError } from '../../src/core/errors.js';
-import type { RotateOptions } from '../../src/rotation/types.js';
-import type { Fault, FaultMatch } from '../../src/testing/fake/types.js';
 import { createWorld, DAY, type Flavour, NO_GRACE, V2, V3, type World } from './harness.js';
 import { expectCleanEnd, settle } from './invariants.js';
 

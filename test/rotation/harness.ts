@@ -2,23 +2,30 @@
 // or on the v3 Management API (ManagementKeyBackend), a TokenRegistry, memory stores, an injected
 // clock, a kill switch that simulates a crash after the Nth effect, and a watcher that checks the
 // invariants after every request. The suites run on every `FLAVOURS` entry.
-import type { TokenBackend } from '../../src/backend/port.js';
-import { CustomTokenClient } from '../../src/client/custom-token-client.js';
-import type { ClientOptions } from '../../src/client/options.js';
-import type { Secret } from '../../src/core/secret.js';
-import type { Logger } from '../../src/core/types.js';
-import { ManagementKeyBackend } from '../../src/management/backend.js';
-import { ManagementKeyClient } from '../../src/management/client.js';
+import type {
+  ClientOptions,
+  DeleteOptions,
+  Logger,
+  NativeRotation,
+  RotationManagerOptions,
+  Secret,
+  SecretStore,
+  StateStore,
+  TokenBackend,
+  WriteOptions,
+} from 'edenai-token-manager';
+import {
+  CustomTokenClient,
+  ManagementKeyBackend,
+  ManagementKeyClient,
+  MemorySecretStore,
+  MemoryStateStore,
+  RotationManager,
+  TokenRegistry,
+} from 'edenai-token-manager';
+import type { FakeEdenAI, FakeEdenAIOptions, FaultMatch } from 'edenai-token-manager/testing';
+import { createFakeEdenAI } from 'edenai-token-manager/testing';
 import { splitGeneration } from '../../src/registry/naming.js';
-import { TokenRegistry } from '../../src/registry/registry.js';
-import { RotationManager } from '../../src/rotation/manager.js';
-import type { NativeRotation, RotationManagerOptions } from '../../src/rotation/types.js';
-import { MemorySecretStore } from '../../src/secrets/memory.js';
-import type { DeleteOptions, SecretStore, WriteOptions } from '../../src/secrets/types.js';
-import { MemoryStateStore } from '../../src/state/memory.js';
-import type { StateStore } from '../../src/state/types.js';
-import { createFakeEdenAI } from '../../src/testing/fake/create.js';
-import type { FakeEdenAI, FakeEdenAIOptions, FaultMatch } from '../../src/testing/fake/types.js';
 
 export const START = new Date('2026-03-01T00:00:00Z');
 export const HOUR = 3_600_000;

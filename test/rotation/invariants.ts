@@ -1,6 +1,7 @@
 // Shared end-state checks of the crash and fault tests (invariants 2 and 3).
+
+import type { RotationManager } from 'edenai-token-manager';
 import { expect } from 'vitest';
-import type { RotationManager } from '../../src/rotation/manager.js';
 import { DAY, type World } from './harness.js';
 
 export const LEASE_MS = 5 * 60_000;

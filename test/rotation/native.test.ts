@@ -1,13 +1,9 @@
 // Native rotation on the v3 Management API: same key, new value, the old value dead at once. The
 // value is written to the current entry before anything else; nothing can be rolled back.
 import { inspect } from 'node:util';
+import type { ResumeResult, Secret, SecretStore, StateStore } from 'edenai-token-manager';
+import { ConfigurationError, RotationError, RotationManager } from 'edenai-token-manager';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigurationError, RotationError } from '../../src/core/errors.js';
-import type { Secret } from '../../src/core/secret.js';
-import { RotationManager } from '../../src/rotation/manager.js';
-import type { ResumeResult } from '../../src/rotation/types.js';
-import type { SecretStore } from '../../src/secrets/types.js';
-import type { StateStore } from '../../src/state/types.js';
 import { captureLogger, createWorld, DAY, START, V2, V3, V3_GENERATIONS, type World } from './harness.js';
 import { expectCleanEnd, LEASE_MS, settle } from './invariants.js';
 

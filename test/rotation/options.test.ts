@@ -1,14 +1,15 @@
 // Input validation, the expiry rule, and the cron helper. On v2 only: none of it depends on the
 // backend (native-rotation options are in native.test.ts).
-import { afterEach, describe, expect, it } from 'vitest';
+
 import {
   ConfigurationError,
   InvalidInputError,
   PolicyViolationError,
   RotationInProgressError,
-} from '../../src/core/errors.js';
-import { RotationManager } from '../../src/rotation/manager.js';
-import { scheduleRotation } from '../../src/rotation/schedule.js';
+  RotationManager,
+  scheduleRotation,
+} from 'edenai-token-manager';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createWorld, DAY, HOUR, START, type World } from './harness.js';
 
 let world: World;

@@ -1,7 +1,8 @@
 // Abandoned rotations: verify refusals, definitive API errors, unreadable values, aborts — on v2 and
 // v3 by generations (a native rotation cannot be rolled back: see native.test.ts).
+
+import { RotationError } from 'edenai-token-manager';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RotationError } from '../../src/core/errors.js';
 import { createWorld, DAY, type Flavour, V2, V3_GENERATIONS, type World } from './harness.js';
 import { expectCleanEnd, settle } from './invariants.js';
 

@@ -1,8 +1,7 @@
+import type { SecretStore, StoredSecret, WriteOptions } from 'edenai-token-manager';
+import { MemorySecretStore, Secret } from 'edenai-token-manager';
+import { secretStoreConformance } from 'edenai-token-manager/testing';
 import { describe, expect, it } from 'vitest';
-import { Secret } from '../../src/core/secret.js';
-import { MemorySecretStore } from '../../src/secrets/memory.js';
-import type { SecretStore, StoredSecret, WriteOptions } from '../../src/secrets/types.js';
-import { secretStoreConformance } from '../../src/testing/conformance/index.js';
 
 /** Registers the suite into a list instead of a test runner, runs it, and returns what failed. */
 async function failures(

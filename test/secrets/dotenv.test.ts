@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDotenv } from '../../src/secrets/dotenv.js';
+import { parseDotenv } from '../../src/stores/dotenv.js';
 
 describe('parseDotenv', () => {
   it('reads the simple KEY=VALUE format', () => {

@@ -1,10 +1,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigurationError, EnvSecretStore } from 'edenai-token-manager';
+import { secretStoreConformance } from 'edenai-token-manager/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../src/core/errors.js';
-import { EnvSecretStore } from '../../src/secrets/env.js';
-import { secretStoreConformance } from '../../src/testing/conformance/index.js';
 
 let root: string;
 let dataDir: string;

@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { ConfigurationError, FileSecretStore, type FileSecretStoreOptions } from 'edenai-token-manager';
+import { secretStoreConformance } from 'edenai-token-manager/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../src/core/errors.js';
-import { FileSecretStore, type FileSecretStoreOptions } from '../../src/secrets/file.js';
-import { secretStoreConformance } from '../../src/testing/conformance/index.js';
 import { runCasWorkers } from './fixtures/cas-workers.js';
 
 const PASSPHRASE = 'correct horse battery staple';

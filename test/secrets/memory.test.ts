@@ -1,7 +1,6 @@
+import { InvalidInputError, MemorySecretStore } from 'edenai-token-manager';
+import { secretStoreConformance } from 'edenai-token-manager/testing';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../src/core/errors.js';
-import { MemorySecretStore } from '../../src/secrets/memory.js';
-import { secretStoreConformance } from '../../src/testing/conformance/index.js';
 
 secretStoreConformance({ name: 'MemorySecretStore', create: () => new MemorySecretStore(), describe, it });
 

@@ -3,11 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import type { SecretStore } from 'edenai-token-manager';
+import { EnvSecretStore, FileSecretStore, MemorySecretStore } from 'edenai-token-manager';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EnvSecretStore } from '../../src/secrets/env.js';
-import { FileSecretStore } from '../../src/secrets/file.js';
-import { MemorySecretStore } from '../../src/secrets/memory.js';
-import type { SecretStore } from '../../src/secrets/types.js';
 
 const VALUE = 'tok_live_must_not_leak_91f2';
 const PASSPHRASE = 'passphrase-must-not-leak-7c1d';

@@ -1,8 +1,8 @@
+import type { StateStore, StoredState } from 'edenai-token-manager';
+import { MemoryStateStore } from 'edenai-token-manager';
+import { stateStoreConformance } from 'edenai-token-manager/testing';
 import type { JsonValue } from 'type-fest';
 import { describe, expect, it } from 'vitest';
-import { MemoryStateStore } from '../../src/state/memory.js';
-import type { StateStore, StoredState } from '../../src/state/types.js';
-import { stateStoreConformance } from '../../src/testing/conformance/index.js';
 
 async function failures(create: () => StateStore) {
   const tests: { name: string; body: () => Promise<void> }[] = [];

@@ -1,10 +1,9 @@
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { ConfigurationError, FileStateStore } from 'edenai-token-manager';
+import { stateStoreConformance } from 'edenai-token-manager/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../src/core/errors.js';
-import { FileStateStore } from '../../src/state/file.js';
-import { stateStoreConformance } from '../../src/testing/conformance/index.js';
 import { runCasWorkers } from '../secrets/fixtures/cas-workers.js';
 
 const dirs: string[] = [];

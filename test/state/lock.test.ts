@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FileStateStore } from 'edenai-token-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileStateStore } from '../../src/state/file.js';
-import { FileLock, type LockOptions } from '../../src/state/internal/lock-file.js';
+import { FileLock, type LockOptions } from '../../src/stores/internal/lock-file.js';
 
 let dir: string;
 beforeEach(async () => {

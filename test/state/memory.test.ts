@@ -1,6 +1,6 @@
+import { MemoryStateStore } from 'edenai-token-manager';
+import { stateStoreConformance } from 'edenai-token-manager/testing';
 import { describe, expect, it } from 'vitest';
-import { MemoryStateStore } from '../../src/state/memory.js';
-import { stateStoreConformance } from '../../src/testing/conformance/index.js';
 
 stateStoreConformance({ name: 'MemoryStateStore', create: () => new MemoryStateStore(), describe, it });
 

@@ -1,15 +1,19 @@
 // UsageMonitor against the fake Eden AI server, on both APIs: the real usage source (v2's
 // CostClient, v3's ManagementKeyClient.usage), a real TokenRegistry, usage simulated over seven
 // weeks and two generations of prod-web-app. Both APIs must give the same numbers (same goldens).
+
+import type { TokenBackend, UsageSource } from 'edenai-token-manager';
+import {
+  BadRequestError,
+  formatUsageReport,
+  MemorySecretStore,
+  TokenRegistry,
+  USAGE_REPORT_FORMATS,
+  UsageMonitor,
+  type UsageMonitorOptions,
+} from 'edenai-token-manager';
+import type { FakeEdenAI } from 'edenai-token-manager/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TokenBackend } from '../../src/backend/port.js';
-import { BadRequestError } from '../../src/core/errors.js';
-import { TokenRegistry } from '../../src/registry/registry.js';
-import { MemorySecretStore } from '../../src/secrets/memory.js';
-import type { FakeEdenAI } from '../../src/testing/index.js';
-import { formatUsageReport, USAGE_REPORT_FORMATS } from '../../src/usage/format/index.js';
-import { UsageMonitor, type UsageMonitorOptions } from '../../src/usage/monitor.js';
-import type { UsageSource } from '../../src/usage/source.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { expectGolden } from './golden.js';
 

@@ -1,9 +1,8 @@
 // Reports for the formatter tests, built through the real monitor from fixed records and a
 // fixed clock, so golden files never depend on the wall clock.
-import { MemoryUsageSource } from '../../src/usage/memory-source.js';
-import { UsageMonitor } from '../../src/usage/monitor.js';
-import type { UsageRecord } from '../../src/usage/source.js';
-import type { UsageReport } from '../../src/usage/types.js';
+
+import type { UsageRecord, UsageReport } from 'edenai-token-manager';
+import { MemoryUsageSource, UsageMonitor } from 'edenai-token-manager';
 import { rec } from './records.js';
 import { managed, stubRegistry } from './stub-registry.js';
 

@@ -1,9 +1,7 @@
+import type { ManagedToken } from 'edenai-token-manager';
+import { InvalidInputError, MemoryUsageSource, NotFoundError, UsageMonitor } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError, NotFoundError } from '../../src/core/errors.js';
-import type { ManagedToken } from '../../src/registry/types.js';
 import { exhaustionFlags } from '../../src/usage/forecast.js';
-import { MemoryUsageSource } from '../../src/usage/memory-source.js';
-import { UsageMonitor } from '../../src/usage/monitor.js';
 import { nextResetAt } from '../../src/usage/resets.js';
 import { counting, rec } from './records.js';
 import { managed, stubRegistry } from './stub-registry.js';

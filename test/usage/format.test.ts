@@ -1,5 +1,5 @@
+import { InvalidInputError } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../src/core/errors.js';
 import {
   formatUsageCsv,
   formatUsageHtml,

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import type { UsageReport } from 'edenai-token-manager';
 import { afterAll, describe, expect, it } from 'vitest';
 import { barDays } from '../../src/usage/format/chart.js';
 import { formatUsageHtml } from '../../src/usage/format/html.js';
-import type { UsageReport } from '../../src/usage/types.js';
 import { fullReport, tutorialReport } from './fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';

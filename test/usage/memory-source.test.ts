@@ -1,7 +1,6 @@
+import type { UsageRecord } from 'edenai-token-manager';
+import { InvalidInputError, MemoryUsageSource } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../src/core/errors.js';
-import { MemoryUsageSource } from '../../src/usage/memory-source.js';
-import type { UsageRecord } from '../../src/usage/source.js';
 import { rec } from './records.js';
 
 const mixed: UsageRecord = {

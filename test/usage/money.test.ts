@@ -1,8 +1,7 @@
+import type { UsageRecord } from 'edenai-token-manager';
+import { MemoryUsageSource, UsageMonitor } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { MemoryUsageSource } from '../../src/usage/memory-source.js';
 import { fromNanos, toNanos } from '../../src/usage/money.js';
-import { UsageMonitor } from '../../src/usage/monitor.js';
-import type { UsageRecord } from '../../src/usage/source.js';
 import { managed, stubRegistry } from './stub-registry.js';
 
 describe('money without float drift', () => {

@@ -1,7 +1,5 @@
+import { ConfigurationError, InvalidInputError, MemoryUsageSource, UsageMonitor } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError, InvalidInputError } from '../../src/core/errors.js';
-import { MemoryUsageSource } from '../../src/usage/memory-source.js';
-import { UsageMonitor } from '../../src/usage/monitor.js';
 import { counting, rec } from './records.js';
 import { managed, stubRegistry } from './stub-registry.js';
 

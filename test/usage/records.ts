@@ -1,4 +1,4 @@
-import type { UsageRecord } from '../../src/usage/source.js';
+import type { UsageRecord } from 'edenai-token-manager';
 
 /** A usage record with one provider; `provider` defaults to openai. */
 export function rec(
@@ -13,12 +13,12 @@ export function rec(
 }
 
 /** Wraps a source and records every query it receives. */
-export function counting<S extends import('../../src/usage/source.js').UsageSource>(source: S) {
-  const queries: import('../../src/usage/source.js').UsageQuery[] = [];
+export function counting<S extends import('../../src/ports/usage.js').UsageSource>(source: S) {
+  const queries: import('../../src/ports/usage.js').UsageQuery[] = [];
   return {
     queries,
     source: {
-      usage(q: import('../../src/usage/source.js').UsageQuery) {
+      usage(q: import('../../src/ports/usage.js').UsageQuery) {
         queries.push(q);
         return source.usage(q);
       },

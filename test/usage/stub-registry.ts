@@ -1,7 +1,7 @@
 // A minimal RegistryView for logic tests: declared environments, a fixed token list, and the
 // real name parser, so the monitor is tested apart from TokenRegistry and the backend.
 
-import { NotFoundError } from '../../src/core/errors.js';
+import { NotFoundError } from 'edenai-token-manager';
 import { parseTokenName } from '../../src/registry/naming.js';
 import { parseEnvironments } from '../../src/registry/policy.js';
 import type { ManagedToken, RegistryView, TokensByEnvironment } from '../../src/registry/types.js';

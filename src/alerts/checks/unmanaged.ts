@@ -1,4 +1,4 @@
-import type { EdenToken } from '../../backend/port.js';
+import type { EdenToken } from '../../ports/backend.js';
 import { alertId, type CheckContext } from '../alert.js';
 import type { Alert } from '../types.js';
 

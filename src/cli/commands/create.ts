@@ -1,4 +1,4 @@
-import type { ResetPeriod } from '../../backend/port.js';
+import type { ResetPeriod } from '../../ports/backend.js';
 import { withRuntime } from '../context.js';
 import { daysLeft, expiryText, usd } from '../render/format.js';
 import { tokenView } from '../render/views.js';

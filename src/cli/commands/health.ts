@@ -1,5 +1,4 @@
-import { AlertSystem, formatHealthReport } from '../../alerts/index.js';
-import { UsageMonitor } from '../../usage/index.js';
+import { AlertSystem, formatHealthReport, UsageMonitor } from '../../index-node.js';
 import { withRuntime } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { buildNotifiers } from '../notifiers.js';

@@ -1,4 +1,5 @@
-import { formatUsageReport, USAGE_REPORT_FORMATS, UsageMonitor } from '../../usage/index.js';
+import { formatUsageReport, UsageMonitor } from '../../index-node.js';
+import { USAGE_REPORT_FORMATS } from '../../usage/format/index.js';
 import { withRuntime } from '../context.js';
 import { usageError } from '../errors.js';
 import type { CommandContext } from '../spec.js';

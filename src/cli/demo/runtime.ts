@@ -1,8 +1,11 @@
-import { TokenRegistry } from '../../registry/index.js';
-import { FileSecretStore, MemorySecretStore } from '../../secrets/index.js';
-import type { SecretStore } from '../../secrets/types.js';
-import { FileStateStore, MemoryStateStore } from '../../state/index.js';
-import type { StateStore } from '../../state/types.js';
+import {
+  FileSecretStore,
+  FileStateStore,
+  MemorySecretStore,
+  MemoryStateStore,
+  TokenRegistry,
+} from '../../index-node.js';
+import type { SecretStore, StateStore } from '../../ports/stores.js';
 import { createFakeEdenAI, type FakeEdenAI } from '../../testing/fake/index.js';
 import type { ApiVersion } from '../api-version.js';
 import { openApiClients } from '../backends.js';

@@ -1,8 +1,12 @@
-import { AlertSystem, formatHealthReport } from '../../alerts/index.js';
 import type { Alert } from '../../alerts/types.js';
-import { CallbackNotifier } from '../../notifiers/index.js';
+import {
+  AlertSystem,
+  CallbackNotifier,
+  formatHealthReport,
+  formatUsageReport,
+  UsageMonitor,
+} from '../../index-node.js';
 import type { DesiredState } from '../../registry/types.js';
-import { formatUsageReport, UsageMonitor } from '../../usage/index.js';
 import type { ApiVersion } from '../api-version.js';
 import { tutorialDesired } from '../defaults.js';
 import type { Output } from '../output.js';

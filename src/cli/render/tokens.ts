@@ -1,4 +1,4 @@
-import type { EdenToken } from '../../backend/port.js';
+import type { EdenToken } from '../../ports/backend.js';
 import type { EnvironmentPolicy } from '../../registry/policy.js';
 import type { ManagedToken, TokensByEnvironment } from '../../registry/types.js';
 import type { Style } from '../style.js';

@@ -1,4 +1,4 @@
-import type { EdenToken } from '../../backend/port.js';
+import type { EdenToken } from '../../ports/backend.js';
 import type { ManagedToken } from '../../registry/types.js';
 import { daysLeft } from './format.js';
 

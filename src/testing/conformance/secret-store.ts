@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { Secret } from '../../core/secret.js';
-import type { SecretStore } from '../../secrets/types.js';
+import type { SecretStore } from '../../ports/stores.js';
 import { casIncrements, isConflict, rejectsWithConflict, type SuiteOptions, storeTest } from './harness.js';
 
 /**

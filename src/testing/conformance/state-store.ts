@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { JsonValue } from 'type-fest';
-import type { StateStore } from '../../state/types.js';
+import type { StateStore } from '../../ports/stores.js';
 import { casIncrements, isConflict, rejectsWithConflict, type SuiteOptions, storeTest } from './harness.js';
 
 /**

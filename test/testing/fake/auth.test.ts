@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
+import { createFakeEdenAI, type FakeEdenAI } from 'edenai-token-manager/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeEdenAI, type FakeEdenAI } from '../../../src/testing/index.js';
 import { setup, type Transport, tokenPath } from './helpers.js';
 
 const TOKENS = '/user/custom_token/';

@@ -1,6 +1,6 @@
+import { InvalidInputError } from 'edenai-token-manager';
+import type { FakeEdenAI } from 'edenai-token-manager/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../src/core/errors.js';
-import type { FakeEdenAI } from '../../../src/testing/index.js';
 import { manualClock, setup, tokenPath } from './helpers.js';
 
 const TOKENS = '/user/custom_token/';

@@ -1,6 +1,6 @@
+import { InvalidInputError } from 'edenai-token-manager';
+import type { FakeEdenAI, Fault } from 'edenai-token-manager/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../src/core/errors.js';
-import type { FakeEdenAI, Fault } from '../../../src/testing/index.js';
 import { setup, type Transport, tokenPath } from './helpers.js';
 
 const TOKENS = '/user/custom_token/';

@@ -1,8 +1,8 @@
 // Raw HTTP helpers for the fake's tests (there is no SDK client here on purpose: these tests pin
 // the wire format itself).
 
-import type { FakeEdenAI, FakeEdenAIOptions } from '../../../src/testing/index.js';
-import { createFakeEdenAI } from '../../../src/testing/index.js';
+import type { FakeEdenAI, FakeEdenAIOptions } from 'edenai-token-manager/testing';
+import { createFakeEdenAI } from 'edenai-token-manager/testing';
 
 export interface Answer {
   status: number;

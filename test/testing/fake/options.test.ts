@@ -1,6 +1,6 @@
+import { ConfigurationError } from 'edenai-token-manager';
+import { createFakeEdenAI, type FakeEdenAI, type FakeEdenAIOptions } from 'edenai-token-manager/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../../src/core/errors.js';
-import { createFakeEdenAI, type FakeEdenAI, type FakeEdenAIOptions } from '../../../src/testing/index.js';
 
 let fake: FakeEdenAI | undefined;
 afterEach(async () => {

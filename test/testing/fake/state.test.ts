@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InvalidInputError } from 'edenai-token-manager';
+import { createFakeEdenAI, type FakeEdenAI, type FakeState } from 'edenai-token-manager/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../src/core/errors.js';
-import { createFakeEdenAI, type FakeEdenAI, type FakeState } from '../../../src/testing/index.js';
 import { manualClock, request, tokenPath } from './helpers.js';
 
 const TOKENS = '/user/custom_token/';

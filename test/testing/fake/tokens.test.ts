@@ -1,5 +1,5 @@
+import type { FakeEdenAI } from 'edenai-token-manager/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeEdenAI } from '../../../src/testing/index.js';
 import { setup, type Transport, tokenPath } from './helpers.js';
 
 const TOKENS = '/user/custom_token/';

@@ -1,8 +1,8 @@
 // The fake's v3 Management API: management-key auth, whoami, usage (exclusive end, 366 days),
 // and the same faults and rate limiting as v2.
 import { inspect } from 'node:util';
+import { createFakeEdenAI, type FakeEdenAI } from 'edenai-token-manager/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeEdenAI, type FakeEdenAI } from '../../../src/testing/index.js';
 import { type Answer, manualClock, request } from './helpers.js';
 
 let fake: FakeEdenAI | undefined;

@@ -1,7 +1,8 @@
 // The fake's v3 Management API keys on the wire: shapes, one-time secrets, pagination, revoked
 // keys, rename, rotate, and the token store shared with v2.
+
+import type { FakeEdenAI } from 'edenai-token-manager/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeEdenAI } from '../../../src/testing/index.js';
 import { type Answer, manualClock, request, setup, type Transport, tokenPath } from './helpers.js';
 
 const KEYS = '/manage/keys/';

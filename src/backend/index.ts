@@ -1,8 +1,0 @@
-export type {
-  CreateTokenInput,
-  EdenToken,
-  ResetPeriod,
-  TokenBackend,
-  TokenType,
-  UpdateTokenInput,
-} from './port.js';

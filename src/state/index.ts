@@ -1,3 +1,0 @@
-export { FileStateStore, type FileStoreOptions } from './file.js';
-export { MemoryStateStore } from './memory.js';
-export type * from './types.js';

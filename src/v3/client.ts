@@ -1,0 +1,241 @@
+import {
+  type APIError,
+  BadRequestError,
+  InvalidInputError,
+  NotFoundError,
+  ResponseValidationError,
+} from '../core/errors.js';
+import type { RequestOptions } from '../core/types.js';
+import type { Found } from '../http/request-core.js';
+import type { UsageRecord, UsageSource } from '../ports/usage.js';
+import { ManagementCore } from './core.js';
+import { assertKeyId, createKeyBody, keyPath, patchKeyBody } from './key-input.js';
+import { ManagementKeyList } from './key-list.js';
+import { type ManagementKeyClientOptions, resolveManagementOptions } from './options.js';
+import { keyPageSchema, keySchema, usageSchema, type WireUsageRecord, whoamiSchema } from './schemas.js';
+import type {
+  CreateManagementKeyInput,
+  ListKeysOptions,
+  ManagementKey,
+  ManagementKeyPatch,
+  ManagementKeyWithSecret,
+  ManagementUsageQuery,
+  ManagementWhoami,
+} from './types.js';
+import { usageWindows } from './usage-query.js';
+
+const KEYS = 'manage/keys/';
+const MAX_PAGE = 100;
+
+function isDuplicateName(error: APIError): boolean {
+  return error instanceof BadRequestError && /already exists/i.test(error.message);
+}
+
+/** v3 usage may answer "no data" with v2's `404 {"details":"Not Found"}`. */
+function isNoData(error: unknown): boolean {
+  const body = (error as { body?: unknown }).body;
+  return error instanceof NotFoundError && typeof body === 'object' && body !== null && 'details' in body;
+}
+
+function withSecret(key: ManagementKey, what: string): ManagementKeyWithSecret {
+  if (key.secret) return key as ManagementKeyWithSecret;
+  throw new ResponseValidationError(
+    `${what} answer for key "${key.name}"${key.id ? ` (id ${key.id})` : ''} carried no secret: rotate the key to get a new value, or revoke it`,
+    { issues: [{ path: 'secret', message: 'missing' }] },
+  );
+}
+
+/**
+ * Eden AI's v3 Management API (`/v3/manage/…`): inference keys addressed by id, with a management
+ * key (`mgmt-eden-…`, scopes `manage:read` / `manage:write`). Reads never return a key's value:
+ * `create` and `rotate` return it once, as a `Secret`. Implements `UsageSource`, so a
+ * `UsageMonitor` can read v3 usage like v2's.
+ *
+ * Retries: reads, updates and revokes are retried on 408/409/429/5xx and connection errors. A
+ * rotate whose answer was lost is simply sent again (the lost value was never delivered). A create
+ * whose answer was lost is reconciled by name: the key the lost attempt made is found and rotated
+ * once, so a retried create never makes a second key and you still receive a value.
+ *
+ * @example
+ * const client = new ManagementKeyClient(); // reads EDENAI_MANAGEMENT_KEY
+ * const { id, secret } = await client.create({ name: 'prod-web-app', balance: 25, activeBalance: true });
+ * await secrets.set('edenai/prod-web-app', secret); // the only time Eden hands it over
+ * await client.update(id!, { balance: 50 });
+ */
+export class ManagementKeyClient implements UsageSource {
+  readonly #core: ManagementCore;
+
+  constructor(options: ManagementKeyClientOptions = {}) {
+    this.#core = new ManagementCore(resolveManagementOptions(options));
+  }
+
+  /**
+   * Every key of the organization, revoked ones included (`revoked: true`), fetched lazily page by
+   * page (`limit` per page, at most 100).
+   *
+   * @example
+   * const names = (await client.list().toArray()).filter((k) => !k.revoked).map((k) => k.name);
+   */
+  list(query: ListKeysOptions = {}, options?: RequestOptions): ManagementKeyList {
+    const limit = query.limit ?? MAX_PAGE;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+      throw new InvalidInputError(`limit must be an integer from 1 to ${MAX_PAGE}, got ${limit}`, {
+        field: 'limit',
+      });
+    }
+    return new ManagementKeyList((offset) =>
+      this.#core.request({
+        method: 'GET',
+        path: KEYS,
+        query: { limit, offset },
+        schema: keyPageSchema,
+        options,
+      }),
+    );
+  }
+
+  /**
+   * Mints an inference key and returns it with its one-time `secret`: store it before anything
+   * else. A name already used by a live key of the same member is a `BadRequestError`.
+   *
+   * @example
+   * const key = await client.create({ name: 'staging-api', balance: 10, balanceResetPeriod: 'daily', balanceResetAmount: 10 });
+   */
+  async create(input: CreateManagementKeyInput, options?: RequestOptions): Promise<ManagementKeyWithSecret> {
+    const body = createKeyBody(input);
+    const name = body['name'] as string;
+    const recover = () => this.#rotateLiveKeyNamed(name, options);
+    const key = await this.#core.request({
+      method: 'POST',
+      path: KEYS,
+      body,
+      schema: keySchema,
+      options,
+      recovery: {
+        // Our lost attempt made it: its value died with the answer, so rotate it once.
+        lookup: recover,
+        afterLost: async (error) => (isDuplicateName(error) ? recover() : undefined),
+      },
+    });
+    // A 201 without a value: the key is certainly ours, so a rotate can still hand one over.
+    if (!key.secret && key.id) return this.rotate(key.id, options);
+    return withSecret(key, 'create');
+  }
+
+  /**
+   * One key by id, revoked or not; `NotFoundError` for an unknown (or other organization's) id.
+   *
+   * @example
+   * const { balance, revoked } = await client.get(id);
+   */
+  async get(id: string, options?: RequestOptions): Promise<ManagementKey> {
+    assertKeyId(id);
+    return this.#core.request({ method: 'GET', path: keyPath(id), schema: keySchema, options });
+  }
+
+  /**
+   * Changes policy fields (balance, activeBalance, expiry, reset budget) and/or renames the key.
+   *
+   * @example
+   * await client.update(id, { balance: 200, activeBalance: true });
+   * await client.update(id, { name: 'prod-web-app-legacy' });
+   */
+  async update(id: string, patch: ManagementKeyPatch, options?: RequestOptions): Promise<ManagementKey> {
+    assertKeyId(id);
+    const body = patchKeyBody(patch);
+    return this.#core.request({ method: 'PATCH', path: keyPath(id), body, schema: keySchema, options });
+  }
+
+  /**
+   * Revokes a key: irreversible; it stays listed as revoked. `NotFoundError` when unknown. A retry
+   * after a lost answer that finds it already revoked counts as success.
+   *
+   * @example
+   * await client.revoke(oldId);
+   */
+  async revoke(id: string, options?: RequestOptions): Promise<void> {
+    assertKeyId(id);
+    return this.#core.request<void>({
+      method: 'DELETE',
+      path: keyPath(id),
+      options,
+      recovery: {
+        afterLost: async (error) => (error instanceof NotFoundError ? { value: undefined } : undefined),
+      },
+    });
+  }
+
+  /**
+   * Gives the key a new value (same id, name and budget); the old value stops working. Returns the
+   * new one once, in `secret`. A revoked key is a `NotFoundError`.
+   *
+   * @example
+   * const { secret } = await client.rotate(id);
+   * await secrets.set('edenai/prod-web-app', secret);
+   */
+  async rotate(id: string, options?: RequestOptions): Promise<ManagementKeyWithSecret> {
+    assertKeyId(id);
+    const key = await this.#core.request({
+      method: 'POST',
+      path: keyPath(id, 'rotate/'),
+      schema: keySchema,
+      options,
+      // Sending it again is safe: a value whose answer was lost was never delivered to anyone.
+      recovery: {},
+    });
+    return withSecret(key, 'rotate');
+  }
+
+  /**
+   * Usage as flat records `{ token, date, feature, totalCost, calls, costPerProvider }` — the same
+   * shape as `CostClient.usage`. `begin..end` are inclusive (Eden's exclusive `end` is handled
+   * here) and longer ranges than 366 days are fetched window by window. `keyId` reads one key's
+   * usage; otherwise the organization's, optionally filtered by key `token` name.
+   *
+   * @example
+   * const records = await client.usage({ begin: '2026-01-01', end: '2026-01-31', token: 'prod-web-app' });
+   */
+  async usage(query: ManagementUsageQuery, options?: RequestOptions): Promise<UsageRecord[]> {
+    const windows = usageWindows(query);
+    const keyId = query.keyId;
+    if (keyId !== undefined) assertKeyId(keyId);
+    const path = keyId === undefined ? 'manage/usage/' : keyPath(keyId, 'usage/');
+    const rows: WireUsageRecord[] = [];
+    for (const params of windows) {
+      try {
+        const page = await this.#core.request({
+          method: 'GET',
+          path,
+          query: params,
+          schema: usageSchema,
+          options,
+        });
+        for (const row of page) rows.push(row);
+      } catch (error) {
+        if (!isNoData(error)) throw error;
+      }
+    }
+    if (rows.every((r) => r.token !== null)) return rows as UsageRecord[];
+    // Per-key rows may not name the key: name them after it.
+    const name = keyId === undefined ? 'base_token' : (await this.get(keyId, options)).name;
+    return rows.map((r) => (r.token === null ? { ...r, token: name } : (r as UsageRecord)));
+  }
+
+  /**
+   * The calling management key: organization, scopes and expiry.
+   *
+   * @example
+   * const { scopes } = await client.whoami();
+   */
+  async whoami(options?: RequestOptions): Promise<ManagementWhoami> {
+    return this.#core.request({ method: 'GET', path: 'manage/whoami/', schema: whoamiSchema, options });
+  }
+
+  /** After a lost create: the live key with this name (made by that attempt) gets a fresh value. */
+  async #rotateLiveKeyNamed(name: string, options?: RequestOptions): Promise<Found<ManagementKeyWithSecret>> {
+    for await (const key of this.list({}, options)) {
+      if (key.name === name && !key.revoked && key.id) return { value: await this.rotate(key.id, options) };
+    }
+    return undefined;
+  }
+}
