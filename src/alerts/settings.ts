@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigurationError } from '../core/errors.js';
+import { MAX_EXPIRY_DAYS } from '../core/limits.js';
 import type { EnvironmentPolicy } from '../registry/policy.js';
 import type { AlertKind, AlertRules, AlertRulesInput } from './types.js';
 
@@ -33,8 +34,8 @@ export const ALERT_KINDS = [
 ] as const satisfies readonly AlertKind[];
 
 const partialRules = z.strictObject({
-  expiryDays: z.array(z.number().int().nonnegative().max(3650)).optional(),
-  criticalDays: z.number().int().nonnegative().max(3650).optional(),
+  expiryDays: z.array(z.number().int().nonnegative().max(MAX_EXPIRY_DAYS)).optional(),
+  criticalDays: z.number().int().nonnegative().max(MAX_EXPIRY_DAYS).optional(),
   lowBalanceRatio: z.number().min(0).max(1).optional(),
   lowBalanceAmount: z.number().finite().nonnegative().nullable().optional(),
   budgetThresholds: z.array(z.number().gt(0).max(1)).optional(),

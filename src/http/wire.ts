@@ -20,11 +20,6 @@ export function toDecimalString(value: number): string {
   return `${int}.${frac.padEnd(2, '0')}`;
 }
 
-/** True when `value` needs more than 9 decimals (checked on its shortest decimal form). */
-export function hasMoreThan9Decimals(value: number): boolean {
-  return Number(value.toFixed(9)) !== value;
-}
-
 /** `Date` (its UTC calendar day) or a valid `YYYY-MM-DD` string → `YYYY-MM-DD`; undefined if invalid. */
 export function toDay(value: Date | string): string | undefined {
   if (value instanceof Date) {

@@ -1,8 +1,8 @@
+import type { ResetPeriod, TokenType } from '../core/limits.js';
 import type { Secret } from '../core/secret.js';
 import type { RequestOptions } from '../core/types.js';
 
-export type TokenType = 'api_token' | 'sandbox_api_token';
-export type ResetPeriod = 'none' | 'daily' | 'weekly' | 'monthly';
+export type { ResetPeriod, TokenType };
 
 /** One Eden AI token as the SDK sees it (camelCase, money as number USD, times as Date). */
 export interface EdenToken {

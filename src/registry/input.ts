@@ -1,62 +1,17 @@
 import { InvalidInputError } from '../core/errors.js';
-import type { ResetPeriod, TokenType, UpdateTokenInput } from '../ports/backend.js';
+import {
+  assertDays,
+  assertMoney,
+  assertResetPeriod,
+  assertTokenType,
+  describeValue as describe,
+  MAX_BALANCE,
+  MAX_EXPIRY_DAYS,
+} from '../core/limits.js';
+import { DAY_MS } from '../core/time.js';
+import type { UpdateTokenInput } from '../ports/backend.js';
 
-/** Eden stores money as a decimal with at most 5 integer digits and 9 decimals. */
-export const MAX_MONEY = 99_999.999999999;
-/** A hundred years: beyond that an expiry is a typo, and Dates start to overflow. */
-export const MAX_DAYS = 36_500;
-export const DAY_MS = 86_400_000;
-
-const RESET_PERIODS: ReadonlySet<string> = new Set<ResetPeriod>(['none', 'daily', 'weekly', 'monthly']);
-const TOKEN_TYPES: ReadonlySet<string> = new Set<TokenType>(['api_token', 'sandbox_api_token']);
-
-/** Describes a bad value without echoing strings (a misplaced token value must not reach a message). */
-function describe(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
-  return `a ${Array.isArray(value) ? 'array' : typeof value}`;
-}
-
-/** USD amount: finite, ≥ 0 (or > 0), at most {@link MAX_MONEY}, at most 9 decimals. */
-export function assertMoney(
-  value: unknown,
-  field: string,
-  { positive = false }: { positive?: boolean } = {},
-): asserts value is number {
-  const why = moneyProblem(value, positive);
-  if (why) throw new InvalidInputError(`Invalid ${field} ${describe(value)}: ${why}`, { field });
-}
-
-function moneyProblem(value: unknown, positive: boolean): string | undefined {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return 'must be a finite number of USD';
-  if (positive && value <= 0) return 'must be greater than 0';
-  if (value < 0) return 'must not be negative';
-  if (value > MAX_MONEY) return `Eden allows at most ${MAX_MONEY}`;
-  // Eden's decimal field keeps 9 decimals; more would be silently rounded by the server.
-  if (Number(value.toFixed(9)) !== value) return 'has more than 9 decimals';
-  return undefined;
-}
-
-/** Whole days: a positive integer up to {@link MAX_DAYS}. */
-export function assertDays(value: unknown, field: string): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_DAYS) {
-    throw new InvalidInputError(
-      `Invalid ${field} ${describe(value)}: must be a whole number of days from 1 to ${MAX_DAYS}`,
-      { field },
-    );
-  }
-}
-
-export function assertResetPeriod(value: unknown, field = 'resetPeriod'): asserts value is ResetPeriod {
-  if (typeof value !== 'string' || !RESET_PERIODS.has(value)) {
-    throw new InvalidInputError(`Invalid ${field}: use one of ${[...RESET_PERIODS].join(', ')}`, { field });
-  }
-}
-
-export function assertTokenType(value: unknown, field = 'tokenType'): asserts value is TokenType {
-  if (typeof value !== 'string' || !TOKEN_TYPES.has(value)) {
-    throw new InvalidInputError(`Invalid ${field}: use one of ${[...TOKEN_TYPES].join(', ')}`, { field });
-  }
-}
+export { assertDays, assertMoney, assertResetPeriod, assertTokenType, MAX_BALANCE, MAX_EXPIRY_DAYS };
 
 /** A plain object whose keys are all in `allowed` (catches typos such as `expireDays`). */
 export function assertObject(

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../core/errors.js';
+import { MAX_NAME_LENGTH } from '../core/limits.js';
 
 /**
  * Token names are `{environment}-{app}`; rotated generations append `--g{n}` (n ≥ 2), so
@@ -14,13 +15,6 @@ import { InvalidInputError } from '../core/errors.js';
 export const GENERATION_SEPARATOR = '--g';
 const SEGMENT = /^[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*$/;
 const GENERATION = /--g([1-9][0-9]{0,5})$/;
-/**
- * Eden's limit on token names, in characters.
- *
- * @example
- * if (name.length > MAX_NAME_LENGTH) throw new Error('too long for Eden');
- */
-export const MAX_NAME_LENGTH = 200;
 
 export interface ParsedName {
   /** The logical name without generation: `prod-web-app`. */

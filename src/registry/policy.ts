@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ConfigurationError } from '../core/errors.js';
+import { MAX_BALANCE, MAX_EXPIRY_DAYS, RESET_PERIODS, TOKEN_TYPES } from '../core/limits.js';
 
-const money = z.number().finite().nonnegative().max(99_999);
-const days = z.number().int().positive().max(3650);
+const money = z.number().finite().nonnegative().max(MAX_BALANCE);
+const days = z.number().int().positive().max(MAX_EXPIRY_DAYS);
 
 /**
  * An environment's rules (zod schema). Every field is optional; unset means "no rule".
@@ -17,7 +18,7 @@ const days = z.number().int().positive().max(3650);
  */
 export const environmentPolicySchema = z.strictObject({
   /** Token type created in this environment. Default `api_token`. */
-  tokenType: z.enum(['api_token', 'sandbox_api_token']).default('api_token'),
+  tokenType: z.enum(TOKEN_TYPES).default('api_token'),
   budget: z
     .strictObject({
       /** Budget (USD) given when `create` names none. */
@@ -27,7 +28,7 @@ export const environmentPolicySchema = z.strictObject({
       /** Tokens must have a budget (`activeBalance: true`). */
       required: z.boolean().default(false),
       /** Budget refills to its amount every period. */
-      resetPeriod: z.enum(['none', 'daily', 'weekly', 'monthly']).default('none'),
+      resetPeriod: z.enum(RESET_PERIODS).default('none'),
     })
     .refine((b) => b.default === undefined || b.max === undefined || b.default <= b.max, {
       message: 'budget.default must not exceed budget.max',

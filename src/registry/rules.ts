@@ -1,14 +1,7 @@
 import { InvalidInputError, PolicyViolationError } from '../core/errors.js';
+import { DAY_MS } from '../core/time.js';
 import type { ResetPeriod, TokenType, UpdateTokenInput } from '../ports/backend.js';
-import {
-  addDays,
-  assertDays,
-  assertMoney,
-  assertResetPeriod,
-  assertTokenType,
-  DAY_MS,
-  usd,
-} from './input.js';
+import { addDays, assertDays, assertMoney, assertResetPeriod, assertTokenType, usd } from './input.js';
 import type { EnvironmentPolicy } from './policy.js';
 
 /** Settings for one token after the policy's defaults are applied. */

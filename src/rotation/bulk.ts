@@ -1,6 +1,8 @@
 // rotateExpiring: one list for the whole run, then the rotations with bounded concurrency.
+
 import pLimit from 'p-limit';
 import { InvalidInputError, RotationInProgressError } from '../core/errors.js';
+import { MAX_EXPIRY_DAYS } from '../core/limits.js';
 import type { Clock } from '../core/types.js';
 import type { ManagedToken } from '../registry/types.js';
 import type { JournalStore } from './journal.js';
@@ -51,9 +53,14 @@ function validate(host: BulkHost, options: RotateExpiringOptions): void {
       throw new InvalidInputError(`Unknown rotateExpiring option "${key}"`, { field: key });
   }
   const { withinDays, environment, concurrency, snapshotMaxAgeMs, onProgress } = options;
-  if (typeof withinDays !== 'number' || !Number.isFinite(withinDays) || withinDays < 0 || withinDays > 3650)
+  if (
+    typeof withinDays !== 'number' ||
+    !Number.isFinite(withinDays) ||
+    withinDays < 0 ||
+    withinDays > MAX_EXPIRY_DAYS
+  )
     throw new InvalidInputError(
-      `withinDays must be a number of days from 0 to 3650, got ${String(withinDays)}`,
+      `withinDays must be a number of days from 0 to ${MAX_EXPIRY_DAYS}, got ${String(withinDays)}`,
       {
         field: 'withinDays',
       },

@@ -5,7 +5,7 @@
 // first"), rather than lowered to 0 and deleted after: a delete is decidable after a crash or a
 // lost answer (the token is there or not), a lowering to 0 is not (0 could be "lowered" or
 // "spent"), and it saves a request.
-import { toNano } from './money.js';
+import { toNanos } from '../core/money.js';
 import { raiseOnce } from './raise.js';
 import type { RotationRun } from './run.js';
 
@@ -17,7 +17,7 @@ export async function finish(run: RotationRun): Promise<void> {
     const old = carries ? await run.find(j.oldTokenName) : undefined;
     // Read just before the delete (again after a crash: while it exists, its balance is exact).
     // Journaled before the delete: once the old generation is gone, nothing else remembers it.
-    if (old) await run.save({ leftoverNano: Math.max(0, toNano(old.balance)) });
+    if (old) await run.save({ leftoverNano: Math.max(0, toNanos(old.balance)) });
     else if (j.leftoverNano === null) await run.save({ leftoverNano: 0 });
     await run.remove(j.oldTokenName);
     await run.save({ oldDeleted: true });
@@ -25,7 +25,7 @@ export async function finish(run: RotationRun): Promise<void> {
   }
   const leftover = j.leftoverNano ?? 0;
   if (j.budgeted && leftover > 0)
-    await raiseOnce(run, j.newTokenName, (current) => toNano(current.balance) + leftover);
+    await raiseOnce(run, j.newTokenName, (current) => toNanos(current.balance) + leftover);
   await run.deps.secrets.delete(run.pendingRef);
   await run.done('finish', { status: 'completed', error: null });
 }

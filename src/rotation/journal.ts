@@ -18,9 +18,9 @@ export function journalKey(name: string): string {
 export interface PendingRaise {
   tokenName: string;
   /** Balance read just before the raise, in nano-dollars (exact for Eden's 9 decimals). */
-  fromNano: number;
+  fromNanos: number;
   /** The balance the raise sets (Eden sets balances, it cannot add to them). */
-  toNano: number;
+  toNanos: number;
   /** Also put back the old generation's reset period and amount (rollback). */
   restoreReset: boolean;
   done: boolean;

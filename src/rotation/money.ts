@@ -1,20 +1,7 @@
 // Money as integer cents, so a budget split never drifts by a floating-point rounding.
 import { ConfigurationError } from '../core/errors.js';
+import { toCents } from '../core/money.js';
 import type { GraceAllowance } from './types.js';
-
-/**
- * USD → whole cents, rounded DOWN: a split computed from it can only lose a fraction of a cent,
- * never add one. Eden keeps 9 decimals, so the amount is first made exact in nano-dollars.
- */
-export function toCents(usd: number | null | undefined): number {
-  if (usd === null || usd === undefined || !Number.isFinite(usd) || usd <= 0) return 0;
-  const nano = Math.round(usd * 1e9);
-  return Math.floor(nano / 1e7);
-}
-
-export function fromCents(cents: number): number {
-  return cents / 100;
-}
 
 /** `1234` → `$12.34` */
 export function formatUsd(cents: number): string {
@@ -47,14 +34,4 @@ export function allowanceCents(balanceCents: number, gracePeriodMs: number, opti
     cents = toCents(usd);
   }
   return Math.min(Math.max(cents, 0), balanceCents);
-}
-
-/** USD → integer nano-dollars (exact for Eden's 9 decimals); null counts as 0. */
-export function toNano(usd: number | null | undefined): number {
-  return usd === null || usd === undefined || !Number.isFinite(usd) ? 0 : Math.round(usd * 1e9);
-}
-
-/** Integer nano-dollars → USD, exact to 9 decimals on the wire. */
-export function fromNano(nano: number): number {
-  return nano / 1e9;
 }

@@ -1,11 +1,13 @@
 // What a rotation will do, computed from one snapshot of the current generation, before any write.
 
 import { InvalidInputError, PolicyViolationError } from '../core/errors.js';
+import { MAX_EXPIRY_DAYS } from '../core/limits.js';
+import { toCents } from '../core/money.js';
 import type { ResetPeriod, TokenType } from '../ports/backend.js';
 import { formatTokenName, splitGeneration } from '../registry/naming.js';
 import type { EnvironmentPolicy } from '../registry/policy.js';
 import type { ManagedToken } from '../registry/types.js';
-import { allowanceCents, toCents } from './money.js';
+import { allowanceCents } from './money.js';
 import type { GraceAllowance, RotationMode } from './types.js';
 
 const DAY_MS = 86_400_000;
@@ -50,10 +52,13 @@ export function checkExpiresInDays(
   days: number | undefined,
 ): void {
   if (days === undefined) return;
-  if (!Number.isInteger(days) || days < 1 || days > 3650) {
-    throw new InvalidInputError(`expiresInDays must be an integer from 1 to 3650, got ${String(days)}`, {
-      field: 'expiresInDays',
-    });
+  if (!Number.isInteger(days) || days < 1 || days > MAX_EXPIRY_DAYS) {
+    throw new InvalidInputError(
+      `expiresInDays must be an integer from 1 to ${MAX_EXPIRY_DAYS}, got ${String(days)}`,
+      {
+        field: 'expiresInDays',
+      },
+    );
   }
   const max = policy.expiry?.maxDays;
   if (max !== undefined && days > max) {

@@ -1,9 +1,10 @@
 // Raising a balance exactly once. Eden can only SET a balance, so "add L" is read-then-set; the
 // target is journaled before the PATCH, and a re-run decides from the live balance whether the
 // PATCH landed. When in doubt it does not raise: a crash may lose budget, never add any.
+
+import { fromNanos, toNanos } from '../core/money.js';
 import type { EdenToken, UpdateTokenInput } from '../ports/backend.js';
 import type { PendingRaise } from './journal.js';
-import { fromNano, toNano } from './money.js';
 import type { RotationRun } from './run.js';
 
 /** Returns the balance to set (nano-dollars), or `null` for "nothing to do". */
@@ -19,7 +20,7 @@ export async function raiseOnce(
   if (journaled?.tokenName === tokenName && journaled.done) return;
   const current = await run.find(tokenName);
   if (!current) return void (await run.save({ raise: finished(tokenName, 0, 0, restoreReset) }));
-  const nowNano = toNano(current.balance);
+  const nowNano = toNanos(current.balance);
   let pending: PendingRaise;
   if (journaled?.tokenName === tokenName) {
     // A previous attempt journaled this raise: did its PATCH land?
@@ -34,13 +35,17 @@ export async function raiseOnce(
       return void (await run.save({ raise: { ...journaled, done: true } }));
     }
     // Not landed: add the same amount to what it holds now (it may have spent since).
-    pending = { ...journaled, fromNano: nowNano, toNano: nowNano + (journaled.toNano - journaled.fromNano) };
-    if (nowNano !== journaled.fromNano) await run.save({ raise: pending });
+    pending = {
+      ...journaled,
+      fromNanos: nowNano,
+      toNanos: nowNano + (journaled.toNanos - journaled.fromNanos),
+    };
+    if (nowNano !== journaled.fromNanos) await run.save({ raise: pending });
   } else {
     const target = decide(current);
     if (target === null)
       return void (await run.save({ raise: finished(tokenName, nowNano, nowNano, restoreReset) }));
-    pending = { tokenName, fromNano: nowNano, toNano: target, restoreReset, done: false };
+    pending = { tokenName, fromNanos: nowNano, toNanos: target, restoreReset, done: false };
     await run.save({ raise: pending });
   }
   await run.deps.backend.update(tokenName, raisePatch(run, pending), run.requestOptions);
@@ -62,12 +67,12 @@ function landed(
   if (raise.restoreReset && period !== 'none' && run.journal.oldResetAmount !== null) {
     return current.balanceResetPeriod === period ? 'yes' : 'no';
   }
-  if (nowNano === raise.fromNano) return 'no';
-  return nowNano > raise.fromNano ? 'yes' : 'unsure';
+  if (nowNano === raise.fromNanos) return 'no';
+  return nowNano > raise.fromNanos ? 'yes' : 'unsure';
 }
 
 function raisePatch(run: RotationRun, raise: PendingRaise): UpdateTokenInput {
-  const patch: UpdateTokenInput = { balance: fromNano(raise.toNano), activeBalance: true };
+  const patch: UpdateTokenInput = { balance: fromNanos(raise.toNanos), activeBalance: true };
   const { oldResetPeriod, oldResetAmount } = run.journal;
   if (raise.restoreReset && oldResetPeriod !== 'none' && oldResetAmount !== null) {
     patch.balanceResetPeriod = oldResetPeriod;
@@ -76,6 +81,11 @@ function raisePatch(run: RotationRun, raise: PendingRaise): UpdateTokenInput {
   return patch;
 }
 
-function finished(tokenName: string, fromNano: number, toNano: number, restoreReset: boolean): PendingRaise {
-  return { tokenName, fromNano, toNano, restoreReset, done: true };
+function finished(
+  tokenName: string,
+  fromNanos: number,
+  toNanos: number,
+  restoreReset: boolean,
+): PendingRaise {
+  return { tokenName, fromNanos, toNanos, restoreReset, done: true };
 }

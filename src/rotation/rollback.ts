@@ -1,6 +1,6 @@
 // Abandoning a rotation before promote: the new generation is revoked FIRST, then the old one gets
 // back what was carved out of it, so the two never hold more than the old balance together.
-import { toNano } from './money.js';
+import { toNanos } from '../core/money.js';
 import { raiseOnce } from './raise.js';
 import type { RotationRun } from './run.js';
 
@@ -25,7 +25,7 @@ export async function rollback(run: RotationRun, reason: string): Promise<void> 
   if (j.created && !j.newDeleted) {
     if (j.newLeftoverNano === null) {
       const fresh = await run.find(j.newTokenName);
-      await run.save({ newLeftoverNano: fresh ? Math.max(0, toNano(fresh.balance)) : 0 });
+      await run.save({ newLeftoverNano: fresh ? Math.max(0, toNanos(fresh.balance)) : 0 });
     }
     await run.remove(run.journal.newTokenName);
     await run.save({ newDeleted: true });
@@ -43,7 +43,7 @@ export async function rollback(run: RotationRun, reason: string): Promise<void> 
       // Above the allowance the drain never landed: nothing to give back. At or below it, adding
       // `give` cannot exceed the old balance.
       (old) => {
-        const now = toNano(old.balance);
+        const now = toNanos(old.balance);
         if (now > allowanceNano)
           return j.oldResetPeriod !== 'none' && old.balanceResetPeriod === 'none' ? now : null;
         return now + give;

@@ -2,11 +2,12 @@
 // started it (`uncertain`), it first checks the backend's actual state instead of acting blindly.
 
 import { BadRequestError, VersionConflictError } from '../core/errors.js';
+import { fromCents, toCents } from '../core/money.js';
 import type { Secret } from '../core/secret.js';
 import type { CreateTokenInput, EdenToken, UpdateTokenInput } from '../ports/backend.js';
 import type { SecretEntryMetadata } from '../registry/types.js';
 import { UnreadableValue, VerifyRejected } from './classify.js';
-import { aboutCents, atMostCents, fromCents, toCents } from './money.js';
+import { aboutCents, atMostCents } from './money.js';
 import type { RotationRun } from './run.js';
 import { runVerifyHook } from './verify-hook.js';
 

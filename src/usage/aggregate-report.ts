@@ -1,8 +1,8 @@
+import { toNanos } from '../core/money.js';
+import type { DayRange } from '../core/time.js';
 import type { UsageRecord } from '../ports/usage.js';
 import type { ParsedName } from '../registry/naming.js';
 import { Bucket, bucketOf, dailyOf, totalsOf } from './buckets.js';
-import type { DayRange } from './days.js';
-import { toNanos } from './money.js';
 import type { TokenUsageRow, UsageReport } from './types.js';
 
 /** What the report needs to know about the tokens the registry manages now. */

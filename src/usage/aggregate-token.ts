@@ -1,7 +1,7 @@
+import { fromNanos, toNanos } from '../core/money.js';
+import type { DayRange } from '../core/time.js';
 import type { UsageRecord } from '../ports/usage.js';
 import { Bucket, bucketOf, byCostThenName, dailyOf, totalsOf } from './buckets.js';
-import type { DayRange } from './days.js';
-import { fromNanos, toNanos } from './money.js';
 import type { TokenUsage } from './types.js';
 
 /**

@@ -1,7 +1,7 @@
 // Accumulators shared by the aggregations: one small object per key (day, feature, token…),
 // never one per record, and money kept in integer nanos until the end.
 
-import { averagePerCall, fromNanos } from './money.js';
+import { averagePerCall, fromNanos } from '../core/money.js';
 import type { DailyUsage } from './types.js';
 
 /** Running totals for one key. */

@@ -1,5 +1,5 @@
+import { DAY_MS, type DayRange, formatDay, utcDay } from '../core/time.js';
 import type { ManagedToken } from '../registry/types.js';
-import { DAY_MS, type DayRange, formatDay, utcDay } from './days.js';
 import { nextResetAt } from './resets.js';
 import type { UsageForecast } from './types.js';
 

@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../core/errors.js';
+import { fromNanos, toNanos } from '../core/money.js';
+import { formatDay, parseDay, toDay } from '../core/time.js';
 import type { UsageQuery, UsageRecord, UsageSource } from '../ports/usage.js';
-import { formatDay, parseDay, toDay } from './days.js';
-import { fromNanos, toNanos } from './money.js';
 
 /**
  * An in-memory `UsageSource`: answers `usage()` like Eden's cost API (inclusive `begin`/`end`,

@@ -1,14 +1,14 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ConfigurationError, InvalidInputError } from '../core/errors.js';
+import { fromNanos, toNanos } from '../core/money.js';
+import { type DateRangeInput, type DayRange, formatDay, parseRange } from '../core/time.js';
 import { type Clock, type RequestOptions, systemClock } from '../core/types.js';
 import type { UsageRecord, UsageSource } from '../ports/usage.js';
 import { GENERATION_SEPARATOR } from '../registry/naming.js';
 import type { ManagedToken, RegistryView } from '../registry/types.js';
 import { aggregateReport } from './aggregate-report.js';
 import { aggregateToken } from './aggregate-token.js';
-import { type DateRangeInput, type DayRange, formatDay, parseRange } from './days.js';
 import { computeForecast, forecastWindow } from './forecast.js';
-import { fromNanos, toNanos } from './money.js';
 import { isNotFound } from './not-found.js';
 import { checkReconcileNumbers, compareBalance } from './reconcile.js';
 import { RESET_TIME_ZONE } from './resets.js';

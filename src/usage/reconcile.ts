@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../core/errors.js';
-import type { DayRange } from './days.js';
-import { fromNanos, toNanos } from './money.js';
+import { fromNanos, toNanos } from '../core/money.js';
+import type { DayRange } from '../core/time.js';
 import type { ReconcileTolerance, Reconciliation } from './types.js';
 
 export const DEFAULT_TOLERANCE: Required<ReconcileTolerance> = { absolute: 0.01, relative: 0.01 };

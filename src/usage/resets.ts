@@ -1,8 +1,9 @@
 // Eden refills periodic budgets at local midnight in Europe/Paris: daily, weekly on Monday,
 // monthly on the 1st. Paris shifts between UTC+1 and UTC+2, so the instant is found with Intl
 // (no time-zone library needed); midnight always exists there (clocks change at 02:00/03:00).
+
+import { DAY_MS, formatDay } from '../core/time.js';
 import type { ResetPeriod } from '../ports/backend.js';
-import { DAY_MS, formatDay } from './days.js';
 
 /**
  * Eden's budget-reset time zone.

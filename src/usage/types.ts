@@ -1,9 +1,10 @@
 // Public result types of UsageMonitor. Money is USD (`number`, summed exactly in nanos and
 // converted once); days are `YYYY-MM-DD`; instants are `Date`.
-import type { ResetPeriod } from '../ports/backend.js';
-import type { DayRange } from './days.js';
 
-export type { DateRangeInput, DayRange } from './days.js';
+import type { DayRange } from '../core/time.js';
+import type { ResetPeriod } from '../ports/backend.js';
+
+export type { DateRangeInput, DayRange } from '../core/time.js';
 
 /** Spend and calls on one calendar day. */
 export interface DailyUsage {

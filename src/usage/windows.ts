@@ -3,9 +3,9 @@
 // merging is concatenation: no record is counted twice.
 import pLimit, { type LimitFunction } from 'p-limit';
 import { InvalidInputError } from '../core/errors.js';
+import { type DateRangeInput, type DayRange, formatDay, parseRange } from '../core/time.js';
 import type { RequestOptions } from '../core/types.js';
 import type { UsageQuery, UsageRecord, UsageSource } from '../ports/usage.js';
-import { type DateRangeInput, type DayRange, formatDay, parseRange } from './days.js';
 import { isNotFound } from './not-found.js';
 
 /**

@@ -36,8 +36,9 @@ export const time = z
   })
   .optional();
 
-export const tokenTypes = ['api_token', 'sandbox_api_token'] as const satisfies readonly TokenType[];
-export const resetPeriods = ['none', 'daily', 'weekly', 'monthly'] as const satisfies readonly ResetPeriod[];
+import { RESET_PERIODS as resetPeriods, TOKEN_TYPES as tokenTypes } from '../core/limits.js';
+
+export { resetPeriods, tokenTypes };
 
 const KNOWN_TOKEN_FIELDS = new Set([
   'name',

@@ -4,38 +4,17 @@
  */
 
 import { InvalidInputError } from '../core/errors.js';
-import { hasMoreThan9Decimals, toDecimalString } from '../http/wire.js';
-import type { CreateTokenInput, ResetPeriod, UpdateTokenInput } from '../ports/backend.js';
+import { assertTokenName, assertMoney as checkMoney, RESET_PERIODS, TOKEN_TYPES } from '../core/limits.js';
+import { toDecimalString } from '../http/wire.js';
 
-const MAX_NAME = 200;
-const MAX_MONEY = 100_000;
-const TOKEN_TYPES = new Set(['api_token', 'sandbox_api_token']);
-const RESET_PERIODS = new Set(['none', 'daily', 'weekly', 'monthly']);
-// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+export { assertTokenName };
+
+const assertMoney = (field: string, value: unknown): void => checkMoney(value, field);
+
+import type { CreateTokenInput, ResetPeriod, UpdateTokenInput } from '../ports/backend.js';
 
 function invalid(field: string, message: string): never {
   throw new InvalidInputError(message, { field });
-}
-
-/** Eden names: 1–200 characters, no control characters; `.`/`..` would rewrite the URL path. */
-export function assertTokenName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || name.trim() === '')
-    invalid('name', 'Token name must be a non-empty string');
-  if (name.length > MAX_NAME) {
-    invalid('name', `Token name is ${name.length} characters; Eden allows at most ${MAX_NAME}`);
-  }
-  if (CONTROL.test(name)) invalid('name', 'Token name must not contain control characters');
-  if (name === '.' || name === '..') invalid('name', `Token name ${JSON.stringify(name)} is not allowed`);
-}
-
-/** USD amounts: finite, 0 ≤ x < 100000, at most 9 decimals (Eden's decimal field). */
-function assertMoney(field: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value))
-    invalid(field, `${field} must be a finite number`);
-  if (value < 0) invalid(field, `${field} must not be negative, got ${value}`);
-  if (value >= MAX_MONEY) invalid(field, `${field} must be below ${MAX_MONEY}, got ${value}`);
-  if (hasMoreThan9Decimals(value)) invalid(field, `${field} has more than 9 decimals: ${value}`);
 }
 
 function assertDate(field: string, value: unknown): asserts value is Date {
@@ -43,8 +22,8 @@ function assertDate(field: string, value: unknown): asserts value is Date {
     invalid(field, `${field} must be a valid Date`);
 }
 
-function assertOneOf(field: string, value: unknown, allowed: Set<string>): void {
-  if (typeof value !== 'string' || !allowed.has(value)) {
+function assertOneOf(field: string, value: unknown, allowed: readonly string[]): void {
+  if (typeof value !== 'string' || !allowed.includes(value)) {
     invalid(field, `${field} must be one of ${[...allowed].join(', ')}; got ${JSON.stringify(value)}`);
   }
 }

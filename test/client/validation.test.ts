@@ -109,7 +109,7 @@ describe('token names', () => {
 describe('create input', () => {
   it.each([
     [{ balance: -1 }, 'balance', 'negative'],
-    [{ balance: 100_000 }, 'balance', 'below 100000'],
+    [{ balance: 100_000 }, 'balance', 'Eden allows at most 99999.999999999'],
     [{ balance: 0.1 + 0.2 }, 'balance', 'more than 9 decimals'],
     [{ balance: 1.0000000001 }, 'balance', 'more than 9 decimals'],
     [{ balance: Number.NaN }, 'balance', 'finite'],

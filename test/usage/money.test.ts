@@ -1,7 +1,7 @@
 import type { UsageRecord } from 'edenai-token-manager';
 import { MemoryUsageSource, UsageMonitor } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { fromNanos, toNanos } from '../../src/usage/money.js';
+import { fromNanos, toNanos } from '../../src/core/money.js';
 import { managed, stubRegistry } from './stub-registry.js';
 
 describe('money without float drift', () => {

@@ -1,7 +1,7 @@
 import type { UsageQuery, UsageRecord, UsageSource } from 'edenai-token-manager';
 import { InvalidInputError, NotFoundError, RateLimitError } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { parseRange } from '../../src/usage/days.js';
+import { parseRange } from '../../src/core/time.js';
 import { fetchWindowed, splitRange } from '../../src/usage/windows.js';
 import { rec } from './records.js';
 

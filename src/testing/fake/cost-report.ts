@@ -1,7 +1,8 @@
 // Aggregates the cost history into Eden's `/cost_management/` answer, bucketed by step.
+
+import { fromNanos } from '../../core/money.js';
 import type { CostQuery, CostStep } from './cost-query.js';
 import { formatDay, isoWeekday } from './dates.js';
-import { nanosToUsd } from './money.js';
 import type { UsageRow } from './store.js';
 
 export interface CostDetails {
@@ -73,8 +74,8 @@ export function buildCostReport(rows: Iterable<UsageRow>, q: CostQuery): CostRes
       for (const feature of [...features.keys()].sort()) {
         const b = features.get(feature)!;
         const perProvider: Record<string, number> = {};
-        for (const [provider, cost] of b.perProvider) perProvider[provider] = nanosToUsd(cost);
-        out[feature] = { total_cost: nanosToUsd(b.cost), details: b.calls, cost_per_provider: perProvider };
+        for (const [provider, cost] of b.perProvider) perProvider[provider] = fromNanos(cost);
+        out[feature] = { total_cost: fromNanos(b.cost), details: b.calls, cost_per_provider: perProvider };
       }
       data[period] = out;
     }

@@ -1,8 +1,9 @@
 // /v2/cost_management/ and /v2/cost_management/credits/.
+
+import { fromNanos } from '../../core/money.js';
 import type { FakeContext } from './context.js';
 import { parseCostQuery } from './cost-query.js';
 import { buildCostReport } from './cost-report.js';
-import { nanosToUsd } from './money.js';
 import { json, notFound, validationError } from './responses.js';
 
 export function costReport(ctx: FakeContext, url: URL): Response {
@@ -14,5 +15,5 @@ export function costReport(ctx: FakeContext, url: URL): Response {
 }
 
 export function credits(ctx: FakeContext): Response {
-  return json(200, { credits: nanosToUsd(ctx.store.credits) });
+  return json(200, { credits: fromNanos(ctx.store.credits) });
 }

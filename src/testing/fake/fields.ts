@@ -1,7 +1,8 @@
 // Field parsers with Django REST framework's error messages. Each returns the parsed value or an
 // error message string wrapped in `{ error }`.
+
+import { nanosFromDecimal, toNanos } from '../../core/money.js';
 import { parseIsoDateTime } from './dates.js';
-import { nanosFromDecimal, nanosFromUsd } from './money.js';
 
 export type Parsed<T> = { value: T } | { error: string };
 export type FieldErrors = Record<string, string[]>;
@@ -54,7 +55,7 @@ export function parseDecimal(raw: unknown): Parsed<number> {
     if (!Number.isFinite(raw)) return { error: 'A valid number is required.' };
     if (Math.abs(raw) >= 100_000)
       return { error: 'Ensure that there are no more than 5 digits before the decimal point.' };
-    return { value: nanosFromUsd(raw) };
+    return { value: toNanos(raw) };
   }
   if (typeof raw !== 'string') return { error: 'A valid number is required.' };
   const text = raw.trim();
@@ -74,7 +75,7 @@ export function parseFloatMoney(raw: unknown): Parsed<number> {
   if (!Number.isFinite(n)) return { error: 'A valid number is required.' };
   if (n <= -100_000) return { error: 'Ensure this value is greater than -100000.' };
   if (n >= 100_000) return { error: 'Ensure this value is less than 100000.' };
-  return { value: nanosFromUsd(n) };
+  return { value: toNanos(n) };
 }
 
 /** Collects parse results into a value bag and DRF-shaped field errors. */

@@ -1,7 +1,7 @@
 // Validation of createFakeEdenAI options and simulateUsage input: bad input throws before anything starts.
 import { ConfigurationError, InvalidInputError } from '../../core/errors.js';
+import { toNanos } from '../../core/money.js';
 import { parseDay, utcDay } from './dates.js';
-import { nanosFromUsd } from './money.js';
 import type { Spend } from './store.js';
 import type { FakeEdenAIOptions, SimulateUsageInput } from './types.js';
 
@@ -58,7 +58,7 @@ export function resolveOptions(o: FakeEdenAIOptions = {}): ResolvedOptions {
     perSecond: o.rateLimit?.perSecond,
     tokenValues: o.tokenValues ?? 'readable',
     maxCostRangeDays: o.maxCostRangeDays ?? 366,
-    credits: nanosFromUsd(o.credits ?? 100),
+    credits: toNanos(o.credits ?? 100),
     stateFile: o.stateFile,
   };
 }
@@ -82,5 +82,5 @@ export function resolveSpend(input: SimulateUsageInput, now: Date): Spend {
   if (date instanceof Date) day = Number.isNaN(date.getTime()) ? undefined : utcDay(date);
   else if (typeof date === 'string') day = parseDay(date);
   if (day === undefined) invalid('date', '`date` must be a valid Date or a YYYY-MM-DD string');
-  return { token, cost: nanosFromUsd(cost), calls, feature, provider, day };
+  return { token, cost: toNanos(cost), calls, feature, provider, day };
 }

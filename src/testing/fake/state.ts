@@ -3,8 +3,8 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InvalidInputError } from '../../core/errors.js';
+import { nanosFromDecimal, nanosToDecimal, toNanos } from '../../core/money.js';
 import { formatDateTime, formatDay, parseDay, parseIsoDateTime } from './dates.js';
-import { nanosFromDecimal, nanosFromUsd, nanosToDecimal } from './money.js';
 import type { FakeStore, UsageRow } from './store.js';
 import { RESET_PERIODS, TOKEN_TYPES, type TokenRecord } from './token-rules.js';
 import type { FakeState } from './types.js';
@@ -13,8 +13,8 @@ const money = z.union([
   z.number().refine(Number.isFinite),
   z.string().refine((s) => nanosFromDecimal(s) !== undefined, 'must be a decimal number'),
 ]);
-const toNanos = (value: number | string) =>
-  typeof value === 'number' ? nanosFromUsd(value) : nanosFromDecimal(value)!;
+const moneyNanos = (value: number | string): number =>
+  typeof value === 'number' ? toNanos(value) : nanosFromDecimal(value)!;
 
 const stateSchema = z.object({
   version: z.literal(1),
@@ -85,11 +85,11 @@ export function importState(store: FakeStore, state: unknown): void {
     name: t.name,
     value: t.value,
     tokenType: t.tokenType,
-    balance: t.balance === null ? null : toNanos(t.balance),
+    balance: t.balance === null ? null : moneyNanos(t.balance),
     activeBalance: t.activeBalance,
     expireTime: t.expireTime === null ? null : parseIsoDateTime(t.expireTime)!,
     resetPeriod: t.balanceResetPeriod,
-    resetAmount: t.balanceResetAmount === null ? null : toNanos(t.balanceResetAmount),
+    resetAmount: t.balanceResetAmount === null ? null : moneyNanos(t.balanceResetAmount),
     resetKey: t.balanceResetPeriod === 'none' ? null : (t.resetPeriodKey ?? null),
   }));
   const names = new Set(tokens.map((t) => t.name));
@@ -100,10 +100,10 @@ export function importState(store: FakeStore, state: unknown): void {
     day: parseDay(u.date)!,
     feature: u.feature,
     provider: u.provider,
-    cost: toNanos(u.cost),
+    cost: moneyNanos(u.cost),
     calls: u.calls,
   }));
-  store.replace(toNanos(s.credits), tokens, usage);
+  store.replace(moneyNanos(s.credits), tokens, usage);
 }
 
 /** Loads `path` into the store when the file exists. */

@@ -28,8 +28,9 @@ export interface TokenRecord {
   resetKey: string | null;
 }
 
-export const TOKEN_TYPES = ['api_token', 'sandbox_api_token'] as const;
-export const RESET_PERIODS = ['none', 'daily', 'weekly', 'monthly'] as const;
+import { RESET_PERIODS, TOKEN_TYPES } from '../../core/limits.js';
+
+export { RESET_PERIODS, TOKEN_TYPES };
 
 /** Eden's balance when a token is created without one (observed `"50.000000000"`). */
 const DEFAULT_BALANCE = 50_000_000_000;

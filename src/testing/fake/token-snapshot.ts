@@ -1,5 +1,5 @@
 // What tests see of a stored token (fake.tokens() and fake.keys()): USD, and copies of dates.
-import { nanosToUsd } from './money.js';
+import { fromNanos } from '../../core/money.js';
 import type { TokenRecord } from './token-rules.js';
 import type { FakeTokenSnapshot } from './types.js';
 
@@ -7,10 +7,10 @@ import type { FakeTokenSnapshot } from './types.js';
 export function tokenSnapshotFields(t: TokenRecord): Omit<FakeTokenSnapshot, 'name'> {
   return {
     tokenType: t.tokenType,
-    balance: t.balance === null ? null : nanosToUsd(t.balance),
+    balance: t.balance === null ? null : fromNanos(t.balance),
     activeBalance: t.activeBalance,
     expireTime: t.expireTime === null ? null : new Date(t.expireTime.getTime()),
     balanceResetPeriod: t.resetPeriod,
-    balanceResetAmount: t.resetAmount === null ? null : nanosToUsd(t.resetAmount),
+    balanceResetAmount: t.resetAmount === null ? null : fromNanos(t.resetAmount),
   };
 }

@@ -1,11 +1,12 @@
 // Token bodies as Eden sends them: balance as a 9-decimal string on create, a number elsewhere.
+
+import { fromNanos, nanosToDecimal } from '../../core/money.js';
 import { formatDateTime } from './dates.js';
-import { nanosToDecimal, nanosToUsd } from './money.js';
 import type { TokenRecord } from './token-rules.js';
 
 export type TokenValueMode = 'readable' | 'masked';
 
-const money = (nanos: number | null) => (nanos === null ? null : nanosToUsd(nanos));
+const money = (nanos: number | null) => (nanos === null ? null : fromNanos(nanos));
 const time = (date: Date | null) => (date === null ? null : formatDateTime(date));
 
 /** 201 body of POST: no `token` (Eden's documented fix aefe454). */

@@ -1,7 +1,8 @@
 // Key bodies as the v3 Management API sends them (`ManagementKey`): uuid id, member, masked value,
 // balance as a decimal string, revocation fields. The value (`secret`) only in create and rotate answers.
+
+import { nanosToDecimal } from '../../core/money.js';
 import { formatDateTime } from './dates.js';
-import { nanosToDecimal } from './money.js';
 import type { KeyEntry } from './v3-keys.js';
 
 const decimal = (nanos: number | null) => (nanos === null ? null : nanosToDecimal(nanos));

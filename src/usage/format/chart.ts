@@ -1,6 +1,6 @@
 // A daily-spend bar chart as inline SVG: one bar per day with spend, on an axis spanning every
 // day of the range. Pure markup, no script or external asset, so the report works offline.
-import { parseDay } from '../days.js';
+import { parseDay } from '../../core/time.js';
 import type { DailyUsage, DayRange } from '../types.js';
 import { escapeHtml } from './escape.js';
 import { formatCount, formatUsd } from './numbers.js';

@@ -1,4 +1,4 @@
-import { averagePerCall, fromNanos, toNanos } from '../money.js';
+import { averagePerCall, fromNanos, toNanos } from '../../core/money.js';
 import type { UsageReport } from '../types.js';
 
 /** Money columns of a summary line. */

@@ -1,6 +1,6 @@
 // Number formatting done by hand rather than with Intl or toFixed: output must not depend on the
 // machine's locale, and toFixed rounds binary floats (1.005 → "1.00"); nanos round decimals.
-import { toNanos } from '../money.js';
+import { toNanos } from '../../core/money.js';
 
 function withSeparators(digits: string): string {
   return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');

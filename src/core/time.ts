@@ -1,8 +1,12 @@
+// Time: the one home of durations and calendar-day arithmetic.
 // Calendar days as integers (days since 1970-01-01, UTC) so ranges, windows and gaps are plain
 // arithmetic. Eden's cost API speaks in calendar days; a `Date` maps to its UTC day.
-import { InvalidInputError } from '../core/errors.js';
+import { InvalidInputError } from './errors.js';
 
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
+export const WEEK_MS = 7 * DAY_MS;
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** An inclusive range of calendar days, as the caller gives it. */

@@ -1,0 +1,100 @@
+// Eden AI's limits, written once: every client, manager and the fake check against these.
+// Sources: shared/reference/edenai (v2 user OpenAPI: name 1–200 characters; balance pattern
+// ^-?\d{0,5}(?:\.\d{0,9})?$, so at most 99,999.999999999 with 9 decimals; reset periods).
+import { InvalidInputError } from './errors.js';
+import { DAY_MS } from './time.js';
+
+export const TOKEN_TYPES = ['api_token', 'sandbox_api_token'] as const;
+export type TokenType = (typeof TOKEN_TYPES)[number];
+
+export const RESET_PERIODS = ['none', 'daily', 'weekly', 'monthly'] as const;
+export type ResetPeriod = (typeof RESET_PERIODS)[number];
+
+/** Eden's limit on token names, in characters. */
+export const MAX_NAME_LENGTH = 200;
+/** Eden stores money as a decimal with at most 5 integer digits and 9 decimals. */
+export const MAX_BALANCE = 99_999.999999999;
+export const BALANCE_DECIMALS = 9;
+/**
+ * Eden documents no upper bound on an expiry; the SDK takes ten years as the longest sensible one
+ * (beyond it an expiry is a typo), for policies, `expiresInDays` and `withinDays` alike.
+ */
+export const MAX_EXPIRY_DAYS = 3650;
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Describes a bad value without echoing strings (a misplaced token value must not reach a message). */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  return `a ${Array.isArray(value) ? 'array' : typeof value}`;
+}
+
+function invalid(field: string, message: string): never {
+  throw new InvalidInputError(message, { field });
+}
+
+/** Eden names: 1–200 characters, no control characters; `.`/`..` would rewrite the URL path. */
+export function assertTokenName(name: unknown, field = 'name'): asserts name is string {
+  if (typeof name !== 'string' || name.trim() === '') invalid(field, 'Token name must be a non-empty string');
+  if (name.length > MAX_NAME_LENGTH) {
+    invalid(field, `Token name is ${name.length} characters; Eden allows at most ${MAX_NAME_LENGTH}`);
+  }
+  if (CONTROL.test(name)) invalid(field, 'Token name must not contain control characters');
+  if (name === '.' || name === '..') invalid(field, `Token name ${JSON.stringify(name)} is not allowed`);
+}
+
+/** Why `value` is not an amount Eden accepts, or undefined when it is one. */
+export function moneyProblem(value: unknown, positive = false): string | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return 'must be a finite number of USD';
+  if (positive && value <= 0) return 'must be greater than 0';
+  if (value < 0) return 'must not be negative';
+  if (value > MAX_BALANCE) return `Eden allows at most ${MAX_BALANCE}`;
+  // Eden's decimal field keeps 9 decimals; more would be silently rounded by the server.
+  if (Number(value.toFixed(BALANCE_DECIMALS)) !== value) return `has more than ${BALANCE_DECIMALS} decimals`;
+  return undefined;
+}
+
+/** USD amount: finite, ≥ 0 (or > 0), at most {@link MAX_BALANCE}, at most 9 decimals. */
+export function assertMoney(
+  value: unknown,
+  field: string,
+  { positive = false }: { positive?: boolean } = {},
+): asserts value is number {
+  const why = moneyProblem(value, positive);
+  if (why) invalid(field, `Invalid ${field} ${describeValue(value)}: ${why}`);
+}
+
+/** Whole days: a positive integer up to {@link MAX_EXPIRY_DAYS}. */
+export function assertDays(value: unknown, field: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_EXPIRY_DAYS) {
+    invalid(
+      field,
+      `Invalid ${field} ${describeValue(value)}: must be a whole number of days from 1 to ${MAX_EXPIRY_DAYS}`,
+    );
+  }
+}
+
+export function assertTokenType(value: unknown, field = 'tokenType'): asserts value is TokenType {
+  if (typeof value !== 'string' || !(TOKEN_TYPES as readonly string[]).includes(value)) {
+    invalid(field, `Invalid ${field} ${describeValue(value)}: use one of ${TOKEN_TYPES.join(', ')}`);
+  }
+}
+
+export function assertResetPeriod(value: unknown, field = 'resetPeriod'): asserts value is ResetPeriod {
+  if (typeof value !== 'string' || !(RESET_PERIODS as readonly string[]).includes(value)) {
+    invalid(field, `Invalid ${field} ${describeValue(value)}: use one of ${RESET_PERIODS.join(', ')}`);
+  }
+}
+
+/** Eden requires an expiry in the future: a valid Date after `now`. */
+export function assertFutureExpiry(value: unknown, now: Date, field = 'expireTime'): asserts value is Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime()))
+    invalid(field, `${field} must be a valid Date`);
+  if (value.getTime() <= now.getTime()) {
+    invalid(field, `${field} ${value.toISOString()} is not in the future: Eden requires a future expiry`);
+  }
+  if (value.getTime() > now.getTime() + MAX_EXPIRY_DAYS * DAY_MS) {
+    invalid(field, `${field} ${value.toISOString()} is more than ${MAX_EXPIRY_DAYS} days ahead`);
+  }
+}
