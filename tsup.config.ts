@@ -9,6 +9,9 @@ const library = {
   aws: 'src/stores/aws/index.ts',
   vault: 'src/stores/vault/index.ts',
   redis: 'src/stores/redis/index.ts',
+  azure: 'src/stores/azure/index.ts',
+  gcp: 'src/stores/gcp/index.ts',
+  kubernetes: 'src/stores/kubernetes/index.ts',
 };
 const entry = { ...library, cli: 'src/cli/main.ts' };
 

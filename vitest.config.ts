@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^edenai-token-manager\/testing$/, replacement: src('testing/index.ts') },
       { find: /^edenai-token-manager\/(aws|vault)$/, replacement: src('stores/$1/index.ts') },
       { find: /^edenai-token-manager\/redis$/, replacement: src('stores/redis/index.ts') },
+      { find: /^edenai-token-manager\/(azure|gcp|kubernetes)$/, replacement: src('stores/$1/index.ts') },
     ],
   },
   test: {

@@ -1,7 +1,6 @@
 // A SecretStore of your own, in ~60 lines: entries in a JSON file (plaintext, for illustration;
 // FileSecretStore is the encrypted, multi-process built-in). Prove it with secretStoreConformance.
 // Run: node --import tsx examples/custom-secret-store.ts
-// In your project, import from 'edenai-token-manager' instead of '../src/index.js'.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,12 +1,15 @@
 // Production stores for a fleet of services, a few lines each: token values in AWS Secrets
-// Manager or HashiCorp Vault, rotation journals and locks in Redis, so any number of processes
-// (cron jobs, admin scripts, services) can rotate safely at the same time.
+// Manager, HashiCorp Vault, Azure Key Vault, Google Secret Manager or Kubernetes Secrets, rotation
+// journals and locks in Redis, so any number of processes (cron jobs, admin scripts, services) can
+// rotate safely at the same time.
 //
 // Run against real services (configuration comes from the usual environment variables):
 //   EDENAI_API_KEY=…  AWS_REGION=eu-west-1  VAULT_ADDR=https://vault:8200  VAULT_TOKEN=…  REDIS_URL=redis://redis:6379 \
 //   node --import tsx examples/fleet-stores.ts
-// In your project, import from 'edenai-token-manager', 'edenai-token-manager/aws', '…/vault' and
-// '…/redis' instead of '../src/…'.
+// Azure Key Vault, Google Secret Manager and Kubernetes join in when AZURE_KEYVAULT_URL,
+// GOOGLE_CLOUD_PROJECT or KUBECONFIG is set (credentials from each platform's usual chain).
+// In your project, import from 'edenai-token-manager', 'edenai-token-manager/aws', '…/vault',
+// '…/azure', '…/gcp', '…/kubernetes' and '…/redis'.
 import { pathToFileURL } from 'node:url';
 import {
   CustomTokenClient,
@@ -16,6 +19,9 @@ import {
   TokenRegistry,
 } from 'edenai-token-manager';
 import { AwsSecretsManagerStore } from 'edenai-token-manager/aws';
+import { AzureKeyVaultStore, type AzureKeyVaultStoreOptions } from 'edenai-token-manager/azure';
+import { GoogleSecretManagerStore, type GoogleSecretManagerStoreOptions } from 'edenai-token-manager/gcp';
+import { KubernetesSecretStore, type KubernetesSecretStoreOptions } from 'edenai-token-manager/kubernetes';
 import { RedisStateStore } from 'edenai-token-manager/redis';
 import { VaultKvStore } from 'edenai-token-manager/vault';
 
@@ -27,6 +33,24 @@ export const awsSecrets = () => new AwsSecretsManagerStore({ prefix: '', recover
 
 /** Token values in Vault's KV v2 engine at `secret/`: address and token from VAULT_ADDR, VAULT_TOKEN. */
 export const vaultSecrets = () => new VaultKvStore({ mount: 'secret', pathPrefix: '' });
+
+/**
+ * Token values in Azure Key Vault (`edenai/prod-web-app` is the secret `edenai--prod-web-app`),
+ * signed in with DefaultAzureCredential (managed identity, workload identity, az login…).
+ */
+export const azureSecrets = (options: Partial<AzureKeyVaultStoreOptions> = {}) =>
+  new AzureKeyVaultStore({ vaultUrl: process.env['AZURE_KEYVAULT_URL'], ...options });
+
+/** Token values in Google Secret Manager, in GOOGLE_CLOUD_PROJECT, with Application Default Credentials. */
+export const gcpSecrets = (options: GoogleSecretManagerStoreOptions = {}) =>
+  new GoogleSecretManagerStore(options);
+
+/**
+ * Token values in Kubernetes Secrets of the kubeconfig's namespace (in a pod: its service account's),
+ * where pods read them: `prod-web-app` is the Secret `edenai.prod-web-app`, key `value`.
+ */
+export const kubernetesSecrets = (options: KubernetesSecretStoreOptions = {}) =>
+  new KubernetesSecretStore(options);
 
 /** Journals and locks in Redis; a crashed holder's lock key also expires on its own after an hour. */
 export const redisState = () =>
@@ -56,7 +80,10 @@ export async function createAndRotate(app: string, secrets: SecretStore, state: 
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const state = redisState();
-  const stores = { aws: awsSecrets(), vault: vaultSecrets() };
+  const stores: Record<string, SecretStore> = { aws: awsSecrets(), vault: vaultSecrets() };
+  if (process.env['AZURE_KEYVAULT_URL']) stores['azure'] = azureSecrets();
+  if (process.env['GOOGLE_CLOUD_PROJECT']) stores['gcp'] = gcpSecrets();
+  if (process.env['KUBECONFIG']) stores['kubernetes'] = kubernetesSecrets();
   try {
     for (const [kind, secrets] of Object.entries(stores)) {
       const r = await createAndRotate(`web-app-${kind}`, secrets, state);
@@ -64,6 +91,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       console.log(`${kind}: ${r.name} rotated to ${r.now}; ${r.secretRef} holds ${r.value}`);
     }
   } finally {
-    await Promise.all([state.dispose(), stores.aws.dispose()]);
+    await Promise.all([state.dispose(), ...Object.values(stores).map((store) => store.dispose?.())]);
   }
 }

@@ -3,7 +3,6 @@
 // Exit code: 0 healthy or warnings only, 2 when an alert is critical — cron and CI can act on it.
 // Against Eden AI with EDENAI_API_KEY; without it, on the fake with 80 days of history.
 // Run: node --import tsx examples/health-check.ts
-// In your project, import from 'edenai-token-manager' instead of '../src/index.js'.
 import { AlertSystem, ConsoleNotifier, formatHealthReport, TokenRegistry } from 'edenai-token-manager';
 import { connect, environments } from './connect.js';
 

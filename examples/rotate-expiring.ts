@@ -11,7 +11,6 @@
 // (they are logged; the next run resumes them), 7 Eden AI unreachable.
 // Without EDENAI_API_KEY it runs on the fake, whose tokens were created 85 days ago.
 // Run: node --import tsx examples/rotate-expiring.ts [days]
-// In your project, import from 'edenai-token-manager' instead of '../src/index.js'.
 import { APIError, ConfigurationError, RotationManager, TokenRegistry } from 'edenai-token-manager';
 import { connect, environments } from './connect.js';
 

@@ -2,7 +2,6 @@
 // Run twice and the second plan is empty. Against Eden AI with EDENAI_API_KEY (and
 // EDENAI_TOKENS_KEY for the encrypted secret store); without it, on the built-in fake.
 // Run: node --import tsx examples/setup-environments.ts
-// In your project, import from 'edenai-token-manager' instead of '../src/index.js'.
 import { TokenRegistry } from 'edenai-token-manager';
 import { connect, desired, environments } from './connect.js';
 

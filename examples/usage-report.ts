@@ -2,7 +2,6 @@
 // json, csv, md or html. Against Eden AI with EDENAI_API_KEY; without it, on the fake with 45
 // days of traffic.
 // Run: node --import tsx examples/usage-report.ts [text|json|csv|md|html] > report.txt
-// In your project, import from 'edenai-token-manager' instead of '../src/index.js'.
 import {
   formatUsageReport,
   TokenRegistry,

@@ -2,7 +2,6 @@
 // a forged, tampered or replayed request gets 401 and is never trusted.
 // Point a WebhookNotifier at it: new WebhookNotifier({ url: 'http://127.0.0.1:8787/', secret }).
 // Run: WEBHOOK_SECRET=whsec_... PORT=8787 node --import tsx examples/webhook-receiver.ts
-// In your project, import from 'edenai-token-manager' instead of '../src/index.js'.
 import { createServer, type IncomingMessage } from 'node:http';
 import { verifyWebhook, WebhookVerificationError } from 'edenai-token-manager';
 

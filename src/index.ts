@@ -3,12 +3,15 @@
 // (file and env stores) are added by ./index-node.ts, which Node resolves through the "node" condition.
 
 // Alerts and notifiers.
-export { AlertSystem } from './alerts/alert-system.js';
+export {
+  AlertSystem,
+  type AlertSystemOptions,
+  type CheckExpiringTokensOptions,
+  type CheckLowBalanceTokensOptions,
+} from './alerts/alert-system.js';
 export { formatHealthReport } from './alerts/format.js';
+export type { AlertRules, AlertRulesInput } from './alerts/rules.js';
 export type {
-  AlertRules,
-  AlertRulesInput,
-  AlertSystemOptions,
   EnvironmentHealth,
   ExhaustionForecast,
   ForecastSource,
@@ -43,22 +46,35 @@ export {
 export { Secret } from './core/secret.js';
 export type { Clock, Logger, Progress, RequestOptions } from './core/types.js';
 // Low level: v2 clients, the v3 Management API, and the HTTP options they share.
-export type { ClientOptions } from './http/options.js';
-export { RateLimiter, type RateLimiterOptions, type ReleaseSlot } from './http/rate-limiter.js';
-export type { RetryDelay, Sleep } from './http/retry.js';
-export { CallbackNotifier } from './notifiers/callback.js';
-export { ConsoleNotifier, type ConsoleNotifierOptions } from './notifiers/console.js';
-export type { HttpDeliveryOptions } from './notifiers/delivery.js';
+export type { ClientHooks, ClientOptions } from './http/options.js';
 export {
-  NotifierDeliveryError,
+  RateLimiter,
+  type RateLimiterOptions,
+  type ReleaseSlot,
+  type RequestLimiter,
+  type Sleep,
+} from './http/rate-limiter.js';
+export type { RetryDelay } from './http/retry.js';
+export { type HttpDeliveryOptions, NotifierDeliveryError } from './notifiers/delivery.js';
+export {
+  CallbackNotifier,
+  type CallbackNotifierOptions,
+  ConsoleNotifier,
+  type ConsoleNotifierOptions,
+} from './notifiers/local.js';
+export { SlackNotifier, type SlackNotifierOptions } from './notifiers/slack.js';
+export {
+  type AlertJson,
+  type VerifyWebhookOptions,
+  verifyWebhook,
+  type WebhookHeaders,
+  WebhookNotifier,
+  type WebhookNotifierOptions,
+  type WebhookPayload,
+  type WebhookSecret,
   WebhookVerificationError,
   type WebhookVerificationReason,
-} from './notifiers/errors.js';
-export type { AlertJson, WebhookPayload } from './notifiers/payload.js';
-export type { WebhookSecret } from './notifiers/signing.js';
-export { SlackNotifier, type SlackNotifierOptions } from './notifiers/slack.js';
-export { type VerifyWebhookOptions, verifyWebhook, type WebhookHeaders } from './notifiers/verify.js';
-export { WebhookNotifier, type WebhookNotifierOptions } from './notifiers/webhook.js';
+} from './notifiers/webhook.js';
 // The interfaces users implement, and what they carry.
 export type {
   CreateTokenInput,
@@ -80,20 +96,25 @@ export type {
 } from './ports/stores.js';
 export type { UsageQuery, UsageRecord, UsageSource } from './ports/usage.js';
 // Registry.
-export type { EnvironmentPolicy, EnvironmentPolicyInput } from './registry/policy.js';
-export {
-  type ApplyOptions,
-  type PlanOptions,
-  TokenRegistry,
-  type TokenRegistryOptions,
-} from './registry/registry.js';
 export type {
+  EnvironmentAlertThresholds,
+  EnvironmentPolicy,
+  EnvironmentPolicyInput,
+} from './registry/policy.js';
+export { TokenRegistry } from './registry/registry.js';
+export type {
+  ApplyOptions,
   ApplyResult,
   CreateManagedTokenInput,
   DesiredState,
+  ListTokensOptions,
   ManagedToken,
+  ParsedName,
   Plan,
   PlanAction,
+  PlanOptions,
+  RegistryView,
+  TokenRegistryOptions,
   TokensByEnvironment,
 } from './registry/types.js';
 // Rotation.
@@ -112,6 +133,7 @@ export type {
   GraceAllowance,
   NativeRotation,
   PlannedRotation,
+  ResumeOptions,
   ResumeResult,
   RotateExpiringOptions,
   RotateExpiringResult,
@@ -119,28 +141,31 @@ export type {
   RotationCandidate,
   RotationEventName,
   RotationEvents,
+  RotationFailure,
+  RotationFailureSource,
   RotationListener,
   RotationManagerOptions,
   RotationMode,
   RotationPhase,
+  RotationRegistry,
   RotationResult,
   RotationStatus,
   RotationStep,
+  StatusOptions,
   VerifyHook,
 } from './rotation/types.js';
 // Stores that run anywhere.
-export { MemorySecretStore } from './stores/memory-secret.js';
-export { MemoryStateStore } from './stores/memory-state.js';
-export {
-  type CsvFormatOptions,
-  formatUsageReport,
-  type TextFormatOptions,
-  USAGE_REPORT_FORMATS,
-  type UsageReportFormat,
-} from './usage/format/index.js';
+export { MemorySecretStore, MemoryStateStore } from './stores/memory.js';
+export { formatUsageReport, USAGE_REPORT_FORMATS, type UsageReportFormat } from './usage/format/index.js';
+export type { CsvFormatOptions, TextFormatOptions } from './usage/format/text.js';
 // Usage.
 export { MemoryUsageSource } from './usage/memory-source.js';
-export { UsageMonitor, type UsageMonitorOptions } from './usage/monitor.js';
+export {
+  type ForecastAllOptions,
+  type ForecastOptions,
+  UsageMonitor,
+  type UsageMonitorOptions,
+} from './usage/monitor.js';
 export type {
   DailyUsage,
   DateRangeInput,
@@ -159,13 +184,12 @@ export type {
 export { CostClient } from './v2/cost-client.js';
 export { CustomTokenClient } from './v2/custom-token-client.js';
 export { ManagementKeyBackend, type ManagementKeyBackendOptions } from './v3/backend.js';
-export { ManagementKeyClient } from './v3/client.js';
-export type { ManagementKeyList } from './v3/key-list.js';
-export type { ManagementKeyClientOptions } from './v3/options.js';
+export { ManagementKeyClient, type ManagementKeyList } from './v3/client.js';
 export type {
   CreateManagementKeyInput,
   ListKeysOptions,
   ManagementKey,
+  ManagementKeyClientOptions,
   ManagementKeyPatch,
   ManagementKeyWithSecret,
   ManagementUsageQuery,

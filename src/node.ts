@@ -2,5 +2,9 @@
 // environment. The root entry also carries these names when Node resolves it.
 
 export { EnvSecretStore, type EnvSecretStoreOptions } from './stores/env.js';
-export { FileSecretStore, type FileSecretStoreOptions } from './stores/file-secret.js';
-export { FileStateStore, type FileStoreOptions } from './stores/file-state.js';
+export {
+  FileSecretStore,
+  type FileSecretStoreOptions,
+  FileStateStore,
+  type FileStateStoreOptions,
+} from './stores/file.js';

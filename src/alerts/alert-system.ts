@@ -1,27 +1,78 @@
-import { InvalidInputError } from '../core/errors.js';
-import { type Clock, type Logger, silentLogger, systemClock } from '../core/types.js';
-import type { Notifier } from '../ports/notifier.js';
+import { ConfigurationError, InvalidInputError } from '../core/errors.js';
+import { type Clock, type Logger, type RequestOptions, silentLogger, systemClock } from '../core/types.js';
+import type { Alert, AlertKind, Notifier } from '../ports/notifier.js';
 import type { StateStore } from '../ports/stores.js';
 import type { RegistryView } from '../registry/types.js';
 import type { RotationFailureSource } from '../rotation/types.js';
-import { MemoryStateStore } from '../stores/memory-state.js';
-import type { CheckContext } from './alert.js';
-import { deliver } from './deliver.js';
+import { MemoryStateStore } from '../stores/memory.js';
+import { assertTimeZone, DEFAULT_TIME_ZONE, periodKeys } from '../usage/forecast.js';
+import type { CheckContext } from './checks.js';
+import { DeliveryLedger, deliver } from './delivery.js';
 import { type EvaluateInput, type Evaluation, evaluate } from './evaluate.js';
-import { DeliveryLedger } from './ledger.js';
-import { validateOptions } from './options.js';
 import { BalancePeaks } from './peaks.js';
-import { periodKeys } from './periods.js';
-import { resolveRules } from './settings.js';
-import type {
-  Alert,
-  AlertKind,
-  AlertRules,
-  AlertSystemOptions,
-  ForecastSource,
-  HealthReport,
-  NotifierFailure,
-} from './types.js';
+import { type AlertRules, type AlertRulesInput, resolveRules } from './rules.js';
+import type { ForecastSource, HealthReport, NotifierFailure } from './types.js';
+
+/**
+ * Options of `new AlertSystem(...)`.
+ *
+ * @example
+ * ```ts
+ * const options: AlertSystemOptions = { registry, notifiers: [new ConsoleNotifier()], state, timeZone: 'UTC' };
+ * ```
+ */
+export interface AlertSystemOptions {
+  registry: RegistryView;
+  /** Enables exhaustion forecasts. */
+  usage?: ForecastSource;
+  /** Enables failed-rotation alerts. */
+  rotations?: RotationFailureSource;
+  notifiers: Notifier[];
+  rules?: AlertRulesInput;
+  /**
+   * Dedupe marks (`alerts/sent/<notifier>`) and largest balances seen (`alerts/peaks/<env>`).
+   * Default: a `MemoryStateStore`, which dedupes within one process only: give cron jobs a
+   * persistent store. Instances sharing a store must watch the same registry (a mark whose alert
+   * an instance does not see is cleared as resolved).
+   */
+  state?: StateStore;
+  clock?: Clock;
+  logger?: Logger;
+  /** Time zone of budget resets (an IANA name). Default `Europe/Paris` (Eden's). */
+  timeZone?: string;
+}
+
+/**
+ * Options of `alerts.checkExpiringTokens(options)`.
+ *
+ * @example
+ * ```ts
+ * const options: CheckExpiringTokensOptions = { withinDays: 30, environment: 'prod' };
+ * ```
+ */
+export interface CheckExpiringTokensOptions extends RequestOptions {
+  /** Report every token expiring within this many days, thresholds or not. */
+  withinDays?: number;
+  /** Only this environment's tokens. */
+  environment?: string;
+}
+
+/**
+ * Options of `alerts.checkLowBalanceTokens(options)`.
+ *
+ * @example
+ * ```ts
+ * const options: CheckLowBalanceTokensOptions = { ratio: 0.3, amount: 10, environment: 'prod' };
+ * ```
+ */
+export interface CheckLowBalanceTokensOptions extends RequestOptions {
+  /** Low below this fraction of the budget (0.3 = 30 %), instead of the environments' ratio. */
+  ratio?: number;
+  /** Low below this USD amount, instead of the environments' amount. */
+  amount?: number;
+  /** Only this environment's tokens. */
+  environment?: string;
+}
 
 /**
  * Watches the registry's tokens and tells people before something breaks: expiry (14 / 7 / 3 / 1
@@ -67,7 +118,7 @@ export class AlertSystem {
       state,
       clock,
       logger,
-      timeZone = 'Europe/Paris',
+      timeZone = DEFAULT_TIME_ZONE,
     } = options;
     this.notifiers = [...notifiers];
     this.registry = registry;
@@ -98,9 +149,7 @@ export class AlertSystem {
    * const soon = await alerts.checkExpiringTokens(7);
    * console.log(`${soon.length} token(s) need rotation`);
    */
-  async checkExpiringTokens(
-    options?: number | { withinDays?: number; environment?: string },
-  ): Promise<Alert[]> {
+  async checkExpiringTokens(options?: number | CheckExpiringTokensOptions): Promise<Alert[]> {
     const o = typeof options === 'number' ? { withinDays: options } : (options ?? {});
     if (o.withinDays !== undefined && !(Number.isInteger(o.withinDays) && o.withinDays >= 0)) {
       throw new InvalidInputError(`withinDays must be a whole number of days ≥ 0, got ${o.withinDays}`, {
@@ -110,6 +159,7 @@ export class AlertSystem {
     const ev = await this.evaluate({
       only: new Set<AlertKind>(['expiring', 'expired']),
       ...(o.withinDays === undefined ? {} : { withinDays: o.withinDays }),
+      signal: o.signal,
     });
     return byEnvironment(ev.alerts, o.environment);
   }
@@ -121,9 +171,7 @@ export class AlertSystem {
    * @example
    * const low = await alerts.checkLowBalanceTokens(0.3); // a token at 25 % of its budget is listed
    */
-  async checkLowBalanceTokens(
-    options?: number | { ratio?: number; amount?: number; environment?: string },
-  ): Promise<Alert[]> {
+  async checkLowBalanceTokens(options?: number | CheckLowBalanceTokensOptions): Promise<Alert[]> {
     const o = typeof options === 'number' ? { ratio: options } : (options ?? {});
     if (o.ratio !== undefined && !(o.ratio >= 0 && o.ratio <= 1)) {
       throw new InvalidInputError(
@@ -140,7 +188,11 @@ export class AlertSystem {
       ...(o.ratio === undefined ? {} : { ratio: o.ratio }),
       ...(o.amount === undefined ? {} : { amount: o.amount }),
     };
-    const ev = await this.evaluate({ only: new Set<AlertKind>(['low-balance']), lowBalance });
+    const ev = await this.evaluate({
+      only: new Set<AlertKind>(['low-balance']),
+      lowBalance,
+      signal: o.signal,
+    });
     return byEnvironment(ev.alerts, o.environment);
   }
 
@@ -150,8 +202,8 @@ export class AlertSystem {
    * @example
    * const critical = (await alerts.check()).filter((a) => a.severity === 'critical');
    */
-  async check(): Promise<Alert[]> {
-    return (await this.evaluate({})).alerts;
+  async check(options: RequestOptions = {}): Promise<Alert[]> {
+    return (await this.evaluate({ signal: options.signal })).alerts;
   }
 
   /**
@@ -164,20 +216,26 @@ export class AlertSystem {
    * const report = await alerts.run();
    * for (const f of report.failures) console.warn(`${f.notifier}: ${f.error.message}`);
    */
-  run(): Promise<HealthReport> {
-    const next = this.queue.then(() => this.runOnce());
+  run(options: RequestOptions = {}): Promise<HealthReport> {
+    const next = this.queue.then(() => this.runOnce(options));
     this.queue = next.catch(() => {});
     return next;
   }
 
-  private async runOnce(): Promise<HealthReport> {
+  private async runOnce(options: RequestOptions): Promise<HealthReport> {
     const now = this.clock();
     const nowMs = now.getTime();
     const peaks = new BalancePeaks(this.state);
-    const [ev, ledger] = await Promise.all([this.evaluate({}, now, peaks), DeliveryLedger.load(this.state)]);
-    const repeatEvery = (a: Alert) => this.rulesFor(a.environment).repeatEvery;
+    const [ev, ledger] = await Promise.all([
+      this.evaluate({ signal: options.signal }, now, peaks),
+      DeliveryLedger.load(this.state),
+    ]);
+    const repeatEveryMs = (a: Alert) => this.rulesFor(a.environment).repeatEveryMs;
     const batches = this.notifiers
-      .map((notifier) => ({ notifier, alerts: ledger.pending(notifier.name, ev.alerts, repeatEvery, nowMs) }))
+      .map((notifier) => ({
+        notifier,
+        alerts: ledger.pending(notifier.name, ev.alerts, repeatEveryMs, nowMs),
+      }))
       .filter((b) => b.alerts.length > 0);
     const outcome = await deliver(batches, this.logger);
     const failures: NotifierFailure[] = outcome.failures;
@@ -207,7 +265,7 @@ export class AlertSystem {
   }
 
   private evaluate(
-    extra: Pick<EvaluateInput, 'only' | 'withinDays' | 'lowBalance'>,
+    extra: Pick<EvaluateInput, 'only' | 'withinDays' | 'lowBalance' | 'signal'>,
     now = this.clock(),
     peaks = new BalancePeaks(this.state),
   ): Promise<Evaluation> {
@@ -227,4 +285,54 @@ export class AlertSystem {
 
 function byEnvironment(alerts: Alert[], environment: string | undefined): Alert[] {
   return environment === undefined ? alerts : alerts.filter((a) => a.environment === environment);
+}
+
+/** Checks AlertSystem's options up front: a typed error naming the bad option, nothing started. */
+function validateOptions(options: AlertSystemOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigurationError('AlertSystem needs an options object: { registry, notifiers }');
+  }
+  const { registry, usage, rotations, clock, state } = options;
+  if (
+    !registry ||
+    typeof registry.byEnvironment !== 'function' ||
+    typeof registry.environments !== 'object'
+  ) {
+    throw new ConfigurationError('AlertSystem `registry` must be a TokenRegistry (or any RegistryView)');
+  }
+  if (usage !== undefined && typeof usage?.forecast !== 'function') {
+    throw new ConfigurationError('AlertSystem `usage` must have a forecast(name) method (a UsageMonitor)');
+  }
+  if (rotations !== undefined && typeof rotations?.failures !== 'function') {
+    throw new ConfigurationError('AlertSystem `rotations` must have a failures() method (a RotationManager)');
+  }
+  if (state !== undefined && (typeof state?.get !== 'function' || typeof state.list !== 'function')) {
+    throw new ConfigurationError(
+      'AlertSystem `state` must be a StateStore (MemoryStateStore, FileStateStore…)',
+    );
+  }
+  if (clock !== undefined && typeof clock !== 'function') {
+    throw new ConfigurationError('AlertSystem `clock` must be a function returning a Date');
+  }
+  assertTimeZone(options.timeZone ?? DEFAULT_TIME_ZONE);
+  validateNotifiers(options.notifiers);
+}
+
+/** Notifier names key the delivery marks: each must be a non-empty string, unique. */
+function validateNotifiers(notifiers: unknown): asserts notifiers is Notifier[] {
+  if (!Array.isArray(notifiers)) {
+    throw new ConfigurationError('AlertSystem `notifiers` must be an array, e.g. [new ConsoleNotifier()]');
+  }
+  const names = new Set<string>();
+  for (const [i, n] of notifiers.entries()) {
+    if (typeof n?.notify !== 'function' || typeof n?.name !== 'string' || n.name.length === 0) {
+      throw new ConfigurationError(`notifiers[${i}] must be { name: string, notify(alerts) }`);
+    }
+    if (names.has(n.name)) {
+      throw new ConfigurationError(
+        `Two notifiers are named "${n.name}": give each a distinct \`name\` (it keys the delivery marks)`,
+      );
+    }
+    names.add(n.name);
+  }
 }

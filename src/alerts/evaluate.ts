@@ -1,24 +1,29 @@
-import type { Logger } from '../core/types.js';
+// One evaluation: every check over the registry's tokens, forecasts and failed rotations included,
+// and the per-token health built from the alerts. Sends nothing.
+import type { Logger, RequestOptions } from '../core/types.js';
+import type { Alert, AlertKind } from '../ports/notifier.js';
 import type { ManagedToken, RegistryView } from '../registry/types.js';
 import type { RotationFailureSource } from '../rotation/types.js';
-import { append, type CheckContext, SEVERITY_RANK } from './alert.js';
-import { budgetAlert, budgetOf, type LowBalanceRule, lowBalanceAlert } from './checks/balance.js';
-import { expiryAlert } from './checks/expiry.js';
-import { forecastAlertId, forecastAlerts } from './checks/forecast.js';
-import { policyAlerts } from './checks/policy.js';
-import { rotationAlert } from './checks/rotation.js';
-import { unmanagedAlert } from './checks/unmanaged.js';
+import {
+  alertId,
+  append,
+  budgetAlert,
+  budgetOf,
+  type CheckContext,
+  daysToExpiry,
+  expiryAlert,
+  type LowBalanceRule,
+  lowBalanceAlert,
+  plural,
+  policyAlerts,
+  rotationAlert,
+  SEVERITY_RANK,
+  tokenAlert,
+  unmanagedAlert,
+} from './checks.js';
 import type { BalancePeaks } from './peaks.js';
-import { daysToExpiry } from './periods.js';
-import { ALERT_KINDS } from './settings.js';
-import type {
-  Alert,
-  AlertKind,
-  AlertRules,
-  EnvironmentHealth,
-  ForecastSource,
-  TokenHealth,
-} from './types.js';
+import { ALERT_KINDS, type AlertRules } from './rules.js';
+import type { EnvironmentHealth, ExhaustionForecast, ForecastSource, TokenHealth } from './types.js';
 
 export interface EvaluateInput {
   registry: RegistryView;
@@ -34,6 +39,8 @@ export interface EvaluateInput {
   withinDays?: number;
   /** `checkLowBalanceTokens(...)`: replaces the environment's low-balance rule. */
   lowBalance?: Partial<LowBalanceRule>;
+  /** Passed to the registry and the forecaster. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface Evaluation {
@@ -56,7 +63,7 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
 
   const declared = Object.keys(registry.environments);
   const [grouped, failures] = await Promise.all([
-    registry.byEnvironment(),
+    registry.byEnvironment({ signal: input.signal }),
     input.rotations && (!input.only || input.only.has('rotation-failed'))
       ? input.rotations.failures().then(
           (f) => f,
@@ -141,7 +148,10 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
     for (const env of environments) for (const t of env.tokens) byToken.set(t.name, t);
   }
   if (input.usage && forecastable.length > 0) {
-    attach(await forecastAlerts(forecastable, input.usage, ctx, input.logger), alerts, byToken);
+    const forecasts = await forecastAlerts(forecastable, input.usage, ctx, input.logger, {
+      signal: input.signal,
+    });
+    attach(forecasts, alerts, byToken);
     // A forecast wavers with daily traffic. Once sent, it holds for the rest of its budget period
     // (or generation) rather than being re-sent whenever the burn rate crosses the line again;
     // this also keeps it while the forecaster fails.
@@ -182,4 +192,88 @@ function statusOf(alerts: readonly Alert[]): TokenHealth['status'] {
   let rank = 0;
   for (const a of alerts) rank = Math.max(rank, SEVERITY_RANK[a.severity]);
   return rank === 2 ? 'critical' : rank === 1 ? 'warning' : 'ok';
+}
+
+/**
+ * Asks the forecaster about every budgeted token (in one call with `forecastAll`, else a few at a
+ * time) and alerts when the budget is forecast to run out before the token expires or its budget
+ * resets. Keyed by budget period.
+ */
+async function forecastAlerts(
+  tokens: readonly ManagedToken[],
+  source: ForecastSource,
+  ctx: CheckContext,
+  logger: Logger,
+  options: RequestOptions,
+  concurrency = 8,
+): Promise<Alert[]> {
+  const alerts: Alert[] = [];
+  const failed = (who: { token: string } | { tokens: number }, error: unknown) =>
+    logger.warn('alerts: forecast failed', { ...who, error: (error as Error)?.message });
+  const consider = (t: ManagedToken, f: ExhaustionForecast) => {
+    const alert = forecastAlert(t, f, ctx);
+    if (alert) alerts.push(alert);
+  };
+  if (source.forecastAll) {
+    try {
+      const byName = new Map((await source.forecastAll({ ...options, tokens })).map((f) => [f.name, f]));
+      for (const t of tokens) {
+        const f = byName.get(t.name);
+        if (f) consider(t, f);
+      }
+    } catch (error) {
+      failed({ tokens: tokens.length }, error);
+    }
+    return alerts;
+  }
+  await eachLimit(tokens, concurrency, async (t) => {
+    try {
+      consider(t, await source.forecast(t.name, options));
+    } catch (error) {
+      failed({ token: t.name }, error);
+    }
+  });
+  return alerts;
+}
+
+/** The id a token's forecast alert has in the current budget period (or generation). */
+function forecastAlertId(t: ManagedToken, ctx: CheckContext): string {
+  return alertId('exhaustion-forecast', t.name, t.generation, ctx.periods[t.balanceResetPeriod]);
+}
+
+function forecastAlert(t: ManagedToken, f: ExhaustionForecast, ctx: CheckContext): Alert | undefined {
+  if (!f.exhaustsBeforeExpiry && !f.exhaustsBeforeReset) return undefined;
+  const before = f.exhaustsBeforeExpiry ? 'before it expires' : `before its ${t.balanceResetPeriod} reset`;
+  const when =
+    f.daysUntilExhausted === null ? '' : ` in about ${plural(Math.ceil(f.daysUntilExhausted), 'day')}`;
+  const period = ctx.periods[t.balanceResetPeriod];
+  return tokenAlert(
+    t,
+    'exhaustion-forecast',
+    'warning',
+    `${t.name} is forecast to run out of budget${when}, ${before}`,
+    ctx,
+    period,
+    undefined,
+    { period, balance: t.balance },
+  );
+}
+
+/**
+ * Runs `fn` over `items` with at most `limit` calls in flight. Stops at the first rejection and
+ * rethrows it (like `Promise.all`); callers that must not stop catch inside `fn`.
+ */
+async function eachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -1,9 +1,16 @@
-import { plural, usd } from './alert.js';
-import type { Alert, HealthReport, Severity, TokenHealth } from './types.js';
+// Alerts as text for people: the health report, and what notifiers share to show a severity.
+import type { Alert, Severity } from '../ports/notifier.js';
+import { plural, SEVERITY_RANK, usd } from './checks.js';
+import type { HealthReport, TokenHealth } from './types.js';
 
 const RULE = '='.repeat(60);
 const LINE = '-'.repeat(60);
-const ICON: Record<Severity, string> = { critical: '🔴', warning: '🟡', info: '🔵' };
+/** The mark of each severity, in reports and notifier messages alike. */
+export const SEVERITY_ICON: Readonly<Record<Severity, string>> = {
+  critical: '🔴',
+  warning: '🟡',
+  info: '🔵',
+};
 const MARK: Record<TokenHealth['status'], string> = { ok: '✓', warning: '⚠️', critical: '🔴' };
 
 /**
@@ -23,7 +30,7 @@ export function formatHealthReport(report: HealthReport): string {
   if (expiry.length > 0) {
     out.push('⚠️  EXPIRING TOKENS:', LINE);
     for (const a of expiry)
-      out.push(`${ICON[a.severity]} ${a.token}`, `   ${expiryText(a.daysToExpiry ?? 0)}`);
+      out.push(`${SEVERITY_ICON[a.severity]} ${a.token}`, `   ${expiryText(a.daysToExpiry ?? 0)}`);
   } else out.push('✓ No tokens expiring soon');
   out.push('');
 
@@ -31,14 +38,14 @@ export function formatHealthReport(report: HealthReport): string {
     out.push('⚠️  LOW BALANCE TOKENS:', LINE);
     for (const a of low) {
       const of = a.budget ? ` of ${usd(a.budget)}` : '';
-      out.push(`${ICON[a.severity]} ${a.token}`, `   Balance: ${usd(a.balance ?? 0)}${of}`);
+      out.push(`${SEVERITY_ICON[a.severity]} ${a.token}`, `   Balance: ${usd(a.balance ?? 0)}${of}`);
     }
   } else out.push('✓ All token balances adequate');
   out.push('');
 
   if (other.length > 0) {
     out.push('⚠️  OTHER ALERTS:', LINE);
-    for (const a of other) out.push(`${ICON[a.severity]} ${a.token}`, `   ${a.message}`);
+    for (const a of other) out.push(`${SEVERITY_ICON[a.severity]} ${a.token}`, `   ${a.message}`);
     out.push('');
   }
   if (report.failures.length > 0) {
@@ -76,6 +83,5 @@ function expiryText(days: number): string {
  * const [worst] = sortBySeverity(report.alerts);
  */
 export function sortBySeverity(alerts: readonly Alert[]): Alert[] {
-  const rank: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
-  return [...alerts].sort((a, b) => rank[a.severity] - rank[b.severity]);
+  return [...alerts].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
 }

@@ -1,10 +1,7 @@
-import type { Clock, Logger } from '../core/types.js';
-import type { Alert, AlertKind, Notifier, Severity } from '../ports/notifier.js';
-import type { StateStore } from '../ports/stores.js';
-import type { ManagedToken, RegistryView } from '../registry/types.js';
-import type { RotationFailureSource } from '../rotation/types.js';
-
-export type { Alert, AlertKind, Severity };
+// Public types of AlertSystem: what it reads from a forecaster, and the health report it returns.
+import type { RequestOptions } from '../core/types.js';
+import type { Alert } from '../ports/notifier.js';
+import type { ManagedToken } from '../registry/types.js';
 
 /** What AlertSystem reads from one forecast. */
 export interface ExhaustionForecast {
@@ -21,63 +18,11 @@ export interface ExhaustionForecast {
  * new AlertSystem({ registry, usage: new UsageMonitor({ registry, source: new CostClient() }), notifiers });
  */
 export interface ForecastSource {
-  forecast(name: string): Promise<ExhaustionForecast>;
+  forecast(name: string, options?: RequestOptions): Promise<ExhaustionForecast>;
   /** Forecasts for all of `tokens` at once (logical names in `name`). */
-  forecastAll?(options: {
-    tokens: readonly ManagedToken[];
-  }): Promise<(ExhaustionForecast & { name: string })[]>;
-}
-
-/** Alert thresholds of one environment. */
-export interface AlertRules {
-  /** Days before expiry at which to warn, once each per generation. Default `[14, 7, 3, 1]`. */
-  expiryDays: number[];
-  /** An expiry alert is `critical` at or below this many days (and once expired). Default 3. */
-  criticalDays: number;
-  /** Low balance below this fraction of the budget. Default 0.2. */
-  lowBalanceRatio: number;
-  /** Also low below this absolute amount (USD), budget or not. Default none. */
-  lowBalanceAmount: number | null;
-  /** Fractions of the budget used at which to alert, once each per budget period. Default `[0.5, 0.75, 0.9, 1]`. */
-  budgetThresholds: number[];
-  /** Re-send an alert while its condition holds, every this many ms. Default none (send once). */
-  repeatEvery: number | null;
-  /** Kinds not evaluated at all. Default none. */
-  disabled: AlertKind[];
-}
-
-/**
- * `rules` option: overrides for every environment, plus per-environment overrides.
- *
- * @example
- * const rules: AlertRulesInput = {
- *   lowBalanceRatio: 0.1,
- *   environments: { prod: { expiryDays: [30, 14, 7, 3, 1], repeatEvery: 6 * 3_600_000 } },
- * };
- */
-export type AlertRulesInput = Partial<AlertRules> & {
-  environments?: Record<string, Partial<AlertRules>>;
-};
-
-export interface AlertSystemOptions {
-  registry: RegistryView;
-  /** Enables exhaustion forecasts. */
-  usage?: ForecastSource;
-  /** Enables failed-rotation alerts. */
-  rotations?: RotationFailureSource;
-  notifiers: Notifier[];
-  rules?: AlertRulesInput;
-  /**
-   * Dedupe marks (`alerts/sent/<notifier>`) and largest balances seen (`alerts/peaks/<env>`).
-   * Default: a `MemoryStateStore`, which dedupes within one process only: give cron jobs a
-   * persistent store. Instances sharing a store must watch the same registry (a mark whose alert
-   * an instance does not see is cleared as resolved).
-   */
-  state?: StateStore;
-  clock?: Clock;
-  logger?: Logger;
-  /** Time zone of budget resets. Default `Europe/Paris` (Eden's). */
-  timeZone?: string;
+  forecastAll?(
+    options: RequestOptions & { tokens: readonly ManagedToken[] },
+  ): Promise<(ExhaustionForecast & { name: string })[]>;
 }
 
 export interface TokenHealth {

@@ -1,4 +1,64 @@
-import type { CommandSpec, OptionSpec } from './spec.js';
+// Every command's metadata: its arguments, options, help text and where its code lives. Enough for
+// parsing and help without loading any command (or the SDK): implementations load on demand.
+import { type CliError, usageError } from './errors.js';
+import type { Output, Source } from './output.js';
+import { type ApiVersion, closest } from './values.js';
+
+/** One option of a command, as `node:util` `parseArgs` wants it plus help text. */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  /** Placeholder shown in help: `--budget <usd>`. */
+  value?: string;
+  description: string;
+}
+
+export interface ArgSpec {
+  name: string;
+  required?: boolean;
+  description: string;
+}
+
+/** Runs a command; returns the exit code (default 0). Throws for failures; `run` maps errors to codes. */
+export type CommandRun = (ctx: CommandContext) => Promise<number | undefined>;
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  /** Extra paragraphs for `<command> --help`. */
+  details?: string[];
+  args?: ArgSpec[];
+  options?: Record<string, OptionSpec>;
+  examples: string[];
+  /** Loads the implementation on demand (keeps start-up fast). */
+  load(): Promise<CommandRun>;
+}
+
+/** Options every command accepts. */
+export interface GlobalFlags {
+  config: string | undefined;
+  /** `--api`, else EDENAI_API_VERSION; undefined when neither is set (the config file decides). */
+  api: ApiVersion | undefined;
+  fake: boolean;
+  fakeFile: string | undefined;
+  json: boolean;
+  noColor: boolean;
+  debug: boolean;
+}
+
+export interface CommandContext {
+  command: string;
+  /** Positional arguments after the command name. */
+  args: string[];
+  /** The command's own options, parsed. */
+  options: Record<string, string | boolean | undefined>;
+  global: GlobalFlags;
+  out: Output;
+  /** Where a question's answer comes from (`delete` asks on a terminal). */
+  stdin: Source;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
 
 /** Options every command accepts (listed once in `--help`). */
 export const globalOptions: Record<string, OptionSpec> = {
@@ -26,7 +86,7 @@ export const globalOptions: Record<string, OptionSpec> = {
     type: 'boolean',
     description: 'no colours (also: NO_COLOR=1; colours need a terminal anyway)',
   },
-  debug: { type: 'boolean', description: 'print stack traces with errors' },
+  debug: { type: 'boolean', description: 'print stack traces (and their causes) with errors' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
   version: { type: 'boolean', description: 'print the version' },
 };
@@ -40,22 +100,27 @@ const refill: OptionSpec = {
   type: 'boolean',
   description: "reset every stated budget's balance to the budget",
 };
+const verbose: OptionSpec = {
+  type: 'boolean',
+  short: 'v',
+  description: 'every detail of each item (migration steps…), not one line each',
+};
 
-/** Every command, in the order `--help` lists them. Implementations load on demand. */
+/** Every command, in the order `--help` lists them. */
 export const commands: CommandSpec[] = [
   {
     name: 'list',
     summary: 'list tokens grouped by environment (unmanaged tokens last)',
     options: { environment },
     examples: ['edenai-tokens list', 'edenai-tokens list --environment prod --json'],
-    load: () => import('./commands/list.js'),
+    load: async () => (await import('./tokens.js')).list,
   },
   {
     name: 'get',
     summary: "show one token: budget, expiry, generations, its secret's fingerprint",
     args: [{ name: 'name', required: true, description: 'logical name, e.g. prod-web-app' }],
     examples: ['edenai-tokens get prod-web-app', 'edenai-tokens get prod-web-app --json'],
-    load: () => import('./commands/get.js'),
+    load: async () => (await import('./tokens.js')).get,
   },
   {
     name: 'create',
@@ -69,7 +134,7 @@ export const commands: CommandSpec[] = [
       'expires-in': {
         type: 'string',
         value: 'days',
-        description: "expiry, e.g. 90d (default: the policy's)",
+        description: "expiry in whole days, e.g. 90d or 2w (default: the policy's)",
       },
       'reset-period': {
         type: 'string',
@@ -82,7 +147,7 @@ export const commands: CommandSpec[] = [
       'edenai-tokens create prod web-app --budget 500 --expires-in 90d',
       'edenai-tokens create dev testing',
     ],
-    load: () => import('./commands/create.js'),
+    load: async () => (await import('./tokens.js')).create,
   },
   {
     name: 'update',
@@ -91,20 +156,28 @@ export const commands: CommandSpec[] = [
     options: {
       budget: { type: 'string', value: 'usd', description: 'set the remaining budget to this amount' },
       'top-up': { type: 'string', value: 'usd', description: 'add this amount to the remaining budget' },
-      extend: { type: 'string', value: 'days', description: 'push the expiry back, e.g. 30d' },
+      extend: { type: 'string', value: 'days', description: 'push the expiry back, in whole days, e.g. 30d' },
     },
     examples: [
       'edenai-tokens update staging-web-app --top-up 20',
       'edenai-tokens update prod-api-gateway --extend 30d',
     ],
-    load: () => import('./commands/update.js'),
+    load: async () => (await import('./tokens.js')).update,
   },
   {
     name: 'delete',
     summary: 'revoke a token: every live generation and its secret-store entry',
     args: [{ name: 'name', required: true, description: 'logical name' }],
-    examples: ['edenai-tokens delete dev-testing'],
-    load: () => import('./commands/delete.js'),
+    options: {
+      yes: {
+        type: 'boolean',
+        short: 'y',
+        description: 'do not ask for confirmation (required when stdin is not a terminal)',
+      },
+    },
+    details: ['Asks for confirmation on a terminal; scripts pass --yes.'],
+    examples: ['edenai-tokens delete dev-testing', 'edenai-tokens delete dev-testing --yes --json'],
+    load: async () => (await import('./tokens.js')).remove,
   },
   {
     name: 'rotate',
@@ -114,35 +187,37 @@ export const commands: CommandSpec[] = [
       'expiring-within': {
         type: 'string',
         value: 'days',
-        description: 'rotate every managed token expiring within this long, e.g. 7d',
+        description: 'rotate every managed token expiring within this many days, e.g. 7d',
       },
       environment,
       'dry-run': { type: 'boolean', description: 'list what would rotate, change nothing' },
       concurrency: { type: 'string', value: 'n', description: 'tokens rotated at once (default 4)' },
+      verbose,
     },
     details: [
       'The old generation keeps a small part of the remaining budget for the grace period; the',
       'total is never raised. Run `finalize` after the grace period to revoke old generations.',
+      'A bulk run prints one line per token and a summary; --verbose adds the migration steps.',
     ],
     examples: [
       'edenai-tokens rotate prod-web-app',
       'edenai-tokens rotate --expiring-within 7d --dry-run',
       '0 2 * * *  edenai-tokens rotate --expiring-within 7d --json >> /var/log/token-rotation.log 2>&1',
     ],
-    load: () => import('./commands/rotate.js'),
+    load: async () => (await import('./rotation.js')).rotate,
   },
   {
     name: 'resume',
     summary: 'resume rotations interrupted by a crash or a lost response',
     examples: ['edenai-tokens resume'],
-    load: () => import('./commands/resume.js'),
+    load: async () => (await import('./rotation.js')).resume,
   },
   {
     name: 'finalize',
     summary: 'end grace periods that are over: revoke old generations, return their budget',
     options: { force: { type: 'boolean', description: 'finalize now, even before the grace period ends' } },
     examples: ['edenai-tokens finalize', 'edenai-tokens finalize --force'],
-    load: () => import('./commands/finalize.js'),
+    load: async () => (await import('./rotation.js')).finalize,
   },
   {
     name: 'health',
@@ -155,7 +230,7 @@ export const commands: CommandSpec[] = [
       },
     },
     examples: ['edenai-tokens health', 'edenai-tokens health --fail-on critical --json'],
-    load: () => import('./commands/health.js'),
+    load: async () => (await import('./reports.js')).health,
   },
   {
     name: 'usage',
@@ -163,13 +238,17 @@ export const commands: CommandSpec[] = [
     options: {
       from: { type: 'string', value: 'YYYY-MM-DD', description: 'first day, inclusive' },
       to: { type: 'string', value: 'YYYY-MM-DD', description: 'last day, inclusive (default today)' },
-      format: { type: 'string', value: 'fmt', description: 'text (default), json, csv, md or html' },
+      format: {
+        type: 'string',
+        value: 'fmt',
+        description: 'text (default), json, csv, md or html (--json is --format json)',
+      },
     },
     examples: [
       'edenai-tokens usage',
       'edenai-tokens usage --from 2024-01-01 --to 2024-01-31 --format csv > january.csv',
     ],
-    load: () => import('./commands/usage.js'),
+    load: async () => (await import('./reports.js')).usage,
   },
   {
     name: 'plan',
@@ -181,7 +260,7 @@ export const commands: CommandSpec[] = [
       'exporting it). Its fields override the --config file for this run.',
     ],
     examples: ['edenai-tokens plan environments.json', 'edenai-tokens plan environments.mjs --prune --json'],
-    load: () => import('./commands/plan.js'),
+    load: async () => (await import('./plan.js')).plan,
   },
   {
     name: 'apply',
@@ -191,9 +270,11 @@ export const commands: CommandSpec[] = [
       prune,
       refill,
       concurrency: { type: 'string', value: 'n', description: 'actions run at once (default 4)' },
+      verbose,
     },
+    details: ['Prints the plan, then the failures and a summary; --verbose adds one line per action.'],
     examples: ['edenai-tokens apply environments.json', 'edenai-tokens --fake apply environments.json'],
-    load: () => import('./commands/apply.js'),
+    load: async () => (await import('./plan.js')).apply,
   },
   {
     name: 'demo',
@@ -205,10 +286,28 @@ export const commands: CommandSpec[] = [
       },
     },
     examples: ['edenai-tokens demo', 'edenai-tokens demo --keep && edenai-tokens --fake list'],
-    load: () => import('./demo/index.js'),
+    load: async () => (await import('./demo/command.js')).demo,
+  },
+  {
+    name: 'help',
+    summary: 'help for every command, or for the one named',
+    args: [{ name: 'command', description: 'a command name, e.g. rotate' }],
+    examples: ['edenai-tokens help', 'edenai-tokens help rotate'],
+    load: async () => (await import('./help.js')).help,
   },
 ];
 
 export function findCommand(name: string): CommandSpec | undefined {
   return commands.find((c) => c.name === name);
+}
+
+/** A usage error for a name that is no command: the likely one, else the list. */
+export function unknownCommand(name: string): CliError {
+  const names = commands.map((c) => c.name);
+  const near = closest(name, names);
+  return usageError(
+    near
+      ? `Unknown command "${name}": did you mean "${near}"?`
+      : `Unknown command "${name}". Commands: ${names.join(', ')}`,
+  );
 }

@@ -1,9 +1,53 @@
-import { commands, globalOptions } from './commands.js';
-import { exitCodeHelp } from './exit-codes.js';
-import type { CommandSpec, OptionSpec } from './spec.js';
-import type { Style } from './style.js';
+// What the command says about itself: `--help`, `<command> --help`, `help [command]`, `--version`,
+// and where its documentation is on this machine.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  type CommandContext,
+  type CommandSpec,
+  commands,
+  findCommand,
+  globalOptions,
+  type OptionSpec,
+  unknownCommand,
+} from './commands.js';
+import { exitCodeHelp } from './errors.js';
+import type { Style } from './output.js';
 
 const BIN = 'edenai-tokens';
+
+/**
+ * The package's root folder, found by its package.json: one level up from the bundle
+ * (`dist/cli.js`), two from the source (`src/cli/help.ts`). Read without loading the SDK.
+ */
+function packageRoot(): { url: URL; version: string } | undefined {
+  for (const relative of ['../', '../../']) {
+    const url = new URL(relative, import.meta.url);
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'edenai-token-manager' && pkg.version) return { url, version: pkg.version };
+    } catch {
+      // Not at this level: try the next.
+    }
+  }
+  return undefined;
+}
+
+export function readVersion(): string {
+  return packageRoot()?.version ?? '0.0.0-unknown';
+}
+
+/** A page of the docs shipped in the package, as a local path (a URL when it is not there). */
+export function docsPath(page: string): string {
+  const root = packageRoot();
+  const file = root && fileURLToPath(new URL(`docs/${page}`, root.url));
+  return file && existsSync(file)
+    ? file
+    : `https://www.npmjs.com/package/edenai-token-manager (docs/${page})`;
+}
 
 function optionLines(options: Record<string, OptionSpec>): string[] {
   const rows = Object.entries(options).map(([name, o]) => {
@@ -38,7 +82,7 @@ export function generalHelp(style: Style, version: string): string {
     '  EDENAI_API_KEY         your Eden AI API key, for --api v2 (never pass keys as arguments)',
     '  EDENAI_MANAGEMENT_KEY  a management key (mgmt-eden-…), for --api v3',
     "  EDENAI_API_VERSION     v2 or v3 when --api is not given (else the config's api.version, else v2)",
-    '  --config <path>        environments and policies, secret store, state file (see docs/cli.md)',
+    '  --config <path>        environments and policies, secret store, state file (see the docs below)',
     '',
     style.bold('Exit codes:'),
     ...exitCodeHelp.map(([code, text]) => `  ${String(code).padStart(2)}  ${text}`),
@@ -47,7 +91,11 @@ export function generalHelp(style: Style, version: string): string {
     `  ${BIN} demo                       the tutorial's story on a built-in fake`,
     `  ${BIN} --fake create prod web-app  try any command without an API key`,
     `  ${BIN} --api v3 demo              the same story on the v3 Management API`,
-    `  ${BIN} rotate --help               help for one command`,
+    `  ${BIN} help rotate                help for one command (or: rotate --help)`,
+    '',
+    style.bold('Docs:'),
+    `  ${docsPath('cli.md')}`,
+    `  ${docsPath('troubleshooting.md')}`,
   ].join('\n');
 }
 
@@ -75,4 +123,19 @@ export function commandHelp(spec: CommandSpec, style: Style): string {
     `Exit codes: see \`${BIN} --help\`.`,
   );
   return lines.join('\n');
+}
+
+/** `edenai-tokens help [command]`: the same text as `--help`, on stdout, exit 0. */
+export async function help(ctx: CommandContext): Promise<number> {
+  const name = ctx.args[0];
+  if (name === undefined) {
+    ctx.out.raw(`${generalHelp(ctx.out.style, readVersion())}\n`);
+    return 0;
+  }
+  const spec = findCommand(name);
+  if (!spec) {
+    throw unknownCommand(name);
+  }
+  ctx.out.raw(`${commandHelp(spec, ctx.out.style)}\n`);
+  return 0;
 }

@@ -1,17 +1,25 @@
+// From argv to an exit code: find the command, parse its options, run it, and turn any failure
+// into one line on stderr (JSON with --json) and a documented exit code.
 import { parseArgs } from 'node:util';
-import { apiVersionFrom } from './api-version.js';
-import { commands, findCommand, globalOptions } from './commands.js';
-import { CliError, classifyError, usageError } from './errors.js';
-import { ExitCode } from './exit-codes.js';
-import { commandHelp, generalHelp } from './help.js';
-import { Output, type Sink } from './output.js';
-import type { CommandSpec, GlobalFlags, OptionSpec } from './spec.js';
-import { shouldColor } from './style.js';
-import { readVersion } from './version.js';
+import {
+  type CommandSpec,
+  commands,
+  findCommand,
+  type GlobalFlags,
+  globalOptions,
+  type OptionSpec,
+  unknownCommand,
+} from './commands.js';
+import { CliError, classifyError, ExitCode, usageError } from './errors.js';
+import { commandHelp, generalHelp, readVersion } from './help.js';
+import { Output, type Sink, type Source, shouldColor } from './output.js';
+import { apiVersionFrom, closest } from './values.js';
 
 export interface RunIO {
   stdout: Sink;
   stderr: Sink;
+  /** Answers to questions (`delete` on a terminal); none in scripts. */
+  stdin?: Source;
   env: Record<string, string | undefined>;
   cwd: string;
 }
@@ -30,24 +38,43 @@ function splitCommand(argv: string[]): { name: string | undefined; rest: string[
   return { name: undefined, rest: argv };
 }
 
-function parserOptions(specs: Record<string, OptionSpec>) {
-  return Object.fromEntries(
-    Object.entries(specs).map(([k, o]) => [k, o.short ? { type: o.type, short: o.short } : { type: o.type }]),
-  );
+/**
+ * `--budget -5` → `--budget=-5`: a string option's value that looks like a negative number is
+ * that value, not an unknown option, so the value's own check can say what is wrong with it.
+ */
+function attachNegativeValues(args: string[], specs: Record<string, OptionSpec>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    if (arg.startsWith('--') && specs[arg.slice(2)]?.type === 'string' && next && /^-\$?\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 function parse(spec: CommandSpec | undefined, rest: string[]) {
+  const specs = { ...globalOptions, ...spec?.options };
   try {
     return parseArgs({
-      args: rest,
-      options: parserOptions({ ...globalOptions, ...spec?.options }),
+      args: attachNegativeValues(rest, specs),
+      options: Object.fromEntries(
+        Object.entries(specs).map(([k, o]) => [
+          k,
+          o.short ? { type: o.type, short: o.short } : { type: o.type },
+        ]),
+      ),
       allowPositionals: true,
       strict: true,
     });
   } catch (error) {
-    // parseArgs' messages are clear but long; keep the first sentence.
+    // parseArgs' messages are clear but long; keep the first sentence, and suggest a near option.
     const message = (error as Error).message.split('. ')[0]!.replace(/\.$/, '');
-    throw usageError(message);
+    const unknown = /^Unknown option '--?([^']+)'/.exec(message)?.[1];
+    const near = unknown === undefined ? undefined : closest(unknown, Object.keys(specs));
+    throw usageError(near ? `${message}; did you mean --${near}?` : message);
   }
 }
 
@@ -75,16 +102,22 @@ export async function run(argv: string[], io: RunIO): Promise<number> {
     const { name, rest } = splitCommand(argv);
     spec = name === undefined ? undefined : findCommand(name);
     if (name !== undefined && !spec) {
-      throw usageError(`Unknown command "${name}". Commands: ${commands.map((c) => c.name).join(', ')}`);
+      throw unknownCommand(name);
     }
     const { values, positionals } = parse(spec, rest);
     if (values['version'] && !spec) {
       io.stdout.write(`${readVersion()}\n`);
       return ExitCode.ok;
     }
-    if (values['help'] || !spec) {
+    if (values['help']) {
       io.stdout.write(`${spec ? commandHelp(spec, out.style) : generalHelp(out.style, readVersion())}\n`);
-      return values['help'] ? ExitCode.ok : ExitCode.usage;
+      return ExitCode.ok;
+    }
+    if (!spec) {
+      // A script asked for JSON: a help page on stdout would be read as the answer.
+      if (json) throw usageError(`Missing command: give one of ${commands.map((c) => c.name).join(', ')}`);
+      io.stdout.write(`${generalHelp(out.style, readVersion())}\n`);
+      return ExitCode.usage;
     }
     checkArgs(spec, positionals);
     const global: GlobalFlags = {
@@ -96,13 +129,14 @@ export async function run(argv: string[], io: RunIO): Promise<number> {
       noColor,
       debug: Boolean(values['debug']),
     };
-    const mod = await spec.load();
-    const code = await mod.run({
+    const command = await spec.load();
+    const code = await command({
       command: spec.name,
       args: positionals,
       options: values as Record<string, string | boolean | undefined>,
       global,
       out,
+      stdin: io.stdin ?? { isTTY: false, async *[Symbol.asyncIterator]() {} },
       env: io.env,
       cwd: io.cwd,
     });
@@ -110,7 +144,7 @@ export async function run(argv: string[], io: RunIO): Promise<number> {
   } catch (error) {
     const e = await classifyError(error);
     const hint =
-      error instanceof CliError && e.exitCode === ExitCode.usage && spec
+      error instanceof CliError && e.exitCode === ExitCode.usage && spec && spec.name !== 'help'
         ? ` (see: edenai-tokens ${spec.name} --help)`
         : '';
     if (json) {
@@ -120,10 +154,20 @@ export async function run(argv: string[], io: RunIO): Promise<number> {
     } else {
       io.stderr.write(`edenai-tokens: ${out.style.red('error:')} ${e.message}${hint}\n`);
     }
-    if (argv.includes('--debug') && error instanceof Error && error.stack) {
-      io.stderr.write(`${error.stack}\n`);
-      if (error.cause) io.stderr.write(`cause: ${String((error.cause as Error)?.stack ?? error.cause)}\n`);
-    }
+    if (argv.includes('--debug')) io.stderr.write(debugTrace(error));
     return e.exitCode;
   }
+}
+
+/** The stack, then every cause's, down the chain: the first line rarely says why a connection failed. */
+function debugTrace(error: unknown): string {
+  const lines: string[] = [];
+  const seen = new Set<unknown>();
+  for (let e = error, depth = 0; e !== undefined && e !== null && !seen.has(e) && depth < 10; depth++) {
+    seen.add(e);
+    const text = e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);
+    lines.push(depth === 0 ? text : `cause: ${text}`);
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'permission_denied'
   | 'not_found'
   | 'token_not_found'
+  | 'endpoint_not_found'
   | 'conflict'
   | 'unprocessable'
   | 'rate_limited'

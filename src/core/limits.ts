@@ -10,6 +10,9 @@ export type TokenType = (typeof TOKEN_TYPES)[number];
 export const RESET_PERIODS = ['none', 'daily', 'weekly', 'monthly'] as const;
 export type ResetPeriod = (typeof RESET_PERIODS)[number];
 
+/** Eden's documented rate limit: requests per second per account (all its keys together). */
+export const EDEN_REQUESTS_PER_SECOND = 10;
+
 /** Eden's limit on token names, in characters. */
 export const MAX_NAME_LENGTH = 200;
 /** Eden stores money as a decimal with at most 5 integer digits and 9 decimals. */

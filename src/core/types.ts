@@ -19,6 +19,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Per-attempt timeout in ms. */
   timeoutMs?: number;
+  /** Overall time for the call in ms, retries and waits included. */
+  deadlineMs?: number;
   maxRetries?: number;
 }
 

@@ -1,12 +1,52 @@
-import { STATUS_CODES } from 'node:http';
-import { APIConnectionError, type APIError, APITimeoutError, errorClassForStatus } from '../core/errors.js';
+import {
+  APIConnectionError,
+  type APIError,
+  APITimeoutError,
+  type ErrorCode,
+  errorClassForStatus,
+} from '../core/errors.js';
 
 /** Where a request went: carried by every error, never with headers or query values. */
 export interface RequestContext {
   method: string;
   path: string;
+  /** The base URL the path is relative to (no credentials in it): named by connection errors. */
+  baseUrl?: string;
+  /** The code of a JSON 404 on this path (`token_not_found` for a token's own URL). */
+  notFoundCode?: ErrorCode;
 }
 
+// Reason phrases for answers without a status text (HTTP/2 has none). Web-standard code only:
+// node:http's STATUS_CODES would keep the client off edge runtimes.
+const REASON: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  402: 'Payment Required',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+/** Headers that carry credentials: an echoing proxy must not put the key in an error. */
+const SENSITIVE_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'www-authenticate',
+  'proxy-authenticate',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+]);
+/** Deeper than this, a body is cut rather than walked (a 100k-deep JSON must not overflow the stack). */
+const MAX_DEPTH = 64;
 const SENSITIVE_KEY = /^(?:token|key|api_?key|password|authorization|access_token|refresh_token)$|secret/i;
 const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-amzn-requestid', 'x-correlation-id'];
 const MAX_MESSAGE = 300;
@@ -26,23 +66,48 @@ export function redactText(text: string, secret: string | undefined): string {
 
 /**
  * A copy of a body that is safe to keep on an error or log: `token`/`secret`-like fields are
- * replaced and the API key is cut out of any string.
+ * replaced, and so is every other occurrence of their values (a server may echo a token under a
+ * field name we do not know) and of the API key. Walks at most {@link MAX_DEPTH} levels.
  */
 export function scrubBody(value: unknown, apiKey?: string): unknown {
-  if (typeof value === 'string') return redactText(value, apiKey);
-  if (Array.isArray(value)) return value.map((v) => scrubBody(v, apiKey));
+  const secrets = new Set<string>();
+  if (apiKey) secrets.add(apiKey);
+  collectSecrets(value, secrets, 0);
+  return scrub(value, [...secrets], 0);
+}
+
+function collectSecrets(value: unknown, into: Set<string>, depth: number): void {
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return;
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v === 'string' && isSensitiveKey(k) && v.length >= 8) into.add(v);
+    else collectSecrets(v, into, depth + 1);
+  }
+}
+
+/** Replaces each of `secrets` (each long enough to be a real credential) in `text`. */
+export function redactAll(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) out = redactText(out, secret);
+  return out;
+}
+
+function scrub(value: unknown, secrets: readonly string[], depth: number): unknown {
+  if (typeof value === 'string') return redactAll(value, secrets);
   if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return '[nested too deeply]';
+  if (Array.isArray(value)) return value.map((v) => scrub(v, secrets, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = isSensitiveKey(k) && v != null ? '[redacted]' : scrubBody(v, apiKey);
+    out[k] = isSensitiveKey(k) && v != null ? '[redacted]' : scrub(v, secrets, depth + 1);
   }
   return out;
 }
 
-export function headersToObject(headers: Headers): Record<string, string> {
+/** Response headers as a plain object, credentials removed (see {@link SENSITIVE_HEADERS}). */
+export function headersToObject(headers: Headers, apiKey?: string): Record<string, string> {
   const out: Record<string, string> = {};
   headers.forEach((value, key) => {
-    out[key] = value;
+    out[key] = SENSITIVE_HEADERS.has(key) ? '[redacted]' : redactText(value, apiKey);
   });
   return out;
 }
@@ -88,7 +153,7 @@ function messageFromJson(body: unknown): string | undefined {
 }
 
 function reasonPhrase(status: number, statusText: string): string {
-  return statusText || STATUS_CODES[status] || 'HTTP error';
+  return statusText || REASON[status] || 'HTTP error';
 }
 
 function clip(text: string): string {
@@ -121,27 +186,42 @@ export interface ErrorResponse {
 export function errorFromResponse(res: ErrorResponse, ctx: RequestContext, apiKey: string): APIError {
   const phrase = reasonPhrase(res.status, res.statusText);
   let message: string;
+  let code: ErrorCode | undefined;
   if (res.json !== undefined) {
     message = messageFromJson(res.json) ?? phrase;
+    if (res.status === 404) code = ctx.notFoundCode;
+    if (res.status === 400 || res.status === 409) {
+      if (/already exists|duplicate|not unique|name.*taken/i.test(message)) code = 'name_taken';
+    }
   } else if (/^\s*<(?:!doctype|html|\?xml|head|body)/i.test(res.text)) {
     // Proxies and load balancers answer with whole HTML pages: name the page, don't paste it.
     message = `${phrase} (HTML error page)`;
+    if (res.status === 404) {
+      // Eden answers a missing token with JSON; an HTML 404 means the URL itself is wrong.
+      code = 'endpoint_not_found';
+      if (ctx.baseUrl) message += ` from ${ctx.baseUrl}: is the base URL right (it includes /v2 or /v3)?`;
+    }
   } else {
     message = res.text.trim() ? `${phrase}: ${res.text}` : phrase;
   }
   const ErrorClass = errorClassForStatus(res.status);
-  return new ErrorClass(redactText(clip(message), apiKey), {
+  return new ErrorClass(clip(redactText(message, apiKey)), {
     status: res.status,
-    headers: headersToObject(res.headers),
+    headers: headersToObject(res.headers, apiKey),
     body: scrubBody(res.json ?? (res.text ? clip(res.text) : undefined), apiKey),
     method: ctx.method,
     path: ctx.path,
     requestId: requestIdOf(res.headers),
+    code,
   });
 }
 
 export function timeoutError(ms: number, ctx: RequestContext, cause: unknown): APITimeoutError {
-  return new APITimeoutError(`Request timed out after ${ms} ms`, { ...ctx, cause });
+  return new APITimeoutError(`Request timed out after ${ms} ms${where(ctx)}`, {
+    method: ctx.method,
+    path: ctx.path,
+    cause,
+  });
 }
 
 /** A failure before any HTTP answer: refused, reset, DNS… (`fetch failed` plus its cause's code). */
@@ -151,10 +231,21 @@ export function connectionError(cause: unknown, ctx: RequestContext, apiKey: str
     (typeof inner?.code === 'string' && inner.code) ||
     (typeof inner?.message === 'string' && inner.message) ||
     (cause instanceof Error ? cause.message : String(cause));
-  return new APIConnectionError(`Connection error: ${redactText(clip(detail), apiKey)}`, {
-    ...ctx,
+  return new APIConnectionError(`Connection error${where(ctx)}: ${clip(redactText(detail, apiKey))}`, {
+    method: ctx.method,
+    path: ctx.path,
     cause: scrubCause(cause, apiKey),
   });
+}
+
+/** ` to api.edenai.run`: which host a failure without an answer was talking to. */
+function where(ctx: RequestContext): string {
+  if (!ctx.baseUrl) return '';
+  try {
+    return ` to ${new URL(ctx.baseUrl).host}`;
+  } catch {
+    return '';
+  }
 }
 
 /**

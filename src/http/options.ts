@@ -1,7 +1,8 @@
 import { ConfigurationError } from '../core/errors.js';
+import { EDEN_REQUESTS_PER_SECOND } from '../core/limits.js';
 import { type Logger, silentLogger } from '../core/types.js';
-import { RateLimiter } from './rate-limiter.js';
-import { defaultRetryDelay, defaultSleep, type RetryDelay, type Sleep } from './retry.js';
+import { RateLimiter, type RequestLimiter, sharedRateLimiter } from './rate-limiter.js';
+import { defaultRetryDelay, type RetryDelay } from './retry.js';
 
 /** The default v2 host; the version is part of the base URL. */
 export const DEFAULT_BASE_URL = 'https://api.edenai.run/v2';
@@ -9,10 +10,44 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 2;
 
 /**
- * Options shared by `CustomTokenClient` and `CostClient`.
+ * Hooks run by the client's ky instance, beside the SDK's own (pacing, logging, recovery). They
+ * have ky's shape (https://github.com/sindresorhus/ky#hooks), declared here so the SDK's types do
+ * not depend on ky's. The SDK's hooks run first; each of yours runs on every attempt.
  *
  * @example
- * const options: ClientOptions = { apiKey: process.env.EDENAI_API_KEY, maxRequestsPerSecond: 10 };
+ * const hooks: ClientHooks = {
+ *   beforeRequest: [(request) => request.headers.set('traceparent', currentTraceparent())],
+ * };
+ * const client = new CustomTokenClient({ hooks });
+ */
+export interface ClientHooks {
+  /** Before each attempt is sent; may change `request.headers`, or return a Request/Response to use instead. */
+  beforeRequest?: ((
+    request: Request,
+    options: unknown,
+    state: { retryCount: number },
+  ) => Request | Response | undefined | void | Promise<Request | Response | undefined | void>)[];
+  /** After each answer (2xx or not), before it is turned into a result or an error. */
+  afterResponse?: ((
+    request: Request,
+    options: unknown,
+    response: Response,
+    state: { retryCount: number },
+  ) => Response | undefined | void | Promise<Response | undefined | void>)[];
+  /** Before each retry; `error` is why the previous attempt failed. */
+  beforeRetry?: ((state: {
+    request: Request;
+    options: unknown;
+    error: Error;
+    retryCount: number;
+  }) => undefined | void | Promise<undefined | void>)[];
+}
+
+/**
+ * Options shared by `CustomTokenClient`, `CostClient` and `ManagementKeyClient`.
+ *
+ * @example
+ * const options: ClientOptions = { apiKey: process.env.EDENAI_API_KEY, timeoutMs: 10_000 };
  * const tokens = new CustomTokenClient(options);
  * const costs = new CostClient(options);
  */
@@ -23,27 +58,40 @@ export interface ClientOptions {
   baseUrl?: string | undefined;
   /** Per-attempt timeout. Default 30 000 ms. */
   timeoutMs?: number | undefined;
+  /**
+   * Overall time for one call, retries and waits included. Default: none (only `timeoutMs` per
+   * attempt, and the caller's signal). A wait that would end past it is not started.
+   */
+  deadlineMs?: number | undefined;
   /** Retries after the first attempt (408/409/429/5xx and connection errors). Default 2. */
   maxRetries?: number | undefined;
   /**
-   * Sends the requests (a fake server's, a proxy-aware one, a ky instance…). Called as
-   * `fetch(url, init)`; honour `init.signal` so a timeout closes the connection. Default: global `fetch`.
+   * Sends the requests (a fake server's, a proxy-aware one…). Called by ky as `fetch(request)`;
+   * honour the request's signal so a timeout closes the connection. Default: global `fetch`.
    */
   fetch?: typeof fetch | undefined;
+  /** Your ky hooks (tracing headers, metrics…), run beside the SDK's own. */
+  hooks?: ClientHooks | undefined;
   /** Receives one `debug` line per attempt (method, path, status, ms, attempt). Default: silent. */
   logger?: Logger | undefined;
   /**
-   * Paces requests on the client (sliding 1000 ms window). Default: off. Eden documents 10/s per
-   * account; pass `rateLimiter` instead to share one budget between several clients.
+   * Client-side pacing, in requests per second. Default 10, Eden's documented limit per account:
+   * every client in this process that talks to the same Eden host with the same figure shares one
+   * limiter (v2 and v3 clients together). `false` switches pacing off.
    */
-  maxRequestsPerSecond?: number | undefined;
-  /** A limiter shared by several clients of one account. Wins over `maxRequestsPerSecond`. */
-  rateLimiter?: RateLimiter | undefined;
-  /** Delay before retry number `attempt` (1-based); `retryAfterMs` is the server's `Retry-After`. */
+  maxRequestsPerSecond?: number | false | undefined;
+  /**
+   * Your own limiter (e.g. one per account when a process serves several accounts); wins over
+   * `maxRequestsPerSecond`.
+   */
+  rateLimiter?: RequestLimiter | undefined;
+  /**
+   * Delay before retry number `attempt` (1-based); `retryAfterMs` is the server's `Retry-After`.
+   * Default: the server's `Retry-After` (at most 60 s), else exponential backoff (0.5 s, 1 s, 2 s…
+   * at most 8 s) with up to 25 % jitter. Tests pass `() => 0`.
+   */
   retryDelay?: RetryDelay | undefined;
-  /** Waits between retries; tests inject one that returns at once. */
-  sleep?: Sleep | undefined;
-  /** Time source used to read `Retry-After` HTTP dates. Default: the system clock. */
+  /** Time source used to read `Retry-After` dates and deadlines. Default: the system clock. */
   clock?: (() => Date) | undefined;
 }
 
@@ -52,19 +100,22 @@ export interface ResolvedOptions {
   apiKey: string;
   baseUrl: string;
   timeoutMs: number;
+  deadlineMs: number | undefined;
   maxRetries: number;
   fetch: typeof fetch | undefined;
+  hooks: ClientHooks;
   logger: Logger;
-  rateLimiter: RateLimiter | undefined;
+  rateLimiter: RequestLimiter | undefined;
   retryDelay: RetryDelay;
-  sleep: Sleep;
   clock: () => Date;
 }
 
 /** setTimeout's limit: a longer delay would fire at once. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
+const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
+const HOOK_NAMES = ['beforeRequest', 'afterResponse', 'beforeRetry'] as const;
 
-/** A usable per-attempt timeout: positive and within setTimeout's range. */
+/** A usable timeout or deadline: positive and within setTimeout's range. */
 export function isValidTimeout(ms: unknown): ms is number {
   return typeof ms === 'number' && ms > 0 && ms <= MAX_TIMEOUT_MS;
 }
@@ -74,40 +125,111 @@ export function isValidRetries(n: unknown): n is number {
   return typeof n === 'number' && Number.isInteger(n) && n >= 0;
 }
 
+/** Reads an environment variable where the runtime has one (Node, Bun, Deno with compat); never throws. */
+export function readEnv(name: string): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.[name];
+}
+
+/**
+ * A collaborator must have every method the SDK will call: a logger missing `debug` would
+ * otherwise throw after a request landed (and leave, say, an orphan token behind).
+ */
+export function assertLogger(logger: unknown, where: string): asserts logger is Logger {
+  if (typeof logger !== 'object' || logger === null) {
+    throw new ConfigurationError(
+      `${where}: logger must be an object with debug, info, warn and error methods`,
+    );
+  }
+  const missing = LOGGER_METHODS.filter((m) => typeof (logger as Record<string, unknown>)[m] !== 'function');
+  if (missing.length > 0) {
+    throw new ConfigurationError(`${where}: logger is missing ${missing.join(', ')} (console and pino fit)`);
+  }
+}
+
+function assertHooks(hooks: unknown): asserts hooks is ClientHooks {
+  if (typeof hooks !== 'object' || hooks === null) throw new ConfigurationError('hooks must be an object');
+  for (const [name, list] of Object.entries(hooks)) {
+    if (!(HOOK_NAMES as readonly string[]).includes(name)) {
+      throw new ConfigurationError(`Unknown hook "${name}": use ${HOOK_NAMES.join(', ')}`);
+    }
+    if (!Array.isArray(list) || list.some((h) => typeof h !== 'function')) {
+      throw new ConfigurationError(`hooks.${name} must be an array of functions`);
+    }
+  }
+}
+
+function limiterFor(options: ClientOptions, baseUrl: string): RequestLimiter | undefined {
+  if (options.rateLimiter !== undefined) {
+    if (typeof (options.rateLimiter as { acquire?: unknown })?.acquire !== 'function') {
+      throw new ConfigurationError('rateLimiter must have an acquire(signal) method (a RateLimiter fits)');
+    }
+    return options.rateLimiter;
+  }
+  const perSecond = options.maxRequestsPerSecond ?? EDEN_REQUESTS_PER_SECOND;
+  if (perSecond === false) return undefined;
+  // Validated by the constructor; shared per host (Eden counts per account, across v2 and v3).
+  if (!Number.isInteger(perSecond) || perSecond < 1) new RateLimiter({ perSecond });
+  return sharedRateLimiter(new URL(baseUrl).origin, perSecond);
+}
+
 /** Applies defaults and rejects a misconfiguration before any request is made. */
 export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
-  const apiKey = options.apiKey ?? process.env['EDENAI_API_KEY'];
+  if (typeof options !== 'object' || options === null)
+    throw new ConfigurationError('options must be an object');
+  const apiKey = options.apiKey ?? readEnv('EDENAI_API_KEY');
   if (typeof apiKey !== 'string' || apiKey.trim() === '') {
     throw new ConfigurationError(
       'Missing Eden AI API key: pass { apiKey } or set the EDENAI_API_KEY environment variable',
     );
   }
+  // A key with whitespace or control characters is a copy-paste accident; sent as a header it
+  // would fail every request, and printed in an error it would leak.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point.
+  if (/[\s\u0000-\u001f\u007f]/.test(apiKey)) {
+    throw new ConfigurationError(
+      'The Eden AI API key contains whitespace or a control character (a line break from copy-paste?): trim it',
+    );
+  }
   const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/]/.test(baseUrl)) {
+  if (!/^https?:\/\/[^/]/.test(baseUrl) || !URL.canParse(baseUrl)) {
     throw new ConfigurationError(`baseUrl must be an http(s) URL, got ${JSON.stringify(options.baseUrl)}`);
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!isValidTimeout(timeoutMs)) {
     throw new ConfigurationError(`timeoutMs must be a positive number of ms (≤ 2^31 − 1), got ${timeoutMs}`);
   }
+  if (options.deadlineMs !== undefined && !isValidTimeout(options.deadlineMs)) {
+    throw new ConfigurationError(`deadlineMs must be a positive number of ms, got ${options.deadlineMs}`);
+  }
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   if (!isValidRetries(maxRetries)) {
     throw new ConfigurationError(`maxRetries must be a non-negative integer, got ${maxRetries}`);
   }
-  let rateLimiter = options.rateLimiter;
-  if (!rateLimiter && options.maxRequestsPerSecond !== undefined) {
-    rateLimiter = new RateLimiter({ perSecond: options.maxRequestsPerSecond });
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new ConfigurationError('fetch must be a function');
   }
+  if (options.retryDelay !== undefined && typeof options.retryDelay !== 'function') {
+    throw new ConfigurationError('retryDelay must be a function (attempt, retryAfterMs) => ms');
+  }
+  if (options.clock !== undefined && typeof options.clock !== 'function') {
+    throw new ConfigurationError('clock must be a function returning a Date');
+  }
+  const hooks = options.hooks ?? {};
+  assertHooks(hooks);
+  const logger = options.logger ?? silentLogger;
+  assertLogger(logger, 'Client options');
   return {
     apiKey,
     baseUrl,
     timeoutMs,
+    deadlineMs: options.deadlineMs,
     maxRetries,
     fetch: options.fetch,
-    logger: options.logger ?? silentLogger,
-    rateLimiter,
+    hooks,
+    logger,
+    rateLimiter: limiterFor(options, baseUrl),
     retryDelay: options.retryDelay ?? defaultRetryDelay,
-    sleep: options.sleep ?? defaultSleep,
     clock: options.clock ?? (() => new Date()),
   };
 }

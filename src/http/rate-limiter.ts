@@ -1,5 +1,38 @@
 import { ConfigurationError } from '../core/errors.js';
-import { defaultSleep, type Sleep } from './retry.js';
+
+/**
+ * Waits `ms`, rejecting with `signal.reason` if the signal aborts first.
+ *
+ * @example
+ * const sleep: Sleep = async () => {}; // tests: never wait
+ */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+const defaultSleep: Sleep = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/**
+ * What a client needs from a limiter: a `RateLimiter` fits, and so does your own (one shared
+ * through Redis by several processes, say).
+ *
+ * @example
+ * const perAccount: RequestLimiter = new RateLimiter({ perSecond: 10 });
+ */
+export interface RequestLimiter {
+  /** Resolves when one more request may start, with the function to call once it has finished. */
+  acquire(signal?: AbortSignal): Promise<ReleaseSlot>;
+}
 
 /**
  * Options of a {@link RateLimiter}.
@@ -57,7 +90,7 @@ interface Slot {
  * const tokens = new CustomTokenClient({ rateLimiter: limiter });
  * const costs = new CostClient({ rateLimiter: limiter });
  */
-export class RateLimiter {
+export class RateLimiter implements RequestLimiter {
   readonly perSecond: number;
   readonly #span: number;
   readonly #now: () => number;
@@ -149,4 +182,21 @@ export class RateLimiter {
       });
     });
   }
+}
+
+// One limiter per Eden host and rate for the whole process, ESM and CJS copies of the SDK included:
+// Eden counts requests per account across all its keys, so clients must not get 10/s each.
+const SHARED = Symbol.for('edenai-token-manager.rate-limiters');
+
+/** The process-wide limiter for `origin` at `perSecond`, created on first use. */
+export function sharedRateLimiter(origin: string, perSecond: number): RateLimiter {
+  const holder = globalThis as { [SHARED]?: Map<string, RateLimiter> };
+  const limiters = (holder[SHARED] ??= new Map());
+  const key = `${origin} ${perSecond}`;
+  let limiter = limiters.get(key);
+  if (!limiter) {
+    limiter = new RateLimiter({ perSecond });
+    limiters.set(key, limiter);
+  }
+  return limiter;
 }

@@ -1,5 +1,12 @@
+import ky, { HTTPError, type KyInstance, TimeoutError } from 'ky';
 import type { z } from 'zod';
-import { APIError, InvalidInputError, ResponseValidationError } from '../core/errors.js';
+import {
+  APIError,
+  APITimeoutError,
+  type ErrorCode,
+  InvalidInputError,
+  ResponseValidationError,
+} from '../core/errors.js';
 import { type RequestOptions, silentLogger } from '../core/types.js';
 import {
   connectionError,
@@ -11,7 +18,8 @@ import {
   timeoutError,
 } from './errors-map.js';
 import { isValidRetries, isValidTimeout, type ResolvedOptions } from './options.js';
-import { isRetryable, mayHaveBeenApplied, parseRetryAfter } from './retry.js';
+import type { ReleaseSlot } from './rate-limiter.js';
+import { isRetryableStatus, parseRetryAfter } from './retry.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -38,131 +46,304 @@ export interface Call<T> {
   /** Validates (and converts) a 2xx body; absent: the body is ignored. */
   schema?: z.ZodType<T>;
   options?: RequestOptions | undefined;
+  /** The code of a JSON 404 here (`token_not_found` on a token's own URL). */
+  notFoundCode?: ErrorCode;
   /** POST defaults to "retry only on 429"; a recovery makes its lost attempts retryable too. */
   recovery?: Recovery<T>;
 }
 
-interface RawResponse {
-  status: number;
-  statusText: string;
-  headers: Headers;
+/** Bodies larger than this are refused: Eden's answers are a few KB, a token list a few MB. */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+const RETRY_METHODS: ('get' | 'post' | 'patch' | 'delete')[] = ['get', 'post', 'patch', 'delete'];
+
+/** One call's state, handed to the SDK's ky hooks through ky's `context` option. */
+interface CallState {
+  ctx: RequestContext;
+  signal: AbortSignal | undefined;
+  attempt: number;
+  started: number;
+  release: ReleaseSlot | undefined;
+  /** The last attempt's body, read within its timeout. */
   text: string;
+  /** Set once an attempt failed in a way that may have been applied (its answer was lost). */
+  lost: boolean;
+  lookup: (() => Promise<Found<unknown>>) | undefined;
+  found: Found<unknown>;
+  nextDelayMs: number;
+}
+
+function stateOf(options: unknown): CallState {
+  return (options as { context: { edenai: CallState } }).context.edenai;
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function'
+  );
+}
+
+/** Per-call options, checked before anything is sent: a typo must not become a hang or a TypeError. */
+function checkOptions(options: unknown): RequestOptions {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidInputError(
+      'options must be an object { signal?, timeoutMs?, deadlineMs?, maxRetries? }',
+      {
+        field: 'options',
+      },
+    );
+  }
+  const o = options as RequestOptions;
+  if (o.signal !== undefined && !isAbortSignal(o.signal)) {
+    throw new InvalidInputError('signal must be an AbortSignal', { field: 'signal' });
+  }
+  if (o.maxRetries !== undefined && !isValidRetries(o.maxRetries)) {
+    throw new InvalidInputError(`maxRetries must be a non-negative integer, got ${String(o.maxRetries)}`, {
+      field: 'maxRetries',
+    });
+  }
+  for (const field of ['timeoutMs', 'deadlineMs'] as const) {
+    if (o[field] !== undefined && !isValidTimeout(o[field])) {
+      throw new InvalidInputError(`${field} must be a positive number of ms, got ${String(o[field])}`, {
+        field,
+      });
+    }
+  }
+  return o;
 }
 
 /**
- * The one pipeline every call goes through: auth, rate limiting, per-attempt timeout, abort,
- * retries with backoff, error mapping, response validation and logging. Requests go out through
- * `fetch(url, init)` directly: an HTTP library in between would redo (and pay for) the retries,
- * timeouts and error handling this class owns. A user who wants one plugs it in as `fetch`.
+ * The one pipeline every call of the v2 and v3 clients goes through, on one ky instance per client.
+ * ky builds the URL and JSON body, times each attempt out, runs the retries and their waits, and
+ * the user's hooks. The SDK adds, through ky's hooks and `fetch`: client-side pacing, the bounded
+ * body read, the per-attempt debug line, the retry decision (so that `Retry-After` is read with
+ * the injected clock and never waited past the call's deadline), the lost-answer recovery of
+ * non-idempotent calls, error mapping with the key scrubbed, and zod validation.
  */
 export class RequestCore {
   readonly #o: ResolvedOptions;
-  readonly #fetch: typeof fetch;
-  /** Built once: undici copies init headers on every call anyway. */
-  readonly #headers: Record<string, string>;
-  readonly #jsonHeaders: Record<string, string>;
+  readonly #ky: KyInstance;
+  /** User afterResponse hooks clone the response: then it must carry its (already read) body. */
+  readonly #rewrap: boolean;
 
   constructor(options: ResolvedOptions) {
     this.#o = options;
-    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.#headers = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' };
-    this.#jsonHeaders = { ...this.#headers, 'content-type': 'application/json' };
+    const { hooks } = options;
+    this.#rewrap = (hooks.afterResponse?.length ?? 0) > 0;
+    this.#ky = ky.create({
+      prefixUrl: `${options.baseUrl}/`,
+      headers: { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' },
+      throwHttpErrors: true,
+      hooks: {
+        // The SDK's hooks first: a user hook that returns a Request ends ky's loop.
+        beforeRequest: [(_request, o) => this.#beforeAttempt(stateOf(o)), ...(hooks.beforeRequest ?? [])],
+        beforeRetry: [({ options: o }) => this.#beforeRetry(stateOf(o)), ...(hooks.beforeRetry ?? [])],
+        afterResponse: [...(hooks.afterResponse ?? [])],
+      } as NonNullable<Parameters<typeof ky.create>[0]>['hooks'],
+    });
   }
 
   /** Sends `call`, retrying what is safe to retry, and returns the validated body. */
   async request<T>(call: Call<T>): Promise<T> {
-    const options = call.options ?? {};
-    const maxRetries = options.maxRetries ?? this.#o.maxRetries;
-    if (!isValidRetries(maxRetries)) {
-      throw new InvalidInputError(`maxRetries must be a non-negative integer, got ${maxRetries}`, {
-        field: 'maxRetries',
-      });
-    }
-    if (options.timeoutMs !== undefined && !isValidTimeout(options.timeoutMs)) {
-      throw new InvalidInputError(`timeoutMs must be a positive number of ms, got ${options.timeoutMs}`, {
-        field: 'timeoutMs',
-      });
-    }
-    const signal = options.signal;
+    const options = checkOptions(call.options);
+    const timeoutMs = options.timeoutMs ?? this.#o.timeoutMs;
+    const deadlineMs = options.deadlineMs ?? this.#o.deadlineMs;
+    const deadlineAt = deadlineMs === undefined ? undefined : this.#o.clock().getTime() + deadlineMs;
+    const deadline = deadlineMs === undefined ? undefined : AbortSignal.timeout(deadlineMs);
+    const signal =
+      deadline && options.signal ? AbortSignal.any([options.signal, deadline]) : (deadline ?? options.signal);
+    signal?.throwIfAborted();
     const unsafe = call.method === 'POST';
-    let mayBeApplied = false;
-    for (let attempt = 1; ; attempt++) {
-      if (mayBeApplied && call.recovery?.lookup) {
-        const found = await call.recovery.lookup();
-        if (found) return found.value;
+    const state: CallState = {
+      ctx: {
+        method: call.method,
+        path: `/${call.path}`,
+        baseUrl: this.#o.baseUrl,
+        ...(call.notFoundCode ? { notFoundCode: call.notFoundCode } : {}),
+      },
+      signal,
+      attempt: 0,
+      started: 0,
+      release: undefined,
+      text: '',
+      lost: false,
+      lookup: call.recovery?.lookup,
+      found: undefined,
+      nextDelayMs: 0,
+    };
+    try {
+      const response = await this.#ky(call.path, {
+        method: call.method,
+        ...(call.query ? { searchParams: definedOnly(call.query) } : {}),
+        ...(call.body !== undefined ? { json: call.body } : {}),
+        timeout: timeoutMs,
+        ...(signal ? { signal } : {}),
+        context: { edenai: state },
+        fetch: (input, init) => this.#exchange(state, input as Request, init ?? {}, timeoutMs),
+        retry: {
+          limit: options.maxRetries ?? this.#o.maxRetries,
+          methods: RETRY_METHODS,
+          shouldRetry: ({ error, retryCount }) =>
+            this.#shouldRetry(state, error, retryCount, unsafe && !call.recovery, deadlineAt),
+          delay: () => state.nextDelayMs,
+        },
+      });
+      if (state.found) return state.found.value as T;
+      return this.#validate(call, response, state);
+    } catch (caught) {
+      state.release?.();
+      if (options.signal?.aborted) throw options.signal.reason;
+      if (deadline?.aborted) {
+        throw new APITimeoutError(`Call did not finish within its deadline of ${deadlineMs} ms`, {
+          method: state.ctx.method,
+          path: state.ctx.path,
+        });
       }
-      let error: unknown;
-      try {
-        return await this.#attempt(call, attempt, options);
-      } catch (caught) {
-        error = caught;
-      }
-      if (signal?.aborted || !(error instanceof APIError)) throw error;
-      if (mayBeApplied && call.recovery?.afterLost) {
+      const error = this.#toError(caught, state, timeoutMs);
+      if (state.lost && call.recovery?.afterLost && error instanceof APIError) {
         const found = await call.recovery.afterLost(error);
         if (found) return found.value;
       }
-      const applied = mayHaveBeenApplied(error);
-      if (attempt > maxRetries || !isRetryable(error) || (unsafe && applied && !call.recovery)) throw error;
-      if (applied && call.recovery) mayBeApplied = true;
-      const delay = this.#o.retryDelay(attempt, this.#retryAfter(error));
-      await this.#o.sleep(delay, signal);
+      throw error;
     }
   }
 
-  #retryAfter(error: APIError): number | undefined {
-    if (error.status !== 429 && error.status !== 503) return undefined;
-    return parseRetryAfter(error.headers['retry-after'], this.#o.clock());
+  async #beforeAttempt(state: CallState): Promise<void> {
+    state.attempt++;
+    state.release?.(); // a user hook answered the previous attempt itself: its slot is free
+    state.release = await this.#o.rateLimiter?.acquire(state.signal);
   }
 
-  async #attempt<T>(call: Call<T>, attempt: number, options: RequestOptions): Promise<T> {
-    options.signal?.throwIfAborted();
-    const release = await this.#o.rateLimiter?.acquire(options.signal);
-    const ctx: RequestContext = { method: call.method, path: `/${call.path}` };
+  /** After a possibly-applied attempt, a non-idempotent call looks before it resends. */
+  async #beforeRetry(state: CallState): Promise<Response | undefined> {
+    if (!state.lost || !state.lookup) return undefined;
+    state.found = await state.lookup();
+    // A Response from beforeRetry ends ky's retries; the found value is the call's result.
+    return state.found ? new Response(null, { status: 204 }) : undefined;
+  }
+
+  /**
+   * One attempt: the headers and the whole body, so ky's per-attempt timeout bounds a slow body
+   * too. Releases the rate-limit slot when the answer is in, and writes the debug line.
+   */
+  async #exchange(
+    state: CallState,
+    request: Request,
+    init: RequestInit,
+    timeoutMs: number,
+  ): Promise<Response> {
     const logger = this.#o.logger;
     // The default logger is silent: skip timing and building log lines nobody reads.
     const started = logger === silentLogger ? 0 : performance.now();
     let status: number | undefined;
-    let outcome: string | undefined;
+    let failure: string | undefined;
     try {
-      let res: RawResponse;
-      try {
-        res = await this.#send(call, ctx, options);
-      } finally {
-        release?.();
-      }
-      status = res.status;
-      if (status < 200 || status >= 300) {
-        throw errorFromResponse({ ...res, json: parseJsonBody(res.text) }, ctx, this.#o.apiKey);
-      }
-      return this.#validate(call, res, ctx);
+      const response = await settleOnAbort(
+        (this.#o.fetch ?? globalThis.fetch)(request, init),
+        request.signal,
+      );
+      status = response.status;
+      state.text = await settleOnAbort(readBody(response, state.ctx), request.signal);
+      if (!this.#rewrap) return response;
+      const empty = state.text === '' || status === 204 || status === 205 || status === 304;
+      return new Response(empty ? null : state.text, response);
     } catch (error) {
-      outcome = error instanceof Error ? error.name : 'Error';
-      throw error;
+      // Named as the caller will see it: a timeout aborted our request, anything else never got an answer.
+      const timedOut = request.signal.aborted && !state.signal?.aborted;
+      const mapped =
+        error instanceof APIError
+          ? error
+          : timedOut
+            ? timeoutError(timeoutMs, state.ctx, undefined)
+            : undefined;
+      failure = mapped?.name ?? (state.signal?.aborted ? 'AbortError' : 'APIConnectionError');
+      throw mapped ?? error;
     } finally {
+      state.release?.();
+      state.release = undefined;
       if (logger !== silentLogger) {
         logger.debug('Eden AI request', {
-          method: call.method,
-          path: ctx.path,
+          method: state.ctx.method,
+          path: state.ctx.path,
           status,
           ms: Math.round((performance.now() - started) * 10) / 10,
-          attempt,
-          ...(outcome && status === undefined ? { error: outcome } : {}),
+          attempt: state.attempt,
+          ...(failure && status === undefined ? { error: failure } : {}),
         });
       }
     }
   }
 
-  #validate<T>(call: Call<T>, res: RawResponse, ctx: RequestContext): T {
+  /**
+   * Whether ky should try again, and after how long. Never after an abort; a POST only after a 429
+   * (refused up front) unless it has a recovery; never a wait that would end past the deadline.
+   */
+  #shouldRetry(
+    state: CallState,
+    error: Error,
+    retryCount: number,
+    onlyIfRefused: boolean,
+    deadlineAt: number | undefined,
+  ): boolean {
+    if (state.signal?.aborted) return false;
+    let status: number | undefined;
+    let retryAfterMs: number | undefined;
+    if (error instanceof HTTPError) {
+      status = error.response.status;
+      if (!isRetryableStatus(status)) return false;
+      if (status === 429 || status === 503) {
+        retryAfterMs = parseRetryAfter(error.response.headers.get('retry-after'), this.#o.clock());
+      }
+    } else if (error instanceof ResponseValidationError || (error instanceof APIError && error.status)) {
+      return false;
+    }
+    const refused = status === 429;
+    if (!refused) {
+      if (onlyIfRefused) return false;
+      state.lost = true;
+    }
+    const delayMs = this.#o.retryDelay(retryCount, retryAfterMs);
+    if (deadlineAt !== undefined && this.#o.clock().getTime() + delayMs >= deadlineAt) return false;
+    state.nextDelayMs = Math.max(0, delayMs);
+    return true;
+  }
+
+  #toError(error: unknown, state: CallState, timeoutMs: number): unknown {
+    if (error instanceof APIError) return error;
+    if (error instanceof HTTPError) {
+      const { response } = error;
+      return errorFromResponse(
+        {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+          text: state.text,
+          json: parseJsonBody(state.text),
+        },
+        state.ctx,
+        this.#o.apiKey,
+      );
+    }
+    if (error instanceof TimeoutError) return timeoutError(timeoutMs, state.ctx, undefined);
+    return connectionError(error, state.ctx, this.#o.apiKey);
+  }
+
+  #validate<T>(call: Call<T>, response: Response, state: CallState): T {
     if (!call.schema) return undefined as T;
+    const ctx = state.ctx;
     let json: unknown;
     try {
-      json = res.text === '' ? undefined : JSON.parse(res.text);
-    } catch {
-      throw new ResponseValidationError('response body is not JSON', {
-        ...ctx,
-        status: res.status,
-        issues: [{ path: '(body)', message: 'not JSON' }],
+      json = state.text === '' ? undefined : JSON.parse(state.text);
+    } catch (error) {
+      const why = error instanceof RangeError ? 'nested too deeply' : 'not JSON';
+      throw new ResponseValidationError(`response body is ${why}`, {
+        method: ctx.method,
+        path: ctx.path,
+        status: response.status,
+        issues: [{ path: '(body)', message: why }],
       });
     }
     const parsed = call.schema.safeParse(json);
@@ -176,85 +357,64 @@ export class RequestCore {
       .map((i) => `${i.path}: ${i.message}`)
       .join('; ');
     throw new ResponseValidationError(`response body does not match the expected schema: ${summary}`, {
-      ...ctx,
-      status: res.status,
-      headers: headersToObject(res.headers),
+      method: ctx.method,
+      path: ctx.path,
+      status: response.status,
+      headers: headersToObject(response.headers, this.#o.apiKey),
       body: scrubBody(json, this.#o.apiKey),
       issues,
     });
   }
+}
 
-  #url(call: Call<unknown>): string {
-    const url = `${this.#o.baseUrl}/${call.path}`;
-    if (!call.query) return url;
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(call.query)) {
-      if (value !== undefined) params.append(key, String(value));
+/** Settles with `signal`'s reason as soon as it aborts, even if a custom fetch ignores the signal. */
+function settleOnAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function definedOnly(query: Record<string, string | number | undefined>): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+/** The whole body as text, refusing one larger than {@link MAX_BODY_BYTES}. */
+async function readBody(response: Response, ctx: RequestContext): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+    void response.body?.cancel().catch(() => {});
+    throw tooLarge(response, ctx);
+  }
+  if (declared > 0 || !response.body) return response.text();
+  // No length announced: count while reading.
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      void reader.cancel().catch(() => {});
+      throw tooLarge(response, ctx);
     }
-    const query = params.toString();
-    return query ? `${url}?${query}` : url;
+    text += decoder.decode(value, { stream: true });
   }
+}
 
-  /**
-   * One HTTP exchange, headers and body, bounded by the timeout and the caller's signal. Both
-   * abort our controller, which closes the socket; the promise settles at once even if an
-   * injected `fetch` ignores the signal. One controller per attempt and a listener on the
-   * caller's signal are much cheaper than `AbortSignal.any` / `AbortSignal.timeout`.
-   */
-  #send(call: Call<unknown>, ctx: RequestContext, options: RequestOptions): Promise<RawResponse> {
-    const timeoutMs = options.timeoutMs ?? this.#o.timeoutMs;
-    const signal = options.signal;
-    signal?.throwIfAborted();
-    const controller = new AbortController();
-    const hasBody = call.body !== undefined;
-    return new Promise<RawResponse>((resolve, reject) => {
-      let settled = false;
-      const settle = () => {
-        settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      const fail = (reason: unknown) => {
-        if (settled) return;
-        settle();
-        controller.abort(reason);
-        reject(reason);
-      };
-      const timer = setTimeout(() => fail(timeoutError(timeoutMs, ctx, undefined)), timeoutMs);
-      const onAbort = () => fail(signal!.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      let sent: Promise<Response>;
-      try {
-        sent = this.#fetch(this.#url(call), {
-          method: call.method,
-          headers: hasBody ? this.#jsonHeaders : this.#headers,
-          signal: controller.signal,
-          ...(hasBody ? { body: JSON.stringify(call.body) } : {}),
-        });
-      } catch (error) {
-        sent = Promise.reject(error); // a custom fetch that throws: same path, timer cleared
-      }
-      sent
-        .then(async (res) => ({
-          status: res.status,
-          statusText: res.statusText,
-          headers: res.headers,
-          text: await res.text(),
-        }))
-        .then(
-          (res) => {
-            if (settled) return;
-            settle();
-            resolve(res);
-          },
-          (error: unknown) => {
-            if (settled) return;
-            settle();
-            reject(connectionError(error, ctx, this.#o.apiKey));
-          },
-        );
-    });
-  }
+function tooLarge(response: Response, ctx: RequestContext): ResponseValidationError {
+  return new ResponseValidationError(`response body is larger than ${MAX_BODY_BYTES} bytes`, {
+    method: ctx.method,
+    path: ctx.path,
+    status: response.status,
+    issues: [{ path: '(body)', message: 'too large' }],
+  });
 }
 
 /** `['response', 0, 'data']` → `response[0].data` */

@@ -1,5 +1,5 @@
-import { ConfigurationError } from '../core/errors.js';
-import { NotifierDeliveryError } from './errors.js';
+// HTTP delivery shared by the webhook and Slack notifiers: one POST with retries, and its error.
+import { ConfigurationError, EdenAIError, type ErrorCode } from '../core/errors.js';
 
 /** Retry and transport options shared by the HTTP notifiers (webhook, Slack). */
 export interface HttpDeliveryOptions {
@@ -15,6 +15,30 @@ export interface HttpDeliveryOptions {
   timeoutMs?: number;
   /** A `Retry-After` longer than this gives up (the AlertSystem retries next run). Default 60 000 ms. */
   maxRetryAfterMs?: number;
+}
+
+/**
+ * A notifier could not hand its alerts over (after its retries). Names the notifier and the
+ * receiving host, never the full URL (Slack webhook URLs are secrets) nor a signing secret.
+ *
+ * @example
+ * report.failures.forEach((f) => f.error instanceof NotifierDeliveryError && console.warn(f.error.status));
+ */
+export class NotifierDeliveryError extends EdenAIError {
+  static override readonly code: ErrorCode = 'notifier_delivery_failed';
+  readonly notifier: string;
+  /** Last HTTP status, when the receiver answered. */
+  readonly status: number | undefined;
+  readonly attempts: number;
+  constructor(
+    message: string,
+    init: { notifier: string; status?: number; attempts: number; cause?: unknown },
+  ) {
+    super(message, { cause: init.cause });
+    this.notifier = init.notifier;
+    this.status = init.status;
+    this.attempts = init.attempts;
+  }
 }
 
 export interface Delivery {

@@ -1,6 +1,5 @@
-import { sortBySeverity } from '../alerts/format.js';
-import type { Alert } from '../alerts/types.js';
-import type { Notifier } from '../ports/notifier.js';
+import { SEVERITY_ICON, sortBySeverity } from '../alerts/format.js';
+import type { Alert, Notifier } from '../ports/notifier.js';
 import { deliveryOptions, type HttpDeliveryOptions, parseTargetUrl, postWithRetry } from './delivery.js';
 
 export interface SlackNotifierOptions extends HttpDeliveryOptions {
@@ -9,7 +8,6 @@ export interface SlackNotifierOptions extends HttpDeliveryOptions {
   name?: string;
 }
 
-const EMOJI = { critical: '🔴', warning: '🟡', info: '🔵' } as const;
 /** Slack allows 50 blocks per message: header + 45 alerts + "and N more". */
 const MAX_ALERT_BLOCKS = 45;
 
@@ -54,7 +52,7 @@ export class SlackNotifier implements Notifier {
 export function slackMessage(alerts: readonly Alert[]): SlackMessage {
   const sorted = sortBySeverity(alerts);
   const worst = sorted[0]?.severity ?? 'info';
-  const title = `${EMOJI[worst]} Eden AI token alerts: ${counts(sorted)}`;
+  const title = `${SEVERITY_ICON[worst]} Eden AI token alerts: ${counts(sorted)}`;
   const blocks: Record<string, unknown>[] = [
     { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150), emoji: true } },
   ];
@@ -63,7 +61,7 @@ export function slackMessage(alerts: readonly Alert[]): SlackMessage {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `${EMOJI[a.severity]} *${esc(a.token)}* · \`${esc(a.environment)}\` · ${a.severity}\n${esc(a.message)}`.slice(
+        text: `${SEVERITY_ICON[a.severity]} *${esc(a.token)}* · \`${esc(a.environment)}\` · ${a.severity}\n${esc(a.message)}`.slice(
           0,
           3000,
         ),
@@ -76,7 +74,7 @@ export function slackMessage(alerts: readonly Alert[]): SlackMessage {
       elements: [{ type: 'mrkdwn', text: `…and ${sorted.length - MAX_ALERT_BLOCKS} more` }],
     });
   }
-  const lines = sorted.map((a) => `${EMOJI[a.severity]} ${a.message}`);
+  const lines = sorted.map((a) => `${SEVERITY_ICON[a.severity]} ${a.message}`);
   return { text: `${title}\n${lines.join('\n')}`.slice(0, 3000), blocks };
 }
 

@@ -1,10 +1,76 @@
-import { randomUUID } from 'node:crypto';
-import type { Alert } from '../alerts/types.js';
+// The webhook wire format (Standard Webhooks): the payload, its HMAC signature, the notifier that
+// sends it and `verifyWebhook`, which receivers use to check it.
+
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { ConfigurationError, EdenAIError, type ErrorCode } from '../core/errors.js';
+import { Secret } from '../core/secret.js';
 import type { Clock } from '../core/types.js';
-import type { Notifier } from '../ports/notifier.js';
+import type { Alert, Notifier } from '../ports/notifier.js';
 import { deliveryOptions, type HttpDeliveryOptions, parseTargetUrl, postWithRetry } from './delivery.js';
-import { webhookPayload } from './payload.js';
-import { signatureHeader, signingKeys, type WebhookSecret } from './signing.js';
+
+/** An alert as JSON: `at` as an ISO string. */
+export type AlertJson = Omit<Alert, 'at'> & { at: string };
+
+/**
+ * What `WebhookNotifier` posts, following the Standard Webhooks payload shape
+ * (`type`, `timestamp`, `data`). `verifyWebhook` returns it parsed.
+ *
+ * @example
+ * const payload: WebhookPayload = verifyWebhook(body, headers, secret);
+ * payload.data.alerts.filter((a) => a.severity === 'critical');
+ */
+export interface WebhookPayload {
+  type: 'edenai.token.alerts';
+  /** ISO time the batch was sent. */
+  timestamp: string;
+  data: { alerts: AlertJson[] };
+}
+
+function webhookPayload(alerts: readonly Alert[], now: Date): WebhookPayload {
+  return {
+    type: 'edenai.token.alerts',
+    timestamp: now.toISOString(),
+    data: { alerts: alerts.map((a) => ({ ...a, at: a.at.toISOString() })) },
+  };
+}
+
+/**
+ * A signing secret: `whsec_<base64>` (the Standard Webhooks form: the base64 part is the key)
+ * or any other string (its UTF-8 bytes are the key), optionally wrapped in a `Secret`.
+ */
+export type WebhookSecret = string | Secret;
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** Turns one or several secrets into HMAC keys. Never echoes a secret in an error. */
+function signingKeys(secrets: WebhookSecret | readonly WebhookSecret[] | undefined, where: string): Buffer[] {
+  const list = Array.isArray(secrets) ? secrets : secrets === undefined ? [] : [secrets];
+  if (list.length === 0) throw new ConfigurationError(`${where}: give a signing \`secret\` (or \`secrets\`)`);
+  return list.map((s, i) => {
+    const raw = Secret.isSecret(s) ? s.reveal() : s;
+    if (typeof raw !== 'string' || raw.length === 0) {
+      throw new ConfigurationError(`${where}: secret #${i + 1} must be a non-empty string`);
+    }
+    if (!raw.startsWith('whsec_')) return Buffer.from(raw, 'utf8');
+    const b64 = raw.slice('whsec_'.length);
+    if (!BASE64.test(b64) || b64.length % 4 !== 0) {
+      throw new ConfigurationError(
+        `${where}: secret #${i + 1} starts with whsec_ but is not valid base64 after it`,
+      );
+    }
+    return Buffer.from(b64, 'base64');
+  });
+}
+
+/** HMAC-SHA256 over `${id}.${timestamp}.${body}`, per the Standard Webhooks spec. */
+function hmac(key: Buffer, id: string, timestamp: string, body: string | Uint8Array): Buffer {
+  return createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest();
+}
+
+/** The `webhook-signature` header: `v1,<base64>` per key, space-separated (several during rotation). */
+function signatureHeader(keys: readonly Buffer[], id: string, timestamp: string, body: string): string {
+  return keys.map((k) => `v1,${hmac(k, id, timestamp, body).toString('base64')}`).join(' ');
+}
 
 export interface WebhookNotifierOptions extends HttpDeliveryOptions {
   url: string;
@@ -65,4 +131,121 @@ export class WebhookNotifier implements Notifier {
       this.#options,
     );
   }
+}
+
+export type WebhookVerificationReason =
+  | 'missing_header'
+  | 'invalid_timestamp'
+  | 'timestamp_too_old'
+  | 'timestamp_too_new'
+  | 'invalid_signature'
+  | 'invalid_body';
+
+/**
+ * `verifyWebhook` rejected a request: `reason` says why. Answer it with 400/401 and do not act on
+ * the body. The message never includes the secret or the expected signature.
+ *
+ * @example
+ * try { verifyWebhook(body, req.headers, secret); }
+ * catch (e) { if (e instanceof WebhookVerificationError) res.writeHead(401).end(e.reason); }
+ */
+export class WebhookVerificationError extends EdenAIError {
+  static override readonly code: ErrorCode = 'webhook_verification_failed';
+  readonly reason: WebhookVerificationReason;
+  constructor(reason: WebhookVerificationReason, message: string) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
+export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;
+
+export interface VerifyWebhookOptions {
+  /** Largest accepted clock difference, either way (replay window), in ms. Default 300 000 (5 min). */
+  toleranceMs?: number;
+  /** The receiver's "now". Default: the system clock. */
+  now?: Date | Clock;
+}
+
+/**
+ * Verifies a Standard Webhooks request (what `WebhookNotifier` sends) and returns its parsed
+ * payload. Checks the `webhook-id`, `webhook-timestamp` and `webhook-signature` headers, rejects
+ * timestamps outside the tolerance (replays), and compares signatures in constant time; any of
+ * several `v1,` signatures may match any of several secrets (secret rotation). Pass the raw body,
+ * exactly as received. Throws `WebhookVerificationError` (see its `reason`).
+ *
+ * @example
+ * http.createServer(async (req, res) => {
+ *   const chunks: Buffer[] = [];
+ *   for await (const chunk of req) chunks.push(chunk);
+ *   try {
+ *     const { data } = verifyWebhook(Buffer.concat(chunks), req.headers, process.env.WEBHOOK_SECRET!);
+ *     for (const alert of data.alerts) console.log(alert.message);
+ *     res.writeHead(204).end();
+ *   } catch {
+ *     res.writeHead(401).end();
+ *   }
+ * });
+ */
+export function verifyWebhook<T = WebhookPayload>(
+  body: string | Uint8Array,
+  headers: WebhookHeaders,
+  secret: WebhookSecret | readonly WebhookSecret[],
+  options: VerifyWebhookOptions = {},
+): T {
+  const keys = signingKeys(secret, 'verifyWebhook');
+  const id = header(headers, 'webhook-id');
+  const timestamp = header(headers, 'webhook-timestamp');
+  const signatures = header(headers, 'webhook-signature');
+
+  if (!/^\d{1,12}$/.test(timestamp)) {
+    throw new WebhookVerificationError('invalid_timestamp', 'webhook-timestamp is not unix seconds');
+  }
+  // The header is in whole seconds, so the skew is compared in seconds too.
+  const tolerance = (options.toleranceMs ?? 300_000) / 1000;
+  const now =
+    options.now === undefined ? new Date() : typeof options.now === 'function' ? options.now() : options.now;
+  const skew = Math.floor(now.getTime() / 1000) - Number(timestamp);
+  if (skew > tolerance) {
+    throw new WebhookVerificationError(
+      'timestamp_too_old',
+      `Webhook timestamp is ${skew} s old (tolerance ${tolerance} s)`,
+    );
+  }
+  if (-skew > tolerance) {
+    throw new WebhookVerificationError(
+      'timestamp_too_new',
+      `Webhook timestamp is ${-skew} s in the future (tolerance ${tolerance} s)`,
+    );
+  }
+
+  const expected = keys.map((k) => hmac(k, id, timestamp, body));
+  const given = signatures
+    .split(' ')
+    .filter((s) => s.startsWith('v1,'))
+    .map((s) => Buffer.from(s.slice(3), 'base64'));
+  const ok = given.some((g) => expected.some((e) => e.length === g.length && timingSafeEqual(e, g)));
+  if (!ok) throw new WebhookVerificationError('invalid_signature', 'No webhook signature matches');
+
+  try {
+    return JSON.parse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8')) as T;
+  } catch {
+    throw new WebhookVerificationError('invalid_body', 'Webhook body is not JSON');
+  }
+}
+
+function header(headers: WebhookHeaders, name: string): string {
+  let value: string | string[] | null | undefined;
+  if (typeof (headers as Headers).get === 'function') value = (headers as Headers).get(name);
+  else {
+    const record = headers as Record<string, string | string[] | undefined>;
+    value = record[name];
+    if (value === undefined) {
+      const key = Object.keys(record).find((k) => k.toLowerCase() === name);
+      value = key === undefined ? undefined : record[key];
+    }
+  }
+  if (Array.isArray(value)) value = value.join(' ');
+  if (!value) throw new WebhookVerificationError('missing_header', `Missing ${name} header`);
+  return value;
 }

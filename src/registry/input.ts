@@ -1,17 +1,10 @@
+// Checks of what callers hand the registry (object shapes, names, plan changes read back from JSON),
+// and the small money and date steps its writes share.
 import { InvalidInputError } from '../core/errors.js';
-import {
-  assertDays,
-  assertMoney,
-  assertResetPeriod,
-  assertTokenType,
-  describeValue as describe,
-  MAX_BALANCE,
-  MAX_EXPIRY_DAYS,
-} from '../core/limits.js';
+import { assertMoney, assertResetPeriod, describeValue as describe } from '../core/limits.js';
+import { fromNanos, toNanos } from '../core/money.js';
 import { DAY_MS } from '../core/time.js';
 import type { UpdateTokenInput } from '../ports/backend.js';
-
-export { assertDays, assertMoney, assertResetPeriod, assertTokenType, MAX_BALANCE, MAX_EXPIRY_DAYS };
 
 /** A plain object whose keys are all in `allowed` (catches typos such as `expireDays`). */
 export function assertObject(
@@ -43,7 +36,7 @@ export function assertName(value: unknown): asserts value is string {
 
 /** Rounds float noise away (0.1 + 0.2) to Eden's 9 decimals. */
 export function roundMoney(n: number): number {
-  return Math.round(n * 1e9) / 1e9;
+  return fromNanos(toNanos(n));
 }
 
 export function sameMoney(a: number | null, b: number | null): boolean {

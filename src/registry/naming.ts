@@ -1,11 +1,12 @@
+// Token names are `{environment}-{app}`; rotated generations append `--g{n}` (n ≥ 2), so
+// `prod-web-app--g3` is generation 3 of the logical token `prod-web-app`. Segments are letters,
+// digits and `_`, joined by single dashes, so `--` can only mean a generation. This file maps Eden's
+// flat list of tokens to logical tokens and back.
 import { InvalidInputError } from '../core/errors.js';
 import { MAX_NAME_LENGTH } from '../core/limits.js';
+import type { EdenToken } from '../ports/backend.js';
+import type { ManagedToken, ParsedName } from './types.js';
 
-/**
- * Token names are `{environment}-{app}`; rotated generations append `--g{n}` (n ≥ 2), so
- * `prod-web-app--g3` is generation 3 of the logical token `prod-web-app`. Segments are
- * letters, digits and `_`, joined by single dashes, so `--` can only mean a generation.
- */
 /**
  * Separates a logical name from its rotation generation.
  *
@@ -16,15 +17,6 @@ export const GENERATION_SEPARATOR = '--g';
 const SEGMENT = /^[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*$/;
 const GENERATION = /--g([1-9][0-9]{0,5})$/;
 
-export interface ParsedName {
-  /** The logical name without generation: `prod-web-app`. */
-  logicalName: string;
-  environment: string;
-  app: string;
-  /** 1 for the bare name. */
-  generation: number;
-}
-
 /**
  * Throws `InvalidInputError` unless `value` is a valid environment or app segment.
  *
@@ -32,7 +24,7 @@ export interface ParsedName {
  * assertSegment('app', 'web-app'); // ok
  * assertSegment('app', 'web--app'); // throws: `--` is reserved for generations
  */
-export function assertSegment(kind: 'environment' | 'app', value: unknown): asserts value is string {
+function assertSegment(kind: 'environment' | 'app', value: unknown): asserts value is string {
   if (typeof value !== 'string' || !SEGMENT.test(value)) {
     throw new InvalidInputError(
       `Invalid ${kind} name ${JSON.stringify(value)}: use letters, digits and "_", separated by single dashes`,
@@ -101,4 +93,113 @@ export function parseTokenName(name: string, environments: readonly string[]): P
   const app = base.slice(best.length + 1);
   if (!SEGMENT.test(app)) return undefined;
   return { logicalName: base, environment: best, app, generation };
+}
+
+/**
+ * `{environment}-{app}`, refusing names that would read back as another environment: with `prod`
+ * and `prod-eu` declared, app `eu-web` in `prod` would be `prod-eu-web`, which parses as `prod-eu`.
+ */
+export function managedName(environment: string, app: string, environments: readonly string[]): string {
+  const name = formatTokenName(environment, app);
+  const parsedAs = parseTokenName(name, environments)?.environment;
+  if (parsedAs !== environment) {
+    throw new InvalidInputError(
+      `App "${app}" in ${environment} would be named "${name}", which reads as environment ${parsedAs}: choose another app name`,
+      { field: 'app' },
+    );
+  }
+  return name;
+}
+
+// ── logical tokens from one list ─────────────────────────────────────────
+
+/** The live Eden tokens of one logical token, ascending by generation. */
+export interface TokenGroup {
+  logicalName: string;
+  environment: string;
+  app: string;
+  members: { generation: number; token: EdenToken }[];
+}
+
+export interface Grouped {
+  groups: Map<string, TokenGroup>;
+  unmanaged: EdenToken[];
+}
+
+/** One pass over `backend.list()`: O(n · environments), no awaits. */
+export function groupTokens(tokens: readonly EdenToken[], environments: readonly string[]): Grouped {
+  const groups = new Map<string, TokenGroup>();
+  const unmanaged: EdenToken[] = [];
+  for (const token of tokens) {
+    const parsed = parseTokenName(token.name, environments);
+    if (!parsed) {
+      unmanaged.push(withoutSecret(token));
+      continue;
+    }
+    let group = groups.get(parsed.logicalName);
+    if (!group) {
+      group = {
+        logicalName: parsed.logicalName,
+        environment: parsed.environment,
+        app: parsed.app,
+        members: [],
+      };
+      groups.set(parsed.logicalName, group);
+    }
+    const members = group.members;
+    members.push({ generation: parsed.generation, token });
+    // Usually one or two members, listed in order: sort only when they are not.
+    const n = members.length;
+    if (n > 1 && members[n - 2]!.generation > parsed.generation)
+      members.sort((a, b) => a.generation - b.generation);
+  }
+  return { groups, unmanaged };
+}
+
+/** Unmanaged tokens are reported as they are, minus any value a legacy backend included. */
+function withoutSecret(token: EdenToken): EdenToken {
+  if (token.secret === undefined) return token;
+  const { secret: _secret, ...rest } = token;
+  return rest;
+}
+
+/**
+ * The current generation: the one named by the SecretStore entry's `tokenName` when that one is
+ * live, otherwise the highest.
+ */
+export function currentMember(group: TokenGroup, entryTokenName?: unknown): TokenGroup['members'][number] {
+  const members = group.members;
+  if (members.length > 1 && typeof entryTokenName === 'string') {
+    const named = members.find((m) => m.token.name === entryTokenName);
+    if (named) return named;
+  }
+  return members[members.length - 1]!;
+}
+
+/** Builds the public view from explicit fields, so no value or backend extra leaks through. */
+export function toManagedToken(
+  group: TokenGroup,
+  current: { generation: number; token: EdenToken },
+  secretRef: string,
+): ManagedToken {
+  const t = current.token;
+  return {
+    name: group.logicalName,
+    tokenName: t.name,
+    generation: current.generation,
+    environment: group.environment,
+    app: group.app,
+    tokenType: t.tokenType,
+    balance: t.balance,
+    activeBalance: t.activeBalance,
+    expireTime: t.expireTime,
+    balanceResetPeriod: t.balanceResetPeriod,
+    balanceResetAmount: t.balanceResetAmount,
+    secretRef,
+    generations: group.members.map((m) => m.token.name),
+  };
+}
+
+export function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }

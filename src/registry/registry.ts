@@ -1,52 +1,64 @@
-import { InvalidInputError, NotFoundError } from '../core/errors.js';
-import type { Clock, Logger, RequestOptions } from '../core/types.js';
+import { ConfigurationError, InvalidInputError, NotFoundError } from '../core/errors.js';
+import { assertDays, assertMoney } from '../core/limits.js';
+import { type Clock, type Logger, type RequestOptions, silentLogger, systemClock } from '../core/types.js';
 import type { EdenToken, TokenBackend, UpdateTokenInput } from '../ports/backend.js';
 import type { SecretStore } from '../ports/stores.js';
-import { type ApplyOptions, assertConcurrency, checkActions, planActions, runActions } from './apply.js';
-import { storeNewValue } from './create.js';
-import { normalizeDesired } from './desired.js';
-import { assertDays, assertMoney, assertName, assertObject } from './input.js';
-import { managedName } from './managed-name.js';
-import { budgetPatch, createBody, extendPatch, topUpPatch } from './mutations.js';
-import { type ParsedName, parseTokenName } from './naming.js';
-import { resolveRegistryOptions, type TokenRegistryOptions } from './options.js';
-import { computePlan } from './plan.js';
-import type { EnvironmentPolicy } from './policy.js';
-import { resolveSettings } from './rules.js';
+import { assertName, assertObject } from './input.js';
+import { budgetPatch, createBody, extendPatch, storeNewValue, topUpPatch } from './mutations.js';
 import {
   byName,
   currentMember,
   type Grouped,
   groupTokens,
+  managedName,
+  parseTokenName,
   type TokenGroup,
   toManagedToken,
-} from './snapshot.js';
+} from './naming.js';
+import {
+  assertConcurrency,
+  checkActions,
+  computePlan,
+  normalizeDesired,
+  planActions,
+  runActions,
+} from './plan.js';
+import { type EnvironmentPolicy, parseEnvironments, resolveSettings } from './policy.js';
 import type {
+  ApplyOptions,
   ApplyResult,
   CreateManagedTokenInput,
   DesiredState,
+  ListTokensOptions,
   ManagedToken,
+  ParsedName,
   Plan,
   PlanAction,
+  PlanOptions,
   RegistryView,
+  TokenRegistryOptions,
   TokensByEnvironment,
 } from './types.js';
 
-export interface PlanOptions {
-  /** Also delete managed tokens of the environments `desired` names but no longer lists. */
-  prune?: boolean;
-  /** Also reset every stated budget's balance to the budget (the tutorial's budget refresh). */
-  refill?: boolean;
-}
-
-export type { ApplyOptions } from './apply.js';
-export type { TokenRegistryOptions } from './options.js';
-
 const CREATE_FIELDS = ['environment', 'app', 'budget', 'expiresInDays', 'resetPeriod'] as const;
+const REQUEST_FIELDS = ['signal', 'timeoutMs', 'maxRetries'] as const;
+
+/** The request options (`signal`, `timeoutMs`, `maxRetries`) within a method's options, for the backend. */
+function requestOptions(options: RequestOptions | undefined): RequestOptions | undefined {
+  if (!options) return undefined;
+  const { signal, timeoutMs, maxRetries } = options;
+  return {
+    ...(signal !== undefined && { signal }),
+    ...(timeoutMs !== undefined && { timeoutMs }),
+    ...(maxRetries !== undefined && { maxRetries }),
+  };
+}
 
 /**
  * Creates, lists and changes Eden AI tokens per environment, enforcing each environment's policy
  * on every write. Values go to the SecretStore; the registry hands out `secretRef`s, never values.
+ * Every method that talks to Eden takes a last `options` argument with `signal` (and `timeoutMs`,
+ * `maxRetries`), passed on to each backend call it makes.
  *
  * @example
  * const registry = new TokenRegistry({
@@ -70,7 +82,7 @@ export class TokenRegistry implements RegistryView {
   readonly #logger: Logger;
 
   constructor(options: TokenRegistryOptions) {
-    const o = resolveRegistryOptions(options);
+    const o = resolveOptions(options);
     this.backend = o.backend;
     this.secrets = o.secrets;
     this.clock = o.clock;
@@ -116,8 +128,8 @@ export class TokenRegistry implements RegistryView {
    * the rest as `unmanaged`. Reads the SecretStore only for tokens with several live generations.
    * @example const { managed, unmanaged } = await registry.snapshot();
    */
-  async snapshot(): Promise<{ managed: ManagedToken[]; unmanaged: EdenToken[] }> {
-    const { groups, unmanaged } = await this.#load();
+  async snapshot(options?: RequestOptions): Promise<{ managed: ManagedToken[]; unmanaged: EdenToken[] }> {
+    const { groups, unmanaged } = await this.#load(options);
     return { managed: await this.#resolve([...groups.values()]), unmanaged };
   }
 
@@ -125,10 +137,10 @@ export class TokenRegistry implements RegistryView {
    * Managed tokens, one per logical token, sorted by name.
    * @example const prod = await registry.list({ environment: 'prod' });
    */
-  async list(filter: { environment?: string } = {}): Promise<ManagedToken[]> {
-    const env = filter?.environment;
+  async list(options: ListTokensOptions = {}): Promise<ManagedToken[]> {
+    const env = options?.environment;
     if (env !== undefined) this.policyFor(env);
-    const { groups } = await this.#load();
+    const { groups } = await this.#load(requestOptions(options));
     const picked = [...groups.values()].filter((g) => env === undefined || g.environment === env);
     return this.#resolve(picked);
   }
@@ -137,8 +149,8 @@ export class TokenRegistry implements RegistryView {
    * Managed tokens keyed by every declared environment (possibly `[]`), plus `unmanaged`.
    * @example const { prod, unmanaged } = await registry.byEnvironment();
    */
-  async byEnvironment(): Promise<TokensByEnvironment> {
-    const { managed, unmanaged } = await this.snapshot();
+  async byEnvironment(options?: RequestOptions): Promise<TokensByEnvironment> {
+    const { managed, unmanaged } = await this.snapshot(options);
     const out: Record<string, ManagedToken[]> = {};
     for (const env of this.#envNames) out[env] = [];
     for (const t of managed) out[t.environment]!.push(t);
@@ -149,8 +161,8 @@ export class TokenRegistry implements RegistryView {
    * One logical token, by its logical name or any generation's name.
    * @example const t = await registry.get('prod-web-app--g2'); // t.name === 'prod-web-app'
    */
-  async get(name: string): Promise<ManagedToken> {
-    const { group } = await this.#find(name);
+  async get(name: string, options?: RequestOptions): Promise<ManagedToken> {
+    const { group } = await this.#find(name, options);
     return (await this.#resolve([group]))[0]!;
   }
 
@@ -184,36 +196,36 @@ export class TokenRegistry implements RegistryView {
    * Sets the current generation's budget: the balance becomes `amount` and is enforced.
    * @example await registry.setBudget('prod-web-app', 750);
    */
-  async setBudget(name: string, amount: number): Promise<ManagedToken> {
+  async setBudget(name: string, amount: number, options?: RequestOptions): Promise<ManagedToken> {
     assertMoney(amount, 'amount');
-    return this.#patch(name, (t, policy) => budgetPatch(t, policy, amount));
+    return this.#patch(name, (t, policy) => budgetPatch(t, policy, amount), options);
   }
 
   /**
    * Adds `amount` (USD) to the current balance. A token without a budget is an `InvalidInputError`.
    * @example await registry.topUp('prod-web-app', 100);
    */
-  async topUp(name: string, amount: number): Promise<ManagedToken> {
+  async topUp(name: string, amount: number, options?: RequestOptions): Promise<ManagedToken> {
     assertMoney(amount, 'amount', { positive: true });
-    return this.#patch(name, (t, policy) => topUpPatch(t, policy, amount));
+    return this.#patch(name, (t, policy) => topUpPatch(t, policy, amount), options);
   }
 
   /**
    * Moves the expiry `days` later (from now if it has none or has passed), within `expiry.maxDays`.
    * @example await registry.extend('prod-web-app', 30);
    */
-  async extend(name: string, days: number): Promise<ManagedToken> {
+  async extend(name: string, days: number, options?: RequestOptions): Promise<ManagedToken> {
     assertDays(days, 'days');
-    return this.#patch(name, (t, policy) => extendPatch(t, policy, days, this.clock()));
+    return this.#patch(name, (t, policy) => extendPatch(t, policy, days, this.clock()), options);
   }
 
   /**
    * Deletes every live generation, then the SecretStore entry. Missing → `NotFoundError`.
    * @example await registry.revoke('staging-web-app');
    */
-  async revoke(name: string): Promise<void> {
-    const { group } = await this.#find(name);
-    await this.#revokeGroup(group);
+  async revoke(name: string, options?: RequestOptions): Promise<void> {
+    const { group } = await this.#find(name, options);
+    await this.#revokeGroup(group, options);
   }
 
   // ── plan / apply ─────────────────────────────────────────────────────────
@@ -226,10 +238,10 @@ export class TokenRegistry implements RegistryView {
    * for (const a of plan.actions) console.log(a.type, a.name);
    */
   async plan(desired: DesiredState, options: PlanOptions = {}): Promise<Plan> {
-    assertObject(options, 'plan options', ['prune', 'refill']);
+    assertObject(options, 'plan options', ['prune', 'refill', ...REQUEST_FIELDS]);
     const entries = normalizeDesired(desired, (env) => this.policyFor(env), this.#envNames);
     const named = new Set(Object.keys(desired));
-    const { groups } = await this.#load();
+    const { groups } = await this.#load(requestOptions(options));
     const present = entries.map((e) => groups.get(e.name)).filter((g): g is TokenGroup => g !== undefined);
     const existing = new Map((await this.#resolve(present)).map((t) => [t.name, t]));
     for (const t of existing.values()) {
@@ -264,34 +276,35 @@ export class TokenRegistry implements RegistryView {
    * if (result.failed) console.error(result.results.filter((r) => !r.ok));
    */
   async apply(plan: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
-    assertObject(options, 'apply options', ['concurrency', 'onProgress']);
+    assertObject(options, 'apply options', ['concurrency', 'onProgress', ...REQUEST_FIELDS]);
     if (options.concurrency !== undefined) assertConcurrency(options.concurrency);
     const actions = planActions(plan);
     const patches = checkActions(actions, (env) => this.policyFor(env), this.#envNames, this.clock());
+    const request = requestOptions(options);
     // One list for every update and delete; creates need none.
     const needsState = actions.some((a) => a.type !== 'create');
-    const grouped = needsState ? await this.#load() : undefined;
+    const grouped = needsState ? await this.#load(request) : undefined;
     const run = async (a: PlanAction): Promise<ManagedToken | undefined> => {
       if (a.type === 'create') {
         const { environment, app, budget, expiresInDays, resetPeriod } = a;
-        return this.create({ environment, app, budget, expiresInDays, resetPeriod });
+        return this.create({ environment, app, budget, expiresInDays, resetPeriod }, request);
       }
       const group = grouped!.groups.get(a.name);
       if (!group) throw new NotFoundError(`Token "${a.name}" not found`);
       if (a.type === 'delete') {
-        await this.#revokeGroup(group);
+        await this.#revokeGroup(group, request);
         return undefined;
       }
       const [token] = await this.#resolve([group]);
-      return this.#write(group, token!, patches.get(a)!);
+      return this.#write(group, token!, patches.get(a)!, request);
     };
     return runActions(actions, run, options, this.#logger);
   }
 
   // ── internals ────────────────────────────────────────────────────────────
 
-  async #load(): Promise<Grouped> {
-    return groupTokens(await this.backend.list(), this.#envNames);
+  async #load(options?: RequestOptions): Promise<Grouped> {
+    return groupTokens(await this.backend.list(options), this.#envNames);
   }
 
   /** Managed views of `groups`, sorted; SecretStore reads only for multi-generation tokens, in parallel. */
@@ -310,7 +323,7 @@ export class TokenRegistry implements RegistryView {
   }
 
   /** A logical token's group; `NotFoundError` when absent, `InvalidInputError` when no managed name. */
-  async #find(name: string): Promise<{ group: TokenGroup }> {
+  async #find(name: string, options?: RequestOptions): Promise<{ group: TokenGroup }> {
     assertName(name);
     const parsed = this.parseName(name);
     if (!parsed) {
@@ -319,7 +332,7 @@ export class TokenRegistry implements RegistryView {
         { field: 'name' },
       );
     }
-    const { groups } = await this.#load();
+    const { groups } = await this.#load(options);
     const group = groups.get(parsed.logicalName);
     if (!group) throw new NotFoundError(`Token "${parsed.logicalName}" not found`);
     return { group };
@@ -328,21 +341,29 @@ export class TokenRegistry implements RegistryView {
   async #patch(
     name: string,
     build: (token: ManagedToken, policy: EnvironmentPolicy) => UpdateTokenInput,
+    options: RequestOptions | undefined,
   ): Promise<ManagedToken> {
-    const { group } = await this.#find(name);
+    const { group } = await this.#find(name, options);
     const [token] = await this.#resolve([group]);
-    return this.#write(group, token!, build(token!, this.environments[group.environment]!));
+    return this.#write(group, token!, build(token!, this.environments[group.environment]!), options);
   }
 
   /** Patches the current generation and returns the updated view. */
-  async #write(group: TokenGroup, token: ManagedToken, patch: UpdateTokenInput): Promise<ManagedToken> {
-    const updated = await this.backend.update(token.tokenName, patch);
+  async #write(
+    group: TokenGroup,
+    token: ManagedToken,
+    patch: UpdateTokenInput,
+    options: RequestOptions | undefined,
+  ): Promise<ManagedToken> {
+    const updated = await this.backend.update(token.tokenName, patch, options);
     this.#logger.info(`updated token ${token.tokenName}`, { name: token.name, fields: Object.keys(patch) });
     return toManagedToken(group, { generation: token.generation, token: updated }, token.secretRef);
   }
 
-  async #revokeGroup(group: TokenGroup): Promise<void> {
-    const settled = await Promise.allSettled(group.members.map((m) => this.backend.delete(m.token.name)));
+  async #revokeGroup(group: TokenGroup, options: RequestOptions | undefined): Promise<void> {
+    const settled = await Promise.allSettled(
+      group.members.map((m) => this.backend.delete(m.token.name, options)),
+    );
     // Already gone counts as done (a concurrent revoke, or a retried delete).
     const failure = settled.find(
       (s): s is PromiseRejectedResult => s.status === 'rejected' && !(s.reason instanceof NotFoundError),
@@ -355,4 +376,30 @@ export class TokenRegistry implements RegistryView {
       generations: group.members.length,
     });
   }
+}
+
+/** Checks the collaborators and policies once, at construction (`ConfigurationError`). */
+function resolveOptions(options: TokenRegistryOptions) {
+  if (typeof options !== 'object' || options === null)
+    throw new ConfigurationError('TokenRegistry needs { backend, secrets, environments }');
+  const { backend, secrets, secretPrefix = 'edenai/' } = options;
+  for (const m of ['create', 'list', 'get', 'update', 'delete'] as const) {
+    if (typeof backend?.[m] !== 'function')
+      throw new ConfigurationError(`\`backend\` must implement TokenBackend (missing ${m}())`);
+  }
+  for (const m of ['get', 'set', 'delete', 'list'] as const) {
+    if (typeof secrets?.[m] !== 'function')
+      throw new ConfigurationError(`\`secrets\` must implement SecretStore (missing ${m}())`);
+  }
+  if (typeof secretPrefix !== 'string') throw new ConfigurationError('`secretPrefix` must be a string');
+  if (options.clock !== undefined && typeof options.clock !== 'function')
+    throw new ConfigurationError('`clock` must be a function returning a Date');
+  return {
+    backend,
+    secrets,
+    environments: Object.freeze(parseEnvironments(options.environments)),
+    clock: options.clock ?? systemClock,
+    secretPrefix,
+    logger: options.logger ?? silentLogger,
+  };
 }

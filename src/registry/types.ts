@@ -1,4 +1,78 @@
-import type { EdenToken, ResetPeriod, TokenType } from '../ports/backend.js';
+import type { Clock, Logger, Progress, RequestOptions } from '../core/types.js';
+import type { EdenToken, ResetPeriod, TokenBackend, TokenType } from '../ports/backend.js';
+import type { SecretStore } from '../ports/stores.js';
+import type { EnvironmentPolicy, EnvironmentPolicyInput } from './policy.js';
+
+/**
+ * Options of `new TokenRegistry(...)`.
+ *
+ * @example
+ * const options: TokenRegistryOptions = {
+ *   backend: new CustomTokenClient(),
+ *   secrets: new MemorySecretStore(),
+ *   environments: { dev: { tokenType: 'sandbox_api_token' }, prod: { budget: { max: 2000 } } },
+ * };
+ */
+export interface TokenRegistryOptions {
+  /** Where tokens live: a `CustomTokenClient`, or any `TokenBackend`. */
+  backend: TokenBackend;
+  /** Where token values live. */
+  secrets: SecretStore;
+  /** Environment name → policy. Names become token-name prefixes: `{environment}-{app}`. */
+  environments: Record<string, EnvironmentPolicyInput>;
+  clock?: Clock;
+  /** SecretStore key prefix. Default `edenai/`. */
+  secretPrefix?: string;
+  /** Receives one line per write (names only, never values). Default: silent. */
+  logger?: Logger;
+}
+
+/**
+ * Options of `list(options)`: which tokens, and the request options of the one list call.
+ *
+ * @example
+ * const prod = await registry.list({ environment: 'prod', signal: AbortSignal.timeout(10_000) });
+ */
+export interface ListTokensOptions extends RequestOptions {
+  /** Only this declared environment's tokens. */
+  environment?: string;
+}
+
+/**
+ * Options of `plan(desired, options)`.
+ *
+ * @example
+ * const plan = await registry.plan(desired, { prune: true });
+ */
+export interface PlanOptions extends RequestOptions {
+  /** Also delete managed tokens of the environments `desired` names but no longer lists. */
+  prune?: boolean;
+  /** Also reset every stated budget's balance to the budget (the tutorial's budget refresh). */
+  refill?: boolean;
+}
+
+/**
+ * Options of `apply(plan, options)`; the request options apply to every call the actions make.
+ *
+ * @example
+ * await registry.apply(plan, { concurrency: 2, onProgress: (p) => console.log(`${p.done}/${p.total}`) });
+ */
+export interface ApplyOptions extends RequestOptions {
+  /** Actions in flight at once. Default 4. */
+  concurrency?: number;
+  /** Called after each action, whether it succeeded or not. */
+  onProgress?: (progress: Progress) => void;
+}
+
+/** A token name parsed against the declared environments. @example registry.parseName('prod-web-app--g2')?.generation; // 2 */
+export interface ParsedName {
+  /** The logical name without generation: `prod-web-app`. */
+  logicalName: string;
+  environment: string;
+  app: string;
+  /** 1 for the bare name. */
+  generation: number;
+}
 
 /**
  * A token the registry manages: the logical token `{environment}-{app}` and its current generation.
@@ -88,11 +162,11 @@ export interface SecretEntryMetadata {
 
 /** The read-only side of `TokenRegistry` that UsageMonitor and AlertSystem depend on. */
 export interface RegistryView {
-  readonly environments: Readonly<Record<string, import('./policy.js').EnvironmentPolicy>>;
+  readonly environments: Readonly<Record<string, EnvironmentPolicy>>;
   /** Parses an Eden token name (any generation) into environment / app / logical name. */
-  parseName(tokenName: string): import('./naming.js').ParsedName | undefined;
-  list(filter?: { environment?: string }): Promise<ManagedToken[]>;
-  byEnvironment(): Promise<TokensByEnvironment>;
+  parseName(tokenName: string): ParsedName | undefined;
+  list(options?: ListTokensOptions): Promise<ManagedToken[]>;
+  byEnvironment(options?: RequestOptions): Promise<TokensByEnvironment>;
   /** Accepts a logical name or any generation's name. Throws `NotFoundError`. */
-  get(name: string): Promise<ManagedToken>;
+  get(name: string, options?: RequestOptions): Promise<ManagedToken>;
 }

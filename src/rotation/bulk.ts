@@ -1,14 +1,15 @@
-// rotateExpiring: one list for the whole run, then the rotations with bounded concurrency.
-
+// rotateExpiring: one list for the whole run, then the rotations with bounded concurrency. The list
+// is refreshed (once, shared) only when a token's turn comes too long after it, so a budget split is
+// never computed from an old balance.
 import pLimit from 'p-limit';
-import { InvalidInputError, RotationInProgressError } from '../core/errors.js';
+import { InvalidInputError, NotFoundError, RotationInProgressError } from '../core/errors.js';
 import { MAX_EXPIRY_DAYS } from '../core/limits.js';
-import type { Clock } from '../core/types.js';
+import { fromCents } from '../core/money.js';
+import { DAY_MS } from '../core/time.js';
+import type { Clock, RequestOptions } from '../core/types.js';
 import type { ManagedToken } from '../registry/types.js';
 import type { JournalStore } from './journal.js';
-import { assertConcurrency } from './options.js';
-import { checkExpiresInDays, type RotationPlan } from './plan.js';
-import { type Snapshot, SnapshotFeed, StaleSnapshot } from './snapshot-feed.js';
+import { assertConcurrency, checkExpiresInDays, type RotationPlan } from './plan.js';
 import type {
   BulkFailure,
   BulkSkip,
@@ -19,7 +20,6 @@ import type {
   RotationResult,
 } from './types.js';
 
-const DAY_MS = 86_400_000;
 const DEFAULT_SNAPSHOT_MAX_AGE_MS = 60_000;
 const KNOWN = new Set([
   'withinDays',
@@ -86,8 +86,9 @@ export async function rotateExpiring(
 ): Promise<RotateExpiringResult> {
   validate(host, options);
   const { withinDays, environment, dryRun = false, expiresInDays } = options;
+  const request: RequestOptions | undefined = options.signal ? { signal: options.signal } : undefined;
   const feed = new SnapshotFeed(
-    () => host.registry.snapshot(),
+    () => host.registry.snapshot(request),
     host.clock,
     options.snapshotMaxAgeMs ?? DEFAULT_SNAPSHOT_MAX_AGE_MS,
   );
@@ -196,8 +197,60 @@ function toPlanned(token: ManagedToken, plan: RotationPlan): PlannedRotation {
     newTokenName: plan.newTokenName,
     expireTime: token.expireTime,
     balance: plan.budgeted ? token.balance : null,
-    allowance: plan.budgeted ? plan.allowanceCents / 100 : null,
-    newBalance: plan.budgeted ? plan.newBalanceCents / 100 : null,
+    allowance: plan.budgeted ? fromCents(plan.allowanceCents) : null,
+    newBalance: plan.budgeted ? fromCents(plan.newBalanceCents) : null,
     newExpireTime: plan.newExpireTime,
   };
+}
+
+// ── the run's token data ─────────────────────────────────────────────────
+
+export interface Snapshot {
+  token: ManagedToken;
+  /** When the list that produced `token` was requested. */
+  takenAt: Date;
+}
+
+/** The token changed (another rotation ran) after the list this run is working from. */
+export class StaleSnapshot extends Error {
+  override name = 'StaleSnapshot';
+}
+
+export class SnapshotFeed {
+  #byName = new Map<string, ManagedToken>();
+  #takenAt = new Date(0);
+  #refreshing: Promise<ManagedToken[]> | undefined;
+  /** How many lists this feed made. */
+  lists = 0;
+
+  constructor(
+    private readonly list: () => Promise<{ managed: ManagedToken[] }>,
+    private readonly clock: Clock,
+    private readonly maxAgeMs: number,
+  ) {}
+
+  /** Lists every token (one backend call). Concurrent callers share one list. */
+  load(): Promise<ManagedToken[]> {
+    this.#refreshing ??= this.#load().finally(() => {
+      this.#refreshing = undefined;
+    });
+    return this.#refreshing;
+  }
+
+  async #load(): Promise<ManagedToken[]> {
+    const takenAt = this.clock();
+    this.lists++;
+    const { managed } = await this.list();
+    this.#byName = new Map(managed.map((t) => [t.name, t]));
+    this.#takenAt = takenAt;
+    return managed;
+  }
+
+  /** One token, from a list no older than `maxAgeMs`; `NotFoundError` when it is gone. */
+  async get(name: string): Promise<Snapshot> {
+    if (this.clock().getTime() - this.#takenAt.getTime() > this.maxAgeMs) await this.load();
+    const token = this.#byName.get(name);
+    if (!token) throw new NotFoundError(`Token "${name}" not found`);
+    return { token, takenAt: this.#takenAt };
+  }
 }

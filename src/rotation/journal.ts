@@ -1,20 +1,26 @@
-// The rotation journal: one record per logical token in the StateStore, written before and after
-// every step, so a new process can tell exactly how far a dead one got.
+// What a rotation keeps in the StateStore, both written with compare-and-set so that a holder whose
+// lease has passed cannot change either once another took over (fencing):
+// - the journal: one record per logical token, written before and after every step, so a new
+//   process can tell exactly how far a dead one got; and its public views (status, result);
+// - the lock: a per-token lease, renewed while working, taken over once it has passed on the
+//   injected clock.
 import { randomUUID } from 'node:crypto';
 import type { JsonValue } from 'type-fest';
-import { VersionConflictError } from '../core/errors.js';
+import { RotationInProgressError, VersionConflictError } from '../core/errors.js';
+import { fromCents } from '../core/money.js';
+import type { Clock } from '../core/types.js';
 import type { ResetPeriod, TokenType } from '../ports/backend.js';
 import type { StateStore } from '../ports/stores.js';
 import type { RotationPlan } from './plan.js';
-import type { RotationMode, RotationPhase, RotationStatus, RotationStep } from './types.js';
+import type { RotationMode, RotationPhase, RotationResult, RotationStatus, RotationStep } from './types.js';
 
-export const JOURNAL_PREFIX = 'rotation/journal/';
+const JOURNAL_PREFIX = 'rotation/journal/';
 
-export function journalKey(name: string): string {
+function journalKey(name: string): string {
   return `${JOURNAL_PREFIX}${name}`;
 }
 
-/** A raise of one generation's balance, journaled before it is sent (see raise.ts). */
+/** A raise of one generation's balance, journaled before it is sent (see `raiseOnce`). */
 export interface PendingRaise {
   tokenName: string;
   /** Balance read just before the raise, in nano-dollars (exact for Eden's 9 decimals). */
@@ -146,10 +152,6 @@ function isJournal(value: unknown): value is Journal {
   );
 }
 
-export function isConflict(error: unknown): error is VersionConflictError {
-  return error instanceof VersionConflictError;
-}
-
 /** The public view of a journal. */
 export function toStatus(j: Journal): RotationStatus {
   const status: RotationStatus = {
@@ -164,11 +166,80 @@ export function toStatus(j: Journal): RotationStatus {
     startedAt: new Date(j.startedAt),
     updatedAt: new Date(j.updatedAt),
     graceEndsAt: j.graceEndsAt ? new Date(j.graceEndsAt) : null,
-    allowance: j.budgeted ? j.allowanceCents / 100 : null,
-    newBalance: j.budgeted ? j.newBalanceCents / 100 : null,
+    allowance: j.budgeted ? fromCents(j.allowanceCents) : null,
+    newBalance: j.budgeted ? fromCents(j.newBalanceCents) : null,
   };
   if (j.error) status.error = { ...j.error, at: new Date(j.error.at) };
   return status;
+}
+
+/** A journal → the public result, with human migration steps (names and fingerprints, no values). */
+export function toResult(j: Journal): RotationResult {
+  const status = j.status === 'completed' ? 'completed' : 'grace';
+  return {
+    name: j.name,
+    rotationId: j.rotationId,
+    oldTokenName: j.oldTokenName,
+    newTokenName: j.newTokenName,
+    generation: j.newGeneration,
+    mode: modeOf(j),
+    status,
+    graceEndsAt: j.graceEndsAt ? new Date(j.graceEndsAt) : null,
+    migrationSteps: migrationSteps(j, status),
+  };
+}
+
+function migrationSteps(j: Journal, status: 'grace' | 'completed'): string[] {
+  const fp = j.fingerprint ? `fingerprint ${j.fingerprint}` : 'new value';
+  if (modeOf(j) === 'native') return nativeSteps(j, fp);
+  const steps = [
+    `Reload the secret at ${j.secretRef} (${fp}) in services using ${j.name}: it now holds ${j.newTokenName}.`,
+  ];
+  if (status === 'grace') {
+    const until = j.graceEndsAt ?? 'the end of the grace period';
+    steps.push(
+      j.budgeted
+        ? `Old generation ${j.oldTokenName} stays valid until ${until} with ${usd(j.allowanceCents)} allowance; run finalize() after that to revoke it and move what it has left to ${j.newTokenName}.`
+        : `Old generation ${j.oldTokenName} stays valid (no budget limit) until ${until}; run finalize() after that to revoke it.`,
+    );
+  } else {
+    steps.push(
+      `Old generation ${j.oldTokenName} is revoked: services still using it get 401 errors until they reload.`,
+    );
+  }
+  if (j.budgeted) {
+    steps.push(
+      `${j.newTokenName} was created with ${usd(j.newBalanceCents)}: the ${usd(j.balanceCents)} left on ${j.oldTokenName} minus the ${usd(j.allowanceCents)} grace allowance (the budget is split, never doubled).`,
+    );
+  }
+  steps.push(
+    j.newExpireTime
+      ? `${j.newTokenName} expires at ${j.newExpireTime}.`
+      : `${j.newTokenName} has no expiry date.`,
+  );
+  return steps;
+}
+
+function nativeSteps(j: Journal, fp: string): string[] {
+  const steps = [
+    `Reload the secret at ${j.secretRef} (${fp}) in services using ${j.name}: ${j.newTokenName} (same key) has a new value.`,
+    `The old value of ${j.newTokenName} stopped working at once (native rotation has no grace period): services still using it get 401 errors until they reload.`,
+  ];
+  if (j.budgeted)
+    steps.push(
+      `Budget unchanged: ${j.newTokenName} keeps its balance (same key; nothing was split or moved).`,
+    );
+  steps.push(
+    j.newExpireTime
+      ? `${j.newTokenName} expires at ${j.newExpireTime}.`
+      : `${j.newTokenName} has no expiry date.`,
+  );
+  return steps;
+}
+
+/** `1234` cents → `$12.34` */
+function usd(cents: number): string {
+  return `$${fromCents(cents).toFixed(2)}`;
 }
 
 /** The journal of a rotation that has just taken its snapshot. */
@@ -214,4 +285,108 @@ export function newJournal(plan: RotationPlan, gracePeriodMs: number, at: Date):
     rollbackReason: null,
     error: null,
   };
+}
+
+// ── lock ─────────────────────────────────────────────────────────────────
+
+const LOCK_PREFIX = 'rotation/lock/';
+
+interface LockRecord {
+  holder: string;
+  rotationId: string | null;
+  acquiredAt: string;
+  leaseExpiresAt: string;
+}
+
+function lockKey(name: string): string {
+  return `${LOCK_PREFIX}${name}`;
+}
+
+export async function readLock(
+  state: StateStore,
+  name: string,
+): Promise<{ record: LockRecord; version: string } | undefined> {
+  const stored = await state.get(lockKey(name));
+  const v = stored?.value as Partial<LockRecord> | undefined;
+  if (!stored || typeof v?.holder !== 'string' || typeof v.leaseExpiresAt !== 'string') return undefined;
+  return { record: v as LockRecord, version: stored.version };
+}
+
+/** One holder's lock on one logical token. */
+export class LeaseLock {
+  #version: string | undefined;
+  #rotationId: string | null = null;
+  #acquiredAt = '';
+
+  constructor(
+    private readonly state: StateStore,
+    readonly name: string,
+    private readonly holder: string,
+    private readonly leaseMs: number,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Takes the lock or throws `RotationInProgressError` (someone else holds a live lease). */
+  async acquire(rotationId: string | null): Promise<void> {
+    this.#rotationId = rotationId;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const current = await readLock(this.state, this.name);
+      const now = this.clock();
+      if (
+        current &&
+        current.record.holder !== this.holder &&
+        Date.parse(current.record.leaseExpiresAt) > now.getTime()
+      ) {
+        throw new RotationInProgressError(this.name, current.record.rotationId ?? undefined);
+      }
+      this.#acquiredAt = now.toISOString();
+      try {
+        this.#version = await this.#write(current?.version ?? null);
+        return;
+      } catch (error) {
+        // Someone wrote the lock between our read and write: read it again and decide.
+        if (!(error instanceof VersionConflictError)) throw error;
+      }
+    }
+    throw new RotationInProgressError(this.name, rotationId ?? undefined);
+  }
+
+  /** Extends the lease. Throws `RotationInProgressError` when another holder took the lock over. */
+  async renew(rotationId?: string): Promise<void> {
+    if (rotationId) this.#rotationId = rotationId;
+    if (this.#version === undefined)
+      throw new RotationInProgressError(this.name, this.#rotationId ?? undefined);
+    try {
+      this.#version = await this.#write(this.#version);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+      this.#version = undefined;
+      throw new RotationInProgressError(this.name, this.#rotationId ?? undefined);
+    }
+  }
+
+  /** Releases the lock if we still hold it; never throws for a lock already taken over. */
+  async release(): Promise<void> {
+    const version = this.#version;
+    this.#version = undefined;
+    if (version === undefined) return;
+    try {
+      await this.state.delete(lockKey(this.name), { ifVersion: version });
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+    }
+  }
+
+  async #write(ifVersion: string | null): Promise<string> {
+    const record: LockRecord = {
+      holder: this.holder,
+      rotationId: this.#rotationId,
+      acquiredAt: this.#acquiredAt,
+      leaseExpiresAt: new Date(this.clock().getTime() + this.leaseMs).toISOString(),
+    };
+    const { version } = await this.state.set(lockKey(this.name), record as unknown as JsonValue, {
+      ifVersion,
+    });
+    return version;
+  }
 }

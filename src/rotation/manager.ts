@@ -2,33 +2,34 @@ import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { InvalidInputError, RotationInProgressError } from '../core/errors.js';
 import type { ManagedToken } from '../registry/types.js';
-import { type BulkHost, rotateExpiring } from './bulk.js';
-import { RotationEmitter } from './events.js';
-import { failureOf } from './failures.js';
+import { type BulkHost, rotateExpiring, type Snapshot, StaleSnapshot } from './bulk.js';
 import {
   isUnfinished,
   type Journal,
   JournalStore,
+  LeaseLock,
   type LoadedJournal,
   newJournal,
+  readLock,
   toStatus,
 } from './journal.js';
-import { LeaseLock, readLock } from './lock.js';
 import {
   assertConcurrency,
+  checkExpiresInDays,
+  planRotation,
   type ResolvedRotationOptions,
   ROTATE_WINDOW_MS,
+  type RotationPlan,
   resolveRotationOptions,
-} from './options.js';
-import { checkExpiresInDays, planRotation, type RotationPlan } from './plan.js';
-import { RotationRun, type RunDeps } from './run.js';
+} from './plan.js';
+import { RotationEmitter, RotationRun, type RunDeps } from './run.js';
 import { drive } from './runner.js';
-import { type Snapshot, StaleSnapshot } from './snapshot-feed.js';
 import type {
   BulkFailure,
   BulkSkip,
   FinalizeOptions,
   FinalizeResult,
+  ResumeOptions,
   ResumeResult,
   RotateExpiringOptions,
   RotateExpiringResult,
@@ -40,6 +41,7 @@ import type {
   RotationManagerOptions,
   RotationResult,
   RotationStatus,
+  StatusOptions,
 } from './types.js';
 
 interface StartOptions {
@@ -221,14 +223,15 @@ export class RotationManager implements RotationFailureSource {
    * @example
    * const { resumed, failed } = await manager.resume();
    */
-  async resume(options: { concurrency?: number } = {}): Promise<ResumeResult> {
+  async resume(options: ResumeOptions = {}): Promise<ResumeResult> {
     const concurrency = this.#concurrency(options.concurrency);
+    options.signal?.throwIfAborted();
     // Unfinished, or promoted with a finish that is due at once (no grace period) or was interrupted.
     const pending = (j: Journal) =>
       isUnfinished(j) || (j.status === 'grace' && (j.gracePeriodMs === 0 || j.step === 'finish'));
     const todo = (await this.#journals.all()).filter(({ journal }) => pending(journal));
     const out: ResumeResult = { resumed: [], failed: [], skipped: [] };
-    await this.#each(todo, concurrency, out.resumed, out.failed, out.skipped, pending);
+    await this.#each(todo, concurrency, out.resumed, out.failed, out.skipped, pending, options.signal);
     return out;
   }
 
@@ -244,6 +247,7 @@ export class RotationManager implements RotationFailureSource {
     if (typeof options !== 'object' || options === null)
       throw new InvalidInputError('finalize options must be an object', { field: 'options' });
     const concurrency = this.#concurrency(options.concurrency);
+    options.signal?.throwIfAborted();
     const force = options.force === true;
     const now = this.#o.clock().getTime();
     const out: FinalizeResult = { finalized: [], failed: [], pending: [], skipped: [] };
@@ -256,7 +260,7 @@ export class RotationManager implements RotationFailureSource {
       else if (j.status === 'grace')
         out.pending.push({ name: j.name, graceEndsAt: new Date(j.graceEndsAt!) });
     }
-    await this.#each(todo, concurrency, out.finalized, out.failed, out.skipped, due, true);
+    await this.#each(todo, concurrency, out.finalized, out.failed, out.skipped, due, options.signal, true);
     return out;
   }
 
@@ -264,8 +268,9 @@ export class RotationManager implements RotationFailureSource {
    * The last rotation of a logical token as journaled (no backend call), or `undefined`.
    * @example const s = await manager.status('prod-web-app'); s?.status; // 'grace'
    */
-  async status(name: string): Promise<RotationStatus | undefined> {
+  async status(name: string, options: StatusOptions = {}): Promise<RotationStatus | undefined> {
     const { logicalName } = this.#parse(name);
+    options.signal?.throwIfAborted();
     const loaded = await this.#journals.load(logicalName);
     if (!loaded) return undefined;
     const status = toStatus(loaded.journal);
@@ -377,7 +382,10 @@ export class RotationManager implements RotationFailureSource {
         throw new RotationInProgressError(name, loaded.journal.rotationId);
       const snapshot = source
         ? await source()
-        : { token: await this.#o.registry.get(name), takenAt: this.#o.clock() };
+        : {
+            token: await this.#o.registry.get(name, options.signal ? { signal: options.signal } : undefined),
+            takenAt: this.#o.clock(),
+          };
       if (source && loaded && Date.parse(loaded.journal.updatedAt) > snapshot.takenAt.getTime())
         throw new StaleSnapshot(`${name} was rotated after this run listed it`);
       const plan = this.#plan(snapshot.token, options.expiresInDays, options.windowMs);
@@ -426,6 +434,7 @@ export class RotationManager implements RotationFailureSource {
     failed: BulkFailure[],
     skipped: BulkSkip[],
     qualifies: (j: Journal) => boolean,
+    signal: AbortSignal | undefined,
     finalize = false,
   ): Promise<void> {
     const limit = pLimit(concurrency);
@@ -449,7 +458,7 @@ export class RotationManager implements RotationFailureSource {
                 if (!fresh || !qualifies(fresh.journal)) await lock.release().catch(() => {});
               }
               return fresh && qualifies(fresh.journal)
-                ? this.#drive(fresh, lock, undefined, finalize)
+                ? this.#drive(fresh, lock, signal, finalize)
                 : undefined;
             });
             if (result) done.push(result);
@@ -461,5 +470,53 @@ export class RotationManager implements RotationFailureSource {
         }),
       ),
     );
+  }
+}
+
+/**
+ * The failure a journal stands for, or `undefined` when it needs nothing: completed, in its grace
+ * period without error, or running in a live process (`live`).
+ */
+function failureOf(j: Journal, live: boolean): RotationFailure | undefined {
+  const base = { name: j.name, rotationId: j.rotationId };
+  const recorded = j.error && {
+    ...base,
+    step: j.error.step,
+    message: j.error.message,
+    at: new Date(j.error.at),
+  };
+  switch (j.status) {
+    case 'completed':
+      // Native rotations whose new value failed verify end here with their error (no rollback).
+      return recorded || undefined;
+    case 'grace':
+      return recorded || undefined;
+    case 'running':
+      if (live) return undefined;
+      return {
+        ...base,
+        step: j.step,
+        message: 'interrupted: its process stopped; resume() continues it',
+        at: new Date(j.updatedAt),
+      };
+    case 'rolledBack':
+      return (
+        recorded || {
+          ...base,
+          step: j.step,
+          message: `rolled back: ${j.rollbackReason ?? 'unknown reason'}`,
+          at: new Date(j.updatedAt),
+        }
+      );
+    default:
+      // failed, rollingBack
+      return (
+        recorded || {
+          ...base,
+          step: j.step,
+          message: `${j.status}; resume() continues it`,
+          at: new Date(j.updatedAt),
+        }
+      );
   }
 }

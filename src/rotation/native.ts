@@ -6,11 +6,9 @@ import { ConfigurationError, RotationInProgressError, VersionConflictError } fro
 import type { Secret } from '../core/secret.js';
 import type { EdenToken } from '../ports/backend.js';
 import type { SecretEntryMetadata } from '../registry/types.js';
-import { UnreadableValue, VerifyRejected } from './classify.js';
 import type { Journal } from './journal.js';
-import type { RotationRun } from './run.js';
+import { type RotationRun, runVerifyHook, UnreadableValue, VerifyRejected } from './run.js';
 import type { RotationStep } from './types.js';
-import { runVerifyHook } from './verify-hook.js';
 
 const ORDER: readonly RotationStep[] = ['snapshot', 'rotate', 'verify', 'finish'];
 

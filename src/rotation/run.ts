@@ -1,21 +1,38 @@
 // One rotation in flight: its journal (and store version), its lock, and the few things it
-// remembers between steps in this process (never persisted: the value only goes to the SecretStore).
-
-import { NotFoundError, RotationInProgressError, VersionConflictError } from '../core/errors.js';
+// remembers between steps in this process (never persisted: the value only goes to the SecretStore),
+// with the primitives every step uses: journaled begin/done, reads and deletes that tolerate a
+// missing token, raising a balance exactly once, the user's verify hook, the event emitter, and
+// which failures end a rotation.
+import {
+  APIConnectionError,
+  APIError,
+  ConfigurationError,
+  InvalidInputError,
+  NotFoundError,
+  PolicyViolationError,
+  ResponseValidationError,
+  RotationInProgressError,
+  VersionConflictError,
+} from '../core/errors.js';
+import { fromNanos, toNanos } from '../core/money.js';
 import type { Secret } from '../core/secret.js';
 import type { Clock, Logger, RequestOptions } from '../core/types.js';
-import type { EdenToken, TokenBackend } from '../ports/backend.js';
+import type { EdenToken, TokenBackend, UpdateTokenInput } from '../ports/backend.js';
 import type { SecretStore } from '../ports/stores.js';
-import type { RotationEmitter } from './events.js';
-import type { Journal, JournalStore } from './journal.js';
-import type { LeaseLock } from './lock.js';
-import type { RotationStep, VerifyHook } from './types.js';
+import type { Journal, JournalStore, LeaseLock, PendingRaise } from './journal.js';
+import type {
+  RotationEventName,
+  RotationEvents,
+  RotationListener,
+  RotationStep,
+  VerifyHook,
+} from './types.js';
 
 /**
  * `edenai/prod-web-app` → `edenai/prod-web-app.pending`: characters every common vault accepts
  * (AWS Secrets Manager rejects `#`), and no logical token name contains a dot.
  */
-export function pendingRefFor(secretRef: string): string {
+function pendingRefFor(secretRef: string): string {
   return `${secretRef}.pending`;
 }
 
@@ -123,4 +140,193 @@ export class RotationRun {
       if (!(error instanceof NotFoundError)) throw error;
     }
   }
+}
+
+/** Calls the hook (if any) with the new value; a throw or `false` rejects the new value. */
+export async function runVerifyHook(run: RotationRun, secret: Secret): Promise<void> {
+  const hook = run.deps.verify;
+  if (!hook) return;
+  const j = run.journal;
+  let ok: boolean | undefined;
+  try {
+    ok = await hook({ name: j.name, tokenName: j.newTokenName, generation: j.newGeneration, secret });
+  } catch (error) {
+    // The message is scrubbed of the value: a hook may echo it back.
+    throw new VerifyRejected(`verify threw: ${describe(error, secret)}`);
+  }
+  if (ok === false) throw new VerifyRejected('verify returned false');
+}
+
+// ── raising a balance ────────────────────────────────────────────────────
+// Eden can only SET a balance, so "add L" is read-then-set; the target is journaled before the
+// PATCH, and a re-run decides from the live balance whether the PATCH landed. When in doubt it does
+// not raise: a crash may lose budget, never add any.
+
+/** Returns the balance to set (nano-dollars), or `null` for "nothing to do". */
+export type RaiseDecision = (current: EdenToken) => number | null;
+
+export async function raiseOnce(
+  run: RotationRun,
+  tokenName: string,
+  decide: RaiseDecision,
+  restoreReset = false,
+): Promise<void> {
+  const journaled = run.journal.raise;
+  if (journaled?.tokenName === tokenName && journaled.done) return;
+  const current = await run.find(tokenName);
+  if (!current) return void (await run.save({ raise: finished(tokenName, 0, 0, restoreReset) }));
+  const nowNano = toNanos(current.balance);
+  let pending: PendingRaise;
+  if (journaled?.tokenName === tokenName) {
+    // A previous attempt journaled this raise: did its PATCH land?
+    const verdict = landed(run, journaled, current, nowNano);
+    if (verdict !== 'no') {
+      if (verdict === 'unsure') {
+        run.deps.logger.warn(
+          `rotation ${run.journal.name}: cannot tell whether the raise of ${tokenName} landed; not raising again`,
+          { name: run.journal.name, rotationId: run.journal.rotationId, tokenName },
+        );
+      }
+      return void (await run.save({ raise: { ...journaled, done: true } }));
+    }
+    // Not landed: add the same amount to what it holds now (it may have spent since).
+    pending = {
+      ...journaled,
+      fromNanos: nowNano,
+      toNanos: nowNano + (journaled.toNanos - journaled.fromNanos),
+    };
+    if (nowNano !== journaled.fromNanos) await run.save({ raise: pending });
+  } else {
+    const target = decide(current);
+    if (target === null)
+      return void (await run.save({ raise: finished(tokenName, nowNano, nowNano, restoreReset) }));
+    pending = { tokenName, fromNanos: nowNano, toNanos: target, restoreReset, done: false };
+    await run.save({ raise: pending });
+  }
+  await run.deps.backend.update(tokenName, raisePatch(run, pending), run.requestOptions);
+  await run.save({ raise: { ...pending, done: true } });
+}
+
+/**
+ * Whether a journaled raise's PATCH landed. A restored reset period (sent in the same PATCH) says
+ * so for sure; otherwise the balance does: above where it started → yes; unchanged → no; below
+ * (spent since) → unsure, treated as "yes", the answer that cannot add budget.
+ */
+function landed(
+  run: RotationRun,
+  raise: PendingRaise,
+  current: EdenToken,
+  nowNano: number,
+): 'yes' | 'no' | 'unsure' {
+  const period = run.journal.oldResetPeriod;
+  if (raise.restoreReset && period !== 'none' && run.journal.oldResetAmount !== null) {
+    return current.balanceResetPeriod === period ? 'yes' : 'no';
+  }
+  if (nowNano === raise.fromNanos) return 'no';
+  return nowNano > raise.fromNanos ? 'yes' : 'unsure';
+}
+
+function raisePatch(run: RotationRun, raise: PendingRaise): UpdateTokenInput {
+  const patch: UpdateTokenInput = { balance: fromNanos(raise.toNanos), activeBalance: true };
+  const { oldResetPeriod, oldResetAmount } = run.journal;
+  if (raise.restoreReset && oldResetPeriod !== 'none' && oldResetAmount !== null) {
+    patch.balanceResetPeriod = oldResetPeriod;
+    patch.balanceResetAmount = oldResetAmount;
+  }
+  return patch;
+}
+
+function finished(
+  tokenName: string,
+  fromNanos: number,
+  toNanos: number,
+  restoreReset: boolean,
+): PendingRaise {
+  return { tokenName, fromNanos, toNanos, restoreReset, done: true };
+}
+
+// ── events ───────────────────────────────────────────────────────────────
+
+/**
+ * A tiny typed event emitter. A listener that throws is logged and ignored: an observer must
+ * never break (or half-finish) a rotation.
+ */
+export class RotationEmitter {
+  readonly #listeners = new Map<RotationEventName, Set<(payload: never) => void>>();
+
+  constructor(private readonly logger: Logger) {}
+
+  on<E extends RotationEventName>(event: E, listener: RotationListener<E>): void {
+    let set = this.#listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(event, set);
+    }
+    set.add(listener as (payload: never) => void);
+  }
+
+  off<E extends RotationEventName>(event: E, listener: RotationListener<E>): void {
+    this.#listeners.get(event)?.delete(listener as (payload: never) => void);
+  }
+
+  emit<E extends RotationEventName>(event: E, payload: RotationEvents[E]): void {
+    const set = this.#listeners.get(event);
+    if (!set) return;
+    for (const listener of [...set]) {
+      try {
+        (listener as RotationListener<E>)(payload);
+      } catch (error) {
+        this.logger.warn(`rotation event listener for ${event} threw; ignored`, {
+          event,
+          error: error instanceof Error ? error.name : typeof error,
+        });
+      }
+    }
+  }
+}
+
+// ── failures ─────────────────────────────────────────────────────────────
+// Which failures end a rotation (roll it back) and which only pause it (resume() continues).
+
+/** The new generation failed its check: the rotation is rolled back. */
+export class VerifyRejected extends Error {
+  override name = 'VerifyRejected';
+}
+
+/** The backend hands out no value for the new generation: nobody could use it. */
+export class UnreadableValue extends Error {
+  override name = 'UnreadableValue';
+}
+
+const TRANSIENT_STATUS = new Set([408, 409, 429]);
+
+/**
+ * Definitive: retrying cannot help (a 4xx answer, bad input, a refused check), so the rotation is
+ * rolled back. Anything else (5xx, 429, timeouts, dropped connections, an odd body, a crash of
+ * our own process, an abort) leaves the journal for `resume()`.
+ */
+export function isDefinitive(error: unknown): boolean {
+  if (error instanceof VerifyRejected || error instanceof UnreadableValue) return true;
+  if (error instanceof ResponseValidationError || error instanceof APIConnectionError) return false;
+  if (error instanceof APIError) {
+    const status = error.status;
+    return status !== undefined && status >= 400 && status < 500 && !TRANSIENT_STATUS.has(status);
+  }
+  return (
+    error instanceof InvalidInputError ||
+    error instanceof PolicyViolationError ||
+    error instanceof ConfigurationError
+  );
+}
+
+/** A short, value-free description of an error. */
+export function describe(error: unknown, secret?: Secret): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return secret ? scrub(text, secret) : text;
+}
+
+/** Replaces any copy of the value in text written by user code (a verify hook's error message). */
+export function scrub(text: string, secret: Secret): string {
+  const value = secret.reveal();
+  return value.length >= 4 ? text.split(value).join(secret.toString()) : text;
 }

@@ -1,14 +1,10 @@
 // Drives a journaled rotation forward from wherever it stands, and turns failures into either a
 // rollback (definitive) or a paused journal that resume() continues (transient).
 import { RotationError, RotationInProgressError } from '../core/errors.js';
-import { describe, isDefinitive } from './classify.js';
-import { finish } from './finish.js';
-import { type Journal, modeOf } from './journal.js';
+import { type Journal, modeOf, toResult } from './journal.js';
 import { forwardNative, nativeValueStored } from './native.js';
-import { toResult } from './result.js';
-import { rollback } from './rollback.js';
-import type { RotationRun } from './run.js';
-import { create, drain, promote, read, verify } from './steps.js';
+import { describe, isDefinitive, type RotationRun } from './run.js';
+import { create, drain, finish, promote, read, rollback, verify } from './steps.js';
 import type { RotationResult, RotationStep } from './types.js';
 
 const FORWARD: readonly RotationStep[] = ['snapshot', 'drain', 'create', 'read', 'verify', 'promote'];

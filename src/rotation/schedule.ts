@@ -7,13 +7,13 @@ import type { FinalizeResult, ResumeResult, RotateExpiringOptions, RotateExpirin
  * Options of `scheduleRotation`: a cron pattern plus `rotateExpiring`'s options.
  *
  * @example
- * const options: ScheduleRotationOptions = { cron: '0 2 * * *', timezone: 'UTC', withinDays: 7 };
+ * const options: ScheduleRotationOptions = { cron: '0 2 * * *', timeZone: 'UTC', withinDays: 7 };
  */
 export interface ScheduleRotationOptions extends Omit<RotateExpiringOptions, 'dryRun' | 'signal'> {
   /** Cron pattern (5 or 6 fields), e.g. `'0 2 * * *'`: every day at 02:00. */
   cron: string;
   /** IANA time zone of the pattern, e.g. `'Europe/Paris'`. Default: the process's. */
-  timezone?: string;
+  timeZone?: string;
   /** Before each run, `resume()` interrupted rotations and `finalize()` due ones. Default true. */
   maintenance?: boolean;
   /** Receives each run's report. */
@@ -48,7 +48,7 @@ export interface ScheduledRotation {
  * @example
  * const schedule = scheduleRotation(manager, {
  *   cron: '0 2 * * *',            // every day at 02:00
- *   timezone: 'Europe/Paris',
+ *   timeZone: 'Europe/Paris',
  *   withinDays: 7,
  *   onRun: (r) => console.log(`rotated ${r.rotation.rotated.length}, failed ${r.rotation.failed.length}`),
  *   onError: (e) => console.error(e),
@@ -62,7 +62,7 @@ export function scheduleRotation(
 ): ScheduledRotation {
   if (typeof options !== 'object' || options === null || typeof options.cron !== 'string')
     throw new InvalidInputError('scheduleRotation needs { cron, withinDays }', { field: 'cron' });
-  const { cron, timezone, maintenance = true, onRun, onError, ...rotateOptions } = options;
+  const { cron, timeZone, maintenance = true, onRun, onError, ...rotateOptions } = options;
   if (typeof rotateOptions.withinDays !== 'number')
     throw new InvalidInputError('scheduleRotation needs withinDays', { field: 'withinDays' });
   const once = async () => {
@@ -86,7 +86,7 @@ export function scheduleRotation(
   };
   let job: Cron;
   try {
-    job = new Cron(cron, { protect: true, ...(timezone ? { timezone } : {}) }, run);
+    job = new Cron(cron, { protect: true, ...(timeZone ? { timezone: timeZone } : {}) }, run);
   } catch (error) {
     throw new InvalidInputError(`Invalid cron pattern ${JSON.stringify(cron)}: ${(error as Error).message}`, {
       field: 'cron',

@@ -1,18 +1,27 @@
-// The forward steps of a rotation. Each is idempotent: when the journal says a previous process
-// started it (`uncertain`), it first checks the backend's actual state instead of acting blindly.
-
+// The steps of a generation rotation: forward (drain, create, read, verify, promote), then finish
+// (after the grace period) or rollback (when abandoned). Each is idempotent: when the journal says a
+// previous process started it (`uncertain`), it first checks the backend's actual state instead of
+// acting blindly. Amounts are compared exactly, in nano-dollars.
 import { BadRequestError, VersionConflictError } from '../core/errors.js';
-import { fromCents, toCents } from '../core/money.js';
+import { fromCents, toCents, toNanos } from '../core/money.js';
 import type { Secret } from '../core/secret.js';
 import type { CreateTokenInput, EdenToken, UpdateTokenInput } from '../ports/backend.js';
 import type { SecretEntryMetadata } from '../registry/types.js';
-import { UnreadableValue, VerifyRejected } from './classify.js';
-import { aboutCents, atMostCents } from './money.js';
-import type { RotationRun } from './run.js';
-import { runVerifyHook } from './verify-hook.js';
+import { type RotationRun, raiseOnce, runVerifyHook, UnreadableValue, VerifyRejected } from './run.js';
 
 /** How often an unreadable new generation may be discarded and created again (a lost v3 create). */
 const MAX_RECREATIONS = 1;
+const NANOS_PER_CENT = 1e7;
+
+/** True when `usd` is at most `cents`. */
+function atMostCents(usd: number | null, cents: number): boolean {
+  return toNanos(usd) <= cents * NANOS_PER_CENT;
+}
+
+/** True when `usd` equals `cents` to within half a cent. */
+function aboutCents(usd: number | null, cents: number): boolean {
+  return Math.abs(toNanos(usd) - cents * NANOS_PER_CENT) < NANOS_PER_CENT / 2;
+}
 
 /** 3. Lower the old generation to the grace allowance BEFORE anything is raised. */
 export async function drain(run: RotationRun): Promise<void> {
@@ -251,4 +260,91 @@ export async function promote(run: RotationRun, gracePeriodMs: number): Promise<
   }
   await secrets.delete(run.pendingRef);
   await run.done('promote', { status: 'grace' });
+}
+
+/**
+ * 8. Revoke the old generation and give what it had left to the new one. Runs in finalize() after
+ * the grace deadline, or at once when there is no grace period.
+ *
+ * The old generation is DELETED before the new one is raised (deleting is the ultimate "lower
+ * first"), rather than lowered to 0 and deleted after: a delete is decidable after a crash or a
+ * lost answer (the token is there or not), a lowering to 0 is not (0 could be "lowered" or
+ * "spent"), and it saves a request.
+ */
+export async function finish(run: RotationRun): Promise<void> {
+  await run.begin('finish');
+  let j = run.journal;
+  if (!j.oldDeleted) {
+    const carries = j.budgeted && j.allowanceCents > 0;
+    const old = carries ? await run.find(j.oldTokenName) : undefined;
+    // Read just before the delete (again after a crash: while it exists, its balance is exact).
+    // Journaled before the delete: once the old generation is gone, nothing else remembers it.
+    if (old) await run.save({ leftoverNano: Math.max(0, toNanos(old.balance)) });
+    else if (j.leftoverNano === null) await run.save({ leftoverNano: 0 });
+    await run.remove(j.oldTokenName);
+    await run.save({ oldDeleted: true });
+    j = run.journal;
+  }
+  const leftover = j.leftoverNano ?? 0;
+  if (j.budgeted && leftover > 0)
+    await raiseOnce(run, j.newTokenName, (current) => toNanos(current.balance) + leftover);
+  await run.deps.secrets.delete(run.pendingRef);
+  await run.done('finish', { status: 'completed', error: null });
+}
+
+const BEFORE_PROMOTE = ['snapshot', 'drain', 'create', 'read', 'verify', 'promote'] as const;
+
+/** Whether the drain may have run: the journal got at least as far as starting it. */
+function drainMayHaveRun(run: RotationRun): boolean {
+  const j = run.journal;
+  return (
+    j.created ||
+    BEFORE_PROMOTE.indexOf(j.step as (typeof BEFORE_PROMOTE)[number]) >= BEFORE_PROMOTE.indexOf('drain')
+  );
+}
+
+/**
+ * Abandons a rotation before promote: the new generation is revoked FIRST, then the old one gets
+ * back what was carved out of it, so the two never hold more than the old balance together.
+ */
+export async function rollback(run: RotationRun, reason: string): Promise<void> {
+  let j = run.journal;
+  if (j.status !== 'rollingBack') {
+    const drained = drainMayHaveRun(run);
+    await run.save({ status: 'rollingBack', rollbackReason: reason, restoreOld: drained });
+  }
+  await run.begin('rollback');
+  const { secrets } = run.deps;
+  await secrets.delete(run.pendingRef);
+  j = run.journal;
+  if (j.created && !j.newDeleted) {
+    if (j.newLeftoverNano === null) {
+      const fresh = await run.find(j.newTokenName);
+      await run.save({ newLeftoverNano: fresh ? Math.max(0, toNanos(fresh.balance)) : 0 });
+    }
+    await run.remove(run.journal.newTokenName);
+    await run.save({ newDeleted: true });
+  }
+  j = run.journal;
+  if (j.budgeted && j.restoreOld) {
+    const allowanceNano = j.allowanceCents * NANOS_PER_CENT;
+    // What was carved out of the old generation: what the new one still held (never more than
+    // was carved out), or all of it if the new one was never created.
+    const carved = (j.balanceCents - j.allowanceCents) * NANOS_PER_CENT;
+    const give = j.created ? Math.min(j.newLeftoverNano ?? 0, carved) : carved;
+    await raiseOnce(
+      run,
+      j.oldTokenName,
+      // Above the allowance the drain never landed: nothing to give back. At or below it, adding
+      // `give` cannot exceed the old balance.
+      (old) => {
+        const now = toNanos(old.balance);
+        if (now > allowanceNano)
+          return j.oldResetPeriod !== 'none' && old.balanceResetPeriod === 'none' ? now : null;
+        return now + give;
+      },
+      true,
+    );
+  }
+  await run.done('rollback', { status: 'rolledBack' });
 }

@@ -1,7 +1,9 @@
 import type { Secret } from '../core/secret.js';
-import type { Clock, Logger, Progress } from '../core/types.js';
-import type { EdenToken } from '../ports/backend.js';
+import type { Clock, Logger, Progress, RequestOptions } from '../core/types.js';
+import type { EdenToken, TokenBackend } from '../ports/backend.js';
 import type { SecretStore, StateStore } from '../ports/stores.js';
+import type { EnvironmentPolicy } from '../registry/policy.js';
+import type { ManagedToken, ParsedName } from '../registry/types.js';
 
 /** A rotation that failed and is waiting for `resume()` or a human; AlertSystem reports these. */
 export interface RotationFailure {
@@ -151,14 +153,14 @@ export interface RotationManagerOptions {
  * const registry: RotationRegistry = new TokenRegistry({ backend, secrets, environments });
  */
 export interface RotationRegistry {
-  readonly backend: import('../ports/backend.js').TokenBackend;
+  readonly backend: TokenBackend;
   readonly secrets: SecretStore;
   readonly clock: Clock;
-  parseName(tokenName: string): import('../registry/naming.js').ParsedName | undefined;
+  parseName(tokenName: string): ParsedName | undefined;
   secretRefFor(logicalName: string): string;
-  policyFor(environment: string): import('../registry/policy.js').EnvironmentPolicy;
-  get(name: string): Promise<import('../registry/types.js').ManagedToken>;
-  snapshot(): Promise<{ managed: import('../registry/types.js').ManagedToken[]; unmanaged: EdenToken[] }>;
+  policyFor(environment: string): EnvironmentPolicy;
+  get(name: string, options?: RequestOptions): Promise<ManagedToken>;
+  snapshot(options?: RequestOptions): Promise<{ managed: ManagedToken[]; unmanaged: EdenToken[] }>;
 }
 
 /**
@@ -170,6 +172,7 @@ export interface RotationRegistry {
 export interface RotateOptions {
   /** Expiry of the new generation in days from now. Default: see `RotationManager` ("Expiry rule"). */
   expiresInDays?: number;
+  /** Aborts the rotation between steps and its requests; it then pauses, and `resume()` continues it. */
   signal?: AbortSignal;
 }
 
@@ -195,6 +198,17 @@ export interface RotationResult {
   graceEndsAt: Date | null;
   /** Human instructions for the people running the services (no values). */
   migrationSteps: string[];
+}
+
+/**
+ * Options of `status(name, options)`.
+ *
+ * @example
+ * const s = await manager.status('prod-web-app', { signal: AbortSignal.timeout(5_000) });
+ */
+export interface StatusOptions {
+  /** Checked before the journal and the lock are read (`status` sends no request to Eden). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -250,6 +264,7 @@ export interface RotateExpiringOptions {
    * based on an older balance. Default 60 000 ms (on the manager's clock).
    */
   snapshotMaxAgeMs?: number;
+  /** Aborts the run's list and its rotations (each pauses; `resume()` continues it). */
   signal?: AbortSignal;
 }
 
@@ -297,6 +312,19 @@ export interface RotateExpiringResult {
   skipped: BulkSkip[];
 }
 
+/**
+ * Options of `resume(options)`.
+ *
+ * @example
+ * await manager.resume({ concurrency: 2, signal: AbortSignal.timeout(300_000) });
+ */
+export interface ResumeOptions {
+  /** Default: the manager's `concurrency` (4). */
+  concurrency?: number;
+  /** Aborts the rotations being continued (each pauses again; a later `resume()` continues it). */
+  signal?: AbortSignal;
+}
+
 /** What `resume()` continued. @example const { resumed, failed } = await manager.resume(); */
 export interface ResumeResult {
   resumed: RotationResult[];
@@ -308,7 +336,10 @@ export interface ResumeResult {
 export interface FinalizeOptions {
   /** Revoke old generations even before their grace deadline. */
   force?: boolean;
+  /** Default: the manager's `concurrency` (4). */
   concurrency?: number;
+  /** Aborts the rotations being finished (each stays in its grace period; `finalize()` retries it). */
+  signal?: AbortSignal;
 }
 
 /** What `finalize()` finished, and what is still in its grace period. @example const { finalized, pending } = await manager.finalize(); */

@@ -7,15 +7,8 @@ import {
   timingSafeEqual,
 } from 'node:crypto';
 import { ConfigurationError } from '../core/errors.js';
-import type { Metadata } from '../ports/stores.js';
-import type { Codec } from './internal/document-file.js';
-import type { EntriesDoc } from './internal/entries-file.js';
-
-export interface SecretEntry {
-  value: string;
-  version: string;
-  metadata?: Metadata | undefined;
-}
+import type { SecretEntry } from './cas.js';
+import type { Codec, EntriesDoc } from './file-io.js';
 
 type Kdf = { name: 'raw' } | { name: 'scrypt'; salt: string; N: number; r: number; p: number };
 
@@ -35,9 +28,10 @@ export class SecretsCodec implements Codec<EntriesDoc<SecretEntry>> {
   #keys = new Map<string, Promise<{ enc: Buffer; check: Buffer }>>();
 
   readonly #key: string | Buffer;
-  readonly #path: () => string;
+  /** The file, for messages. */
+  readonly #path: string;
 
-  constructor(key: string | Buffer, path: () => string) {
+  constructor(key: string | Buffer, path: string) {
     this.#key = key;
     this.#path = path;
   }
@@ -66,7 +60,7 @@ export class SecretsCodec implements Codec<EntriesDoc<SecretEntry>> {
   }
 
   async decode(bytes: Buffer): Promise<EntriesDoc<SecretEntry>> {
-    const file = this.#path();
+    const file = this.#path;
     const corrupted = (why: string) =>
       new ConfigurationError(`Cannot read secrets file ${file}: it is corrupted (${why})`);
     let env: Record<string, unknown>;

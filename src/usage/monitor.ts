@@ -1,19 +1,22 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ConfigurationError, InvalidInputError } from '../core/errors.js';
-import { fromNanos, toNanos } from '../core/money.js';
+import { fromNanos } from '../core/money.js';
 import { type DateRangeInput, type DayRange, formatDay, parseRange } from '../core/time.js';
 import { type Clock, type RequestOptions, systemClock } from '../core/types.js';
-import type { UsageRecord, UsageSource } from '../ports/usage.js';
+import type { UsageSource } from '../ports/usage.js';
 import { GENERATION_SEPARATOR } from '../registry/naming.js';
 import type { ManagedToken, RegistryView } from '../registry/types.js';
-import { aggregateReport } from './aggregate-report.js';
-import { aggregateToken } from './aggregate-token.js';
-import { computeForecast, forecastWindow } from './forecast.js';
-import { isNotFound } from './not-found.js';
+import { aggregateReport, aggregateToken, costByLogicalName } from './aggregate.js';
+import { assertTimeZone, computeForecast, DEFAULT_TIME_ZONE, forecastWindow } from './forecast.js';
 import { checkReconcileNumbers, compareBalance } from './reconcile.js';
-import { RESET_TIME_ZONE } from './resets.js';
 import type { ReconcileInput, Reconciliation, TokenUsage, UsageForecast, UsageReport } from './types.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RANGE_DAYS, fetchWindowed, type UsageFilter } from './windows.js';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_RANGE_DAYS,
+  fetchWindowed,
+  isNotFound,
+  type UsageFilter,
+} from './windows.js';
 
 /**
  * Options of `new UsageMonitor(...)`.
@@ -40,8 +43,34 @@ export interface UsageMonitorOptions {
    *   per window: more requests, smaller answers, for organizations with very many tokens.
    */
   tokenQuery?: 'all' | 'byName';
-  /** Time zone of budget resets. Default `Europe/Paris` (Eden's). */
-  resetTimeZone?: string;
+  /** Time zone of budget resets (an IANA name). Default `Europe/Paris` (Eden's). */
+  timeZone?: string;
+}
+
+/**
+ * Options of `monitor.forecast(name, options)`.
+ *
+ * @example
+ * ```ts
+ * const options: ForecastOptions = { windowDays: 14, signal: AbortSignal.timeout(10_000) };
+ * ```
+ */
+export interface ForecastOptions extends RequestOptions {
+  /** Complete days the burn rate is measured over (today left out). Default 7. */
+  windowDays?: number;
+}
+
+/**
+ * Options of `monitor.forecastAll(options)`.
+ *
+ * @example
+ * ```ts
+ * const options: ForecastAllOptions = { windowDays: 14, tokens: await registry.list({ environment: 'prod' }) };
+ * ```
+ */
+export interface ForecastAllOptions extends ForecastOptions {
+  /** Managed tokens, as `registry.list()` returns them. Default: every managed token, listed now. */
+  tokens?: readonly ManagedToken[];
 }
 
 /**
@@ -88,12 +117,8 @@ export class UsageMonitor {
     this.#maxRangeDays = positive(o.maxRangeDays, 'maxRangeDays', DEFAULT_MAX_RANGE_DAYS);
     this.#limit = pLimit(positive(o.concurrency, 'concurrency', DEFAULT_CONCURRENCY));
     this.#tokenQuery = o.tokenQuery ?? 'all';
-    this.#timeZone = o.resetTimeZone ?? RESET_TIME_ZONE;
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: this.#timeZone });
-    } catch {
-      throw new ConfigurationError(`Unknown resetTimeZone "${this.#timeZone}"`);
-    }
+    this.#timeZone = o.timeZone ?? DEFAULT_TIME_ZONE;
+    assertTimeZone(this.#timeZone);
   }
 
   /**
@@ -119,7 +144,7 @@ export class UsageMonitor {
     const filters =
       this.#tokenQuery === 'all'
         ? [{}]
-        : generationNames(logical, await this.#highestGeneration(logical, parsed.generation)).map(
+        : generationNames(logical, await this.#highestGeneration(logical, parsed.generation, options)).map(
             (token) => ({
               token,
             }),
@@ -146,7 +171,10 @@ export class UsageMonitor {
    */
   async report(range: DateRangeInput, options: RequestOptions = {}): Promise<UsageReport> {
     const days = normalize(range);
-    const [managed, records] = await Promise.all([this.#registry.list(), this.#fetch(days, [{}], options)]);
+    const [managed, records] = await Promise.all([
+      this.#registry.list({ signal: options.signal }),
+      this.#fetch(days, [{}], options),
+    ]);
     return aggregateReport({
       range: days,
       generatedAt: this.#clock().toISOString(),
@@ -167,14 +195,11 @@ export class UsageMonitor {
    * if (f.exhaustsBeforeExpiry && f.daysUntilExhausted !== null && f.daysUntilExhausted < 3) page(f);
    * ```
    */
-  async forecast(
-    name: string,
-    options: { windowDays?: number } & RequestOptions = {},
-  ): Promise<UsageForecast> {
+  async forecast(name: string, options: ForecastOptions = {}): Promise<UsageForecast> {
     assertName(name);
     const { windowDays = 7, ...requestOptions } = options;
     assertWindowDays(windowDays);
-    const token = await this.#registry.get(name);
+    const token = await this.#registry.get(name, { signal: options.signal });
     const now = this.#clock();
     const window = forecastWindow(now, windowDays);
     const usage = await this.tokenUsage(token.name, window, requestOptions);
@@ -186,17 +211,13 @@ export class UsageMonitor {
    * one query per token: what `AlertSystem` uses, so a thousand budgeted tokens cost one request,
    * not a thousand. Each result equals what `forecast(token.name)` returns.
    *
-   * @param options.tokens - Managed tokens, as `registry.list()` returns them. Default: every
-   *   managed token, listed now.
    * @example
    * ```ts
    * const forecasts = await monitor.forecastAll({ windowDays: 14 });
    * for (const f of forecasts) if (f.exhaustsBeforeReset) console.warn(`${f.name} runs dry first`);
    * ```
    */
-  async forecastAll(
-    options: { windowDays?: number; tokens?: readonly ManagedToken[] } & RequestOptions = {},
-  ): Promise<UsageForecast[]> {
+  async forecastAll(options: ForecastAllOptions = {}): Promise<UsageForecast[]> {
     const { windowDays = 7, tokens, ...requestOptions } = options;
     assertWindowDays(windowDays);
     if (tokens !== undefined && !Array.isArray(tokens)) {
@@ -207,7 +228,7 @@ export class UsageMonitor {
     const now = this.#clock();
     const window = forecastWindow(now, windowDays);
     const [list, records] = await Promise.all([
-      tokens ?? this.#registry.list(),
+      tokens ?? this.#registry.list({ signal: options.signal }),
       this.#fetch(window, [{}], requestOptions),
     ]);
     const costs = costByLogicalName(records, (n) => this.#registry.parseName(n)?.logicalName);
@@ -247,7 +268,7 @@ export class UsageMonitor {
     }
     const days = normalize({ from: input.from, to: input.to });
     checkReconcileNumbers(input);
-    const token = await this.#registry.get(name);
+    const token = await this.#registry.get(name, { signal: options.signal });
     const tokenName = name === token.name ? token.tokenName : name;
     const records = await this.#fetch(days, [{ token: tokenName }], options);
     const usage = aggregateToken(token.name, days, records, (n) => n === tokenName);
@@ -272,9 +293,9 @@ export class UsageMonitor {
     });
   }
 
-  async #highestGeneration(logical: string, asked: number): Promise<number> {
+  async #highestGeneration(logical: string, asked: number, options: RequestOptions): Promise<number> {
     try {
-      const token = await this.#registry.get(logical);
+      const token = await this.#registry.get(logical, { signal: options.signal });
       const live = token.generations.map((n) => this.#registry.parseName(n)?.generation ?? 1);
       return Math.max(asked, token.generation, ...live);
     } catch (error) {
@@ -291,24 +312,6 @@ function assertWindowDays(windowDays: number): void {
       field: 'windowDays',
     });
   }
-}
-
-/** Nano-dollars per logical token; records under names outside every environment are skipped. */
-function costByLogicalName(
-  records: readonly UsageRecord[],
-  logicalOf: (tokenName: string) => string | undefined,
-): Map<string, number> {
-  const names = new Map<string, string | undefined>();
-  const costs = new Map<string, number>();
-  for (const r of records) {
-    let logical = names.get(r.token);
-    if (!names.has(r.token)) {
-      logical = logicalOf(r.token);
-      names.set(r.token, logical);
-    }
-    if (logical !== undefined) costs.set(logical, (costs.get(logical) ?? 0) + toNanos(r.totalCost));
-  }
-  return costs;
 }
 
 function assertName(name: unknown): asserts name is string {

@@ -2,11 +2,10 @@
 // cut into windows fetched with bounded concurrency and merged. Windows never overlap, so
 // merging is concatenation: no record is counted twice.
 import pLimit, { type LimitFunction } from 'p-limit';
-import { InvalidInputError } from '../core/errors.js';
+import { InvalidInputError, isEdenAIError } from '../core/errors.js';
 import { type DateRangeInput, type DayRange, formatDay, parseRange } from '../core/time.js';
 import type { RequestOptions } from '../core/types.js';
 import type { UsageQuery, UsageRecord, UsageSource } from '../ports/usage.js';
-import { isNotFound } from './not-found.js';
 
 /**
  * Eden's longest accepted `begin..end` range, in days.
@@ -113,4 +112,11 @@ async function fetchOne(
     if (isNotFound(error)) return [];
     throw error;
   }
+}
+
+/** True for the SDK's "not found" (a `NotFoundError`, or any SDK error carrying status 404). */
+export function isNotFound(error: unknown): boolean {
+  return (
+    isEdenAIError(error) && (error.name === 'NotFoundError' || (error as { status?: unknown }).status === 404)
+  );
 }

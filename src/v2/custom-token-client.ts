@@ -10,7 +10,25 @@ import { assertTokenName, createBody, patchBody } from './token-input.js';
 const COLLECTION = 'user/custom_token/';
 
 function isDuplicateName(error: APIError): boolean {
-  return error instanceof BadRequestError && /already exists/i.test(error.message);
+  return error.code === 'name_taken';
+}
+
+/** Eden's raw "name: Token with this name already exists." says what, not what to do. */
+function explainDuplicate(error: unknown, name: string): unknown {
+  if (!(error instanceof BadRequestError) || !isDuplicateName(error)) return error;
+  return new BadRequestError(
+    `A token named "${name}" already exists at Eden AI: choose another name, or update, rotate or delete the existing token`,
+    {
+      status: error.status,
+      headers: error.headers,
+      body: error.body,
+      method: error.method,
+      path: error.path,
+      requestId: error.requestId,
+      code: 'name_taken',
+      cause: error,
+    },
+  );
 }
 
 /**
@@ -52,19 +70,23 @@ export class CustomTokenClient implements TokenBackend {
   async create(input: CreateTokenInput, options?: RequestOptions): Promise<EdenToken> {
     const body = createBody(input);
     const name = input.name;
-    return this.#core.request({
-      method: 'POST',
-      path: COLLECTION,
-      body,
-      schema: tokenSchema,
-      options,
-      recovery: {
-        lookup: () => this.#find(name, options),
-        // Our lost attempt created it: "already exists" means success.
-        afterLost: async (error) =>
-          isDuplicateName(error) ? { value: await this.get(name, options) } : undefined,
-      },
-    });
+    return this.#core
+      .request({
+        method: 'POST',
+        path: COLLECTION,
+        body,
+        schema: tokenSchema,
+        options,
+        recovery: {
+          lookup: () => this.#find(name, options),
+          // Our lost attempt created it: "already exists" means success.
+          afterLost: async (error) =>
+            isDuplicateName(error) ? { value: await this.get(name, options) } : undefined,
+        },
+      })
+      .catch((error: unknown) => {
+        throw explainDuplicate(error, name);
+      });
   }
 
   /**
@@ -85,7 +107,13 @@ export class CustomTokenClient implements TokenBackend {
    */
   async get(name: string, options?: RequestOptions): Promise<EdenToken> {
     assertTokenName(name);
-    return this.#core.request({ method: 'GET', path: tokenPath(name), schema: tokenSchema, options });
+    return this.#core.request({
+      method: 'GET',
+      path: tokenPath(name),
+      schema: tokenSchema,
+      options,
+      notFoundCode: 'token_not_found',
+    });
   }
 
   /**
@@ -97,7 +125,14 @@ export class CustomTokenClient implements TokenBackend {
   async update(name: string, patch: UpdateTokenInput, options?: RequestOptions): Promise<EdenToken> {
     assertTokenName(name);
     const body = patchBody(patch);
-    return this.#core.request({ method: 'PATCH', path: tokenPath(name), body, schema: tokenSchema, options });
+    return this.#core.request({
+      method: 'PATCH',
+      path: tokenPath(name),
+      body,
+      schema: tokenSchema,
+      options,
+      notFoundCode: 'token_not_found',
+    });
   }
 
   /**
@@ -113,6 +148,7 @@ export class CustomTokenClient implements TokenBackend {
       method: 'DELETE',
       path: tokenPath(name),
       options,
+      notFoundCode: 'token_not_found',
       recovery: {
         afterLost: async (error) => (error instanceof NotFoundError ? { value: undefined } : undefined),
       },

@@ -1,22 +1,23 @@
-import { InvalidInputError, NotFoundError } from '../core/errors.js';
+import { ConfigurationError, InvalidInputError, NotFoundError } from '../core/errors.js';
+import { assertTokenName } from '../core/limits.js';
 import type { Secret } from '../core/secret.js';
-import type { RequestOptions } from '../core/types.js';
+import { type Clock, type RequestOptions, systemClock } from '../core/types.js';
 import type { CreateTokenInput, EdenToken, TokenBackend, UpdateTokenInput } from '../ports/backend.js';
-import { assertTokenName } from '../v2/token-input.js';
 import type { ManagementKeyClient } from './client.js';
-import { NameIndex } from './name-index.js';
 import type { ManagementKey } from './types.js';
 
 /** How long a name → id map is trusted by default (ms). */
 const DEFAULT_MAX_CACHE_AGE_MS = 60_000;
 
 /**
- * Options of {@link ManagementKeyBackend}.
+ * Options of {@link ManagementKeyBackend}: the client it adapts, and how it maps names to ids.
  *
  * @example
- * const options: ManagementKeyBackendOptions = { member: 'ops@example.com', maxCacheAgeMs: 30_000 };
+ * const options: ManagementKeyBackendOptions = { client, member: 'ops@example.com', maxCacheAgeMs: 30_000 };
  */
 export interface ManagementKeyBackendOptions {
+  /** The v3 client whose keys the backend exposes by name. */
+  client: ManagementKeyClient;
   /**
    * Only keys of this organization member count. Names are unique per member, so in an
    * organization where several members reuse a name, set it to make names unambiguous.
@@ -25,7 +26,12 @@ export interface ManagementKeyBackendOptions {
   /** How long the name → id map is trusted before a lookup lists the keys again. Default 60 000 ms. */
   maxCacheAgeMs?: number;
   /** Time source for the cache age. Default: the system clock. */
-  clock?: () => Date;
+  clock?: Clock;
+}
+
+/** A client (its methods), as opposed to an options object that holds one. */
+function isClient(value: unknown): value is ManagementKeyClient {
+  return typeof (value as Partial<ManagementKeyClient> | null)?.list === 'function';
 }
 
 /** The id went stale under us (renamed or revoked elsewhere): same handling as a 404. */
@@ -55,6 +61,7 @@ function toToken(key: ManagementKey): EdenToken {
  *
  * @example
  * const backend = new ManagementKeyBackend(new ManagementKeyClient());
+ * const shared = new ManagementKeyBackend({ client: new ManagementKeyClient(), member: 'ops@example.com' });
  * const registry = new TokenRegistry({ backend, secrets: new MemorySecretStore(), environments });
  * await registry.create({ environment: 'prod', app: 'web-app' }); // value stored from the create answer
  */
@@ -65,8 +72,21 @@ export class ManagementKeyBackend implements TokenBackend {
   readonly #maxAgeMs: number;
   readonly #clock: () => Date;
 
-  constructor(client: ManagementKeyClient, options: ManagementKeyBackendOptions = {}) {
-    this.client = client;
+  /** Takes the client alone, or `{ client, ...options }`. */
+  constructor(clientOrOptions: ManagementKeyClient | ManagementKeyBackendOptions) {
+    // The 0.x form `(client, options)` must fail loudly: silently dropping `member` could act on
+    // another member's key of the same name. (A rest parameter would show in the public signature.)
+    // biome-ignore lint/complexity/noArguments: see above.
+    if (arguments.length > 1)
+      throw new ConfigurationError(
+        'ManagementKeyBackend takes one argument: new ManagementKeyBackend(client) or new ManagementKeyBackend({ client, member, maxCacheAgeMs, clock })',
+      );
+    const options: ManagementKeyBackendOptions = isClient(clientOrOptions)
+      ? { client: clientOrOptions }
+      : clientOrOptions;
+    if (!isClient(options?.client))
+      throw new ConfigurationError('ManagementKeyBackend needs a ManagementKeyClient: { client }');
+    this.client = options.client;
     this.#member = options.member;
     this.#maxAgeMs = options.maxCacheAgeMs ?? DEFAULT_MAX_CACHE_AGE_MS;
     if (!(this.#maxAgeMs >= 0)) {
@@ -74,7 +94,7 @@ export class ManagementKeyBackend implements TokenBackend {
         field: 'maxCacheAgeMs',
       });
     }
-    this.#clock = options.clock ?? (() => new Date());
+    this.#clock = options.clock ?? systemClock;
   }
 
   /**
@@ -211,5 +231,49 @@ export class ManagementKeyBackend implements TokenBackend {
       );
     }
     return id;
+  }
+}
+
+interface Entry {
+  ids: (string | null)[];
+  /** When this mapping was last confirmed (ms): a full listing, or our own create. */
+  at: number;
+}
+
+/**
+ * Live key name → ids (several when members of an organization reuse a name; `null` for a legacy
+ * key without id), each with the time it was last confirmed.
+ */
+export class NameIndex {
+  #entries = new Map<string, Entry>();
+
+  /** Replaces everything with a full listing of live keys taken at `at` (ms). */
+  replace(keys: readonly ManagementKey[], at: number): void {
+    this.#entries.clear();
+    for (const key of keys) this.add(key.name, key.id, at);
+  }
+
+  /** The ids of `name` if confirmed less than `maxAgeMs` before `at`; `undefined` when unknown or stale. */
+  fresh(name: string, at: number, maxAgeMs: number): readonly (string | null)[] | undefined {
+    const entry = this.#entries.get(name);
+    return entry && at - entry.at < maxAgeMs ? entry.ids : undefined;
+  }
+
+  /** The ids of `name`, however old. */
+  ids(name: string): readonly (string | null)[] | undefined {
+    return this.#entries.get(name)?.ids;
+  }
+
+  add(name: string, id: string | null, at: number): void {
+    const entry = this.#entries.get(name);
+    if (!entry) this.#entries.set(name, { ids: [id], at });
+    else if (!entry.ids.includes(id)) entry.ids.push(id);
+  }
+
+  remove(name: string, id: string): void {
+    const entry = this.#entries.get(name);
+    if (!entry) return;
+    entry.ids = entry.ids.filter((other) => other !== id);
+    if (entry.ids.length === 0) this.#entries.delete(name);
   }
 }

@@ -1,4 +1,5 @@
 import type { Secret } from '../core/secret.js';
+import type { ClientOptions } from '../http/options.js';
 import type { CreateTokenInput, EdenToken, UpdateTokenInput } from '../ports/backend.js';
 import type { UsageQuery } from '../ports/usage.js';
 
@@ -94,4 +95,23 @@ export interface ManagementWhoami {
   key: { id: string | null; name: string | null; masked: string | null } | null;
   /** Unknown fields the server sent, kept as-is. */
   extra?: Record<string, unknown>;
+}
+
+/**
+ * Options of `ManagementKeyClient`: the v2 client options, with a management key and the v3 host.
+ *
+ * @example
+ * const options: ManagementKeyClientOptions = {
+ *   apiKey: process.env.EDENAI_MANAGEMENT_KEY, // mgmt-eden-… with manage:read / manage:write
+ *   maxRequestsPerSecond: 10,
+ * };
+ */
+export interface ManagementKeyClientOptions extends ClientOptions {
+  /**
+   * A management (auth) key, `mgmt-eden-…`, with `manage:read` (reads) and `manage:write` (writes).
+   * Default: `process.env.EDENAI_MANAGEMENT_KEY`; missing → `ConfigurationError`.
+   */
+  apiKey?: string | undefined;
+  /** Includes the API version. Default `https://api.edenai.run/v3`. */
+  baseUrl?: string | undefined;
 }

@@ -9,7 +9,7 @@ import {
 import { AwsSecretsManagerStore, type AwsSecretsManagerStoreOptions } from 'edenai-token-manager/aws';
 import { secretStoreConformance } from 'edenai-token-manager/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadAwsSdk } from '../../src/stores/aws/load-sdk.js';
+import { loadAwsSdk } from '../../src/stores/aws/api.js';
 import { awsClientConfig, instantRetry } from '../fixtures/aws-client.js';
 import {
   createFakeAwsSecretsManager,

@@ -4,8 +4,7 @@ import { RedisStateStore } from 'edenai-token-manager/redis';
 import { stateStoreConformance } from 'edenai-token-manager/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadIoRedis } from '../../src/stores/redis/load-ioredis.js';
-import { globEscape } from '../../src/stores/redis/scan.js';
+import { globEscape, loadIoRedis } from '../../src/stores/redis/store.js';
 import { hasRedisServer, type RedisServer, startRedisServer } from '../fixtures/redis-server.js';
 
 const available = hasRedisServer();

@@ -1,6 +1,6 @@
 import { AlertSystem, MemoryStateStore } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { periodKeys } from '../../src/alerts/periods.js';
+import { periodKeys } from '../../src/usage/forecast.js';
 import { fakeClock, HOUR, recorder, stubRegistry, token } from './helpers.js';
 
 describe('budget thresholds', () => {

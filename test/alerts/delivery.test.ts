@@ -82,9 +82,9 @@ describe('delivery', () => {
     expect(report.failures).toEqual([]);
   });
 
-  it('repeatEvery re-sends while the condition holds', async () => {
+  it('repeatEveryMs re-sends while the condition holds', async () => {
     const rec = recorder();
-    const { alerts, clock } = setup([rec.notifier], { repeatEvery: 60 * MINUTE });
+    const { alerts, clock } = setup([rec.notifier], { repeatEveryMs: 60 * MINUTE });
     for (let i = 0; i < 12; i++) {
       await alerts.run(); // every 10 minutes for two hours
       clock.advance(10 * MINUTE);
@@ -93,8 +93,8 @@ describe('delivery', () => {
     // Per environment: off for prod → sent once.
     const rec2 = recorder();
     const s2 = setup([rec2.notifier], {
-      repeatEvery: 60 * MINUTE,
-      environments: { prod: { repeatEvery: null } },
+      repeatEveryMs: 60 * MINUTE,
+      environments: { prod: { repeatEveryMs: null } },
     });
     for (let i = 0; i < 12; i++) {
       await s2.alerts.run();

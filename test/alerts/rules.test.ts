@@ -258,3 +258,39 @@ describe('policy, unmanaged, rotation and forecast rules', () => {
     expect(rec.ids()).toEqual(['exhaustion-forecast:prod-a:g1:generation']);
   });
 });
+
+describe('request options', () => {
+  it('passes the caller’s signal to the registry and the forecaster', async () => {
+    const signal = new AbortController().signal;
+    const seen: unknown[] = [];
+    const base = stubRegistry({ prod: {} }, [
+      token('prod', 'a', { activeBalance: true, balance: 10, balanceResetPeriod: 'none' }),
+    ]);
+    const registry = {
+      ...base,
+      byEnvironment: (options?: { signal?: AbortSignal }) => {
+        seen.push(['byEnvironment', options?.signal]);
+        return base.byEnvironment();
+      },
+    };
+    const usage: ForecastSource = {
+      async forecast(name, options) {
+        seen.push(['forecast', name, options?.signal]);
+        return { daysUntilExhausted: null, exhaustsBeforeExpiry: false, exhaustsBeforeReset: false };
+      },
+    };
+    const alerts = new AlertSystem({ registry, usage, notifiers: [], clock: fakeClock(NOW) });
+    await alerts.run({ signal });
+    await alerts.checkExpiringTokens({ withinDays: 7, signal });
+    await alerts.checkLowBalanceTokens({ ratio: 0.5, signal });
+    await alerts.check({ signal });
+    expect(seen).toEqual([
+      ['byEnvironment', signal],
+      ['forecast', 'prod-a', signal],
+      ['byEnvironment', signal],
+      ['byEnvironment', signal],
+      ['byEnvironment', signal],
+      ['forecast', 'prod-a', signal],
+    ]);
+  });
+});

@@ -22,7 +22,7 @@ describe('the demo', { timeout: 120_000 }, () => {
     for (const section of [
       'Plan: 5 to create, 0 to update, 0 to delete',
       'Plan: 3 to create, 0 to update, 0 to delete',
-      '✓ Created prod-api-gateway',
+      '✓ Applied 3 of 3 changes: 3 created',
       'The evening health checks ran 78 times',
       'Token Health Report',
       '🟡 staging-web-app\n   Expires in 12 days',
@@ -30,7 +30,8 @@ describe('the demo', { timeout: 120_000 }, () => {
       'TOTAL COST (ALL ENVIRONMENTS): $',
       '⚠️  2 token(s) need rotation',
       'Would rotate 2 token(s)',
-      '✓ Rotated staging-web-app: staging-web-app → staging-web-app--g2',
+      '✓ staging-web-app: staging-web-app → staging-web-app--g2, the old one works until 2024-03-20 09:00 UTC',
+      'Rotated 2 tokens. Old generations keep working until 2024-03-20 09:00 UTC at the latest: then run `edenai-tokens finalize`.',
       '✓ Finalized staging-web-app',
       '✓ No token value appeared in this output',
     ]) {
@@ -38,7 +39,16 @@ describe('the demo', { timeout: 120_000 }, () => {
     }
     expect(a.stdout).toMatch(/✓ staging-web-app: (\$[\d.]+) before rotation, \1 after/);
     expect(a.stdout).not.toMatch(ANSI);
-    expect(a.stderr).toContain('✓ staging-web-app (2/2)'); // plain progress lines off a terminal
+    // Each applied token is named once, in the plan: no progress lines, no per-token result line.
+    const prodLaunch = a.stdout.slice(
+      a.stdout.indexOf('2. Prod launches'),
+      a.stdout.indexOf('64 days of traffic'),
+    );
+    expect(prodLaunch.match(/prod-api-gateway/g)).toHaveLength(1);
+    expect(a.stderr).toBe('');
+    // Dates as people read them, and CLI commands rather than library calls.
+    expect(a.stdout).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    expect(a.stdout).not.toContain('()');
     expect(masked(b.stdout)).toBe(masked(a.stdout));
     expect(readdirSync(cwd)).toEqual([]);
   });

@@ -128,7 +128,13 @@ describe('a token lifecycle across invocations', { timeout: 180_000 }, () => {
     ]);
     const bulk = await cli('rotate', '--expiring-within', '7d', '--environment', 'staging');
     expect(bulk.code).toBe(0);
-    expect(bulk.stdout).toContain('Rotated staging-short: staging-short → staging-short--g2');
+    // One line per token, then a summary that says what to run next; the steps behind --verbose.
+    expect(bulk.stdout).toMatch(
+      /^✓ staging-short: staging-short → staging-short--g2, the old one works until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/m,
+    );
+    expect(bulk.stdout).toContain('Rotated 1 token. Old generations keep working until');
+    expect(bulk.stdout).toContain('then run `edenai-tokens finalize`. Migration steps: --verbose.');
+    expect(bulk.stdout).not.toContain('Migration steps:\n');
     expect(bulk.stderr).toContain('✓ staging-short (1/1)');
   });
 
@@ -176,7 +182,12 @@ describe('a token lifecycle across invocations', { timeout: 180_000 }, () => {
   });
 
   it('deletes a token with its secret entry', async () => {
-    const deleted = await cli('delete', 'dev-testing', '--json');
+    const refused = await cli('delete', 'dev-testing');
+    expect([refused.code, refused.stderr]).toEqual([
+      2,
+      expect.stringMatching(/cannot be undone: confirm with --yes/),
+    ]);
+    const deleted = await cli('delete', 'dev-testing', '--yes', '--json');
     expect(json<{ deleted: string }>(deleted).deleted).toBe('dev-testing');
     const listed = await cli('list');
     expect(listed.stdout).not.toContain('dev-testing');

@@ -10,14 +10,13 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../src/cli/commands.js';
 import { resolveConfig } from '../../src/cli/config.js';
-import { classifyError } from '../../src/cli/errors.js';
-import { ExitCode, exitCodeHelp } from '../../src/cli/exit-codes.js';
-import { createProgress } from '../../src/cli/progress.js';
-import { table } from '../../src/cli/render/format.js';
+import { classifyError, cliWording, ExitCode, exitCodeHelp } from '../../src/cli/errors.js';
+import { table } from '../../src/cli/format.js';
+import { createProgress, createStyle, shouldColor, stripAnsi } from '../../src/cli/output.js';
 import { run } from '../../src/cli/run.js';
-import { createStyle, shouldColor, stripAnsi } from '../../src/cli/style.js';
-import { parseDays, parseDurationMs, parseMoney } from '../../src/cli/values.js';
+import { closest, parseDays, parseDurationMs, parseMoney } from '../../src/cli/values.js';
 import * as errors from '../../src/core/errors.js';
+import { formatDateTime, formatPercent, formatUsd } from '../../src/core/format.js';
 import { ANSI, root } from './run-cli.js';
 
 class TextSink {
@@ -118,6 +117,40 @@ describe('values', () => {
     ]) {
       expect(bad).toThrow(expect.objectContaining({ exitCode: ExitCode.usage }));
     }
+  });
+});
+
+describe('words and numbers', () => {
+  it('formats money one way and percentages one way', () => {
+    expect([formatUsd(1000), formatUsd(-0.5), formatUsd(0.0142, 4), formatUsd(1234567.891)]).toEqual([
+      '$1,000.00',
+      '-$0.50',
+      '$0.0142',
+      '$1,234,567.89',
+    ]);
+    expect([formatPercent(0.75), formatPercent(0.192), formatPercent(0.8449), formatPercent(1)]).toEqual([
+      '75%',
+      '19.2%',
+      '84.5%',
+      '100%',
+    ]);
+    expect(formatDateTime(new Date('2024-03-20T09:00:59.999Z'))).toBe('2024-03-20 09:00 UTC');
+  });
+
+  it("turns the library's words into the command's", () => {
+    expect(cliWording('in its grace period until 2024-03-20T09:00:00.000Z; finalize() first')).toBe(
+      'in its grace period until 2024-03-20 09:00 UTC; `edenai-tokens finalize` first',
+    );
+    expect(cliWording('paused at drain; call resume() to continue')).toBe(
+      'paused at drain; run `edenai-tokens resume` to continue',
+    );
+  });
+
+  it('suggests the option or command a typo meant, and nothing for a stranger', () => {
+    expect(closest('creat', ['create', 'delete'])).toBe('create');
+    expect(closest('enviroment', ['environment', 'expiring-within'])).toBe('environment');
+    expect(closest('lsit', ['list', 'get'])).toBe('list');
+    expect(closest('frobnicate', ['list', 'get'])).toBeUndefined();
   });
 });
 

@@ -40,8 +40,13 @@ describe('JSON error shapes', () => {
     api().post('/v2/user/custom_token/').reply(400, body, { 'x-request-id': 'req-42' });
     const error = await failure(client().create({ name: 'dup' }));
     expect(error).toBeInstanceOf(BadRequestError);
-    expect(error.message).toBe('400 name: Token with this name already exists. (POST /user/custom_token/)');
+    // Eden's own words stay on the cause; the message says what to do.
+    expect((error.cause as Error).message).toBe(
+      '400 name: Token with this name already exists. (POST /user/custom_token/)',
+    );
+    expect(error.message).toMatch(/^400 A token named "dup" already exists at Eden AI: choose another name/);
     expect(error).toMatchObject({
+      code: 'name_taken',
       status: 400,
       method: 'POST',
       path: '/user/custom_token/',

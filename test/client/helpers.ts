@@ -3,7 +3,10 @@ export const API_KEY = 'test-api-key-5c1b9e';
 /** A token value that must never leak. */
 export const TOKEN_VALUE = 'sk-eden-live-TOPSECRET-0123456789';
 
-/** Client options that never wait: retries sleep 0 ms and record the delays they were asked for. */
+/**
+ * Client options that never wait: `retryDelay` records the delay a retry would wait (the server's
+ * Retry-After, else 100 ms × attempt) and tells ky to wait 0 ms.
+ */
 export function fastOptions(overrides: object = {}) {
   const delays: number[] = [];
   const retryAfters: (number | undefined)[] = [];
@@ -14,10 +17,8 @@ export function fastOptions(overrides: object = {}) {
       apiKey: API_KEY,
       retryDelay: (attempt: number, retryAfterMs?: number) => {
         retryAfters.push(retryAfterMs);
-        return retryAfterMs ?? 100 * attempt;
-      },
-      sleep: async (ms: number) => {
-        delays.push(ms);
+        delays.push(retryAfterMs ?? 100 * attempt);
+        return 0;
       },
       ...overrides,
     },

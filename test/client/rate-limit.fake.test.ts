@@ -1,6 +1,6 @@
 // Client pacing against the fake's 10/s sliding-window limit: zero 429s, ≥ 0.95 of the limit.
 
-import { CustomTokenClient, RateLimiter } from 'edenai-token-manager';
+import { CustomTokenClient, ManagementKeyClient, RateLimiter } from 'edenai-token-manager';
 import { createFakeEdenAI } from 'edenai-token-manager/testing';
 import { expect, it } from 'vitest';
 import { simulation } from './helpers.js';
@@ -27,18 +27,30 @@ it('on one simulated clock shared by the fake and the limiter: 100 requests, no 
   }
 });
 
-it('over real loopback HTTP: a burst of 25 at maxRequestsPerSecond 10 gets no 429', async () => {
+it('paced by default: over real loopback HTTP, a burst of 25 with default options gets no 429', async () => {
   const fake = await createFakeEdenAI({ rateLimit: { perSecond: 10 } });
   try {
-    const client = new CustomTokenClient({ ...fake.clientOptions, maxRequestsPerSecond: 10, maxRetries: 0 });
-    const started = performance.now();
+    // The fake enforces a limit, so its clientOptions leave the default pacing on.
+    expect(fake.clientOptions).not.toHaveProperty('maxRequestsPerSecond');
+    const client = new CustomTokenClient({ ...fake.clientOptions, maxRetries: 0 });
     await Promise.all(Array.from({ length: 25 }, () => client.list()));
-    const elapsed = performance.now() - started;
     expect(fake.requests.filter((r) => r.status === 429)).toEqual([]);
-    // 10 at once, 10 one window later, 5 two windows later: just over 2 s (the simulated test above
-    // measures the rate precisely; here, a loaded machine may add some slack).
-    expect(elapsed).toBeGreaterThanOrEqual(2000);
-    expect(elapsed).toBeLessThan(3500);
+    expect(fake.requests).toHaveLength(25);
+  } finally {
+    await fake.close();
+  }
+});
+
+it('v2 and v3 clients of one host share the default limiter: together they stay under 10/s', async () => {
+  const fake = await createFakeEdenAI({ rateLimit: { perSecond: 10 } });
+  try {
+    const v2 = new CustomTokenClient({ ...fake.clientOptions, maxRetries: 0 });
+    const v3 = new ManagementKeyClient({ ...fake.managementClientOptions, maxRetries: 0 });
+    await Promise.all([
+      ...Array.from({ length: 12 }, () => v2.list()),
+      ...Array.from({ length: 12 }, () => v3.list().toArray()),
+    ]);
+    expect(fake.requests.filter((r) => r.status === 429)).toEqual([]);
   } finally {
     await fake.close();
   }
@@ -47,7 +59,11 @@ it('over real loopback HTTP: a burst of 25 at maxRequestsPerSecond 10 gets no 42
 it('without client pacing the same burst does hit the limit (so the tests above can fail)', async () => {
   const fake = await createFakeEdenAI({ listen: false, rateLimit: { perSecond: 10 } });
   try {
-    const client = new CustomTokenClient({ ...fake.clientOptions, maxRetries: 0 });
+    const client = new CustomTokenClient({
+      ...fake.clientOptions,
+      maxRequestsPerSecond: false,
+      maxRetries: 0,
+    });
     const results = await Promise.allSettled(Array.from({ length: 25 }, () => client.list()));
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(15);
   } finally {

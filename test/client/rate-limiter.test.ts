@@ -113,7 +113,8 @@ describe('RateLimiter', () => {
     let sent = 0;
     const fetch: typeof globalThis.fetch = async (input) => {
       sent++;
-      return new Response(String(input).includes('credits') ? '{"credits":1}' : '[]');
+      const url = input instanceof Request ? input.url : String(input);
+      return new Response(url.includes('credits') ? '{"credits":1}' : '[]');
     };
     const options = { apiKey: 'key-12345678', fetch, rateLimiter: limiter };
     const tokens = new CustomTokenClient(options);
@@ -139,7 +140,7 @@ describe('RateLimiter', () => {
       apiKey: 'key-12345678',
       fetch,
       maxRequestsPerSecond: 10,
-      sleep: async () => {},
+      retryDelay: () => 0,
     });
     await expect(client.list()).resolves.toEqual([]);
     expect(calls).toBe(2);

@@ -101,7 +101,9 @@ describe('retry policy', () => {
     api().get(PATH).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
     const error = await client.list({ maxRetries: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(APIConnectionError);
-    expect((error as Error).message).toMatch(/^Connection error: .+ \(GET \/user\/custom_token\/\)$/);
+    expect((error as Error).message).toMatch(
+      /^Connection error to api\.edenai\.run: .+ \(GET \/user\/custom_token\/\)$/,
+    );
   });
 
   it('PATCH is retried (absolute values are idempotent)', async () => {
@@ -172,7 +174,8 @@ describe('create: POST retried only when provably safe', () => {
       .create({ name: 'prod-web-app' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadRequestError);
-    expect((error as Error).message).toContain('name: Token with this name already exists.');
+    expect((error as Error).message).toContain('already exists at Eden AI');
+    expect((error as BadRequestError).code).toBe('name_taken');
     expect(f.delays).toEqual([]);
   });
 
@@ -214,7 +217,9 @@ describe('timeouts and abort', () => {
     const error = await client.list().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(APITimeoutError);
     expect(error).toBeInstanceOf(APIConnectionError);
-    expect((error as Error).message).toBe('Request timed out after 15 ms (GET /user/custom_token/)');
+    expect((error as Error).message).toBe(
+      'Request timed out after 15 ms to api.edenai.run (GET /user/custom_token/)',
+    );
     expect(calls).toBe(2);
   });
 

@@ -70,8 +70,9 @@ describe('lifecycle', () => {
     const error = await client.create({ name: 'dup' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadRequestError);
     expect((error as Error).message).toBe(
-      '400 name: Token with this name already exists. (POST /user/custom_token/)',
+      '400 A token named "dup" already exists at Eden AI: choose another name, or update, rotate or delete the existing token (POST /user/custom_token/)',
     );
+    expect((error as BadRequestError).code).toBe('name_taken');
     expect(calls()).toEqual(['POST /v2/user/custom_token/ 400']);
   });
 

@@ -106,10 +106,50 @@ describe('connect.ts', () => {
   });
 });
 
+/**
+ * A child's output (stdout and stderr) and a wait for the first time it matches a pattern. The
+ * wait is woken by the child's own output and exit events, never by a timer: no sleeping, no
+ * polling interval; a child that neither prints nor exits fails on the test's timeout.
+ */
+function watch(child: ChildProcess) {
+  let output = '';
+  let exited = false;
+  const waiters = new Set<() => void>();
+  const wake = () => {
+    for (const check of waiters) check();
+  };
+  for (const stream of [child.stdout!, child.stderr!]) {
+    stream.on('data', (d: Buffer) => {
+      output += d.toString();
+      wake();
+    });
+  }
+  child.on('exit', () => {
+    exited = true;
+    wake();
+  });
+  return {
+    get output() {
+      return output;
+    },
+    until(pattern: RegExp): Promise<RegExpExecArray> {
+      return new Promise((ok, fail) => {
+        const check = () => {
+          const m = pattern.exec(output);
+          if (m || exited) waiters.delete(check);
+          if (m) ok(m);
+          else if (exited) fail(new Error(`the example exited before printing ${pattern}: ${output}`));
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
+
 describe('webhook-receiver.ts', { timeout: 90_000 }, () => {
   const secret = `whsec_${randomBytes(24).toString('base64')}`;
   let child: ChildProcess | undefined;
-  let output = '';
   afterAll(() => {
     child?.kill('SIGTERM');
   });
@@ -125,19 +165,8 @@ describe('webhook-receiver.ts', { timeout: 90_000 }, () => {
       cwd: root,
       env: { ...env, WEBHOOK_SECRET: secret, PORT: '0' },
     });
-    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    const url = await new Promise<string>((ok, fail) => {
-      const timer = setInterval(() => {
-        const m = /listening on (http:\/\/\S+)/.exec(output);
-        if (m) ok(m[1]!);
-        if (child!.exitCode !== null) fail(new Error(`receiver exited: ${output}`));
-      }, 50);
-      setTimeout(() => {
-        clearInterval(timer);
-        fail(new Error(`receiver did not start: ${output}`));
-      }, 60_000).unref();
-    });
+    const receiver = watch(child);
+    const url = (await receiver.until(/listening on (http:\/\/\S+)/))[1]!;
 
     const body = JSON.stringify({
       type: 'edenai.token.alerts',
@@ -178,10 +207,10 @@ describe('webhook-receiver.ts', { timeout: 90_000 }, () => {
     });
     expect(replayed.status).toBe(401);
 
-    await new Promise((r) => setTimeout(r, 100)); // let the receiver's log lines arrive
-    expect(output).toContain('WARNING prod/prod-web-app: prod-web-app expires in 7 days');
-    expect(output).not.toContain('70 days');
-    expect(output).toContain('rejected a webhook: invalid_signature');
-    expect(output).toContain('rejected a webhook: timestamp_too_old');
+    // The receiver logs before it answers; its lines may still be in the pipe: wait for them.
+    await receiver.until(/WARNING prod\/prod-web-app: prod-web-app expires in 7 days/);
+    await receiver.until(/rejected a webhook: invalid_signature/);
+    await receiver.until(/rejected a webhook: timestamp_too_old/);
+    expect(receiver.output).not.toContain('70 days');
   });
 });

@@ -45,7 +45,7 @@ export interface BackendCase {
   ): Pick<BackendSetup, 'backend' | 'usageSource'>;
 }
 
-const noWait = { retryDelay: () => 0, sleep: async () => {} };
+const noWait = { retryDelay: () => 0 };
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const V2_TOKEN = /^\/v2\/user\/custom_token\/([^/]+)\/$/;
@@ -109,7 +109,7 @@ export const BACKENDS: readonly BackendCase[] = [
         ...clientOptions,
         ...fake.managementClientOptions,
       });
-      return { backend: new ManagementKeyBackend(client, clock ? { clock } : {}), usageSource: client };
+      return { backend: new ManagementKeyBackend(clock ? { client, clock } : client), usageSource: client };
     },
   }),
 ];

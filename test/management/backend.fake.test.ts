@@ -36,11 +36,11 @@ async function world(options: { maxCacheAgeMs?: number } = {}) {
     },
   });
   fake = await createFakeEdenAI({ listen: false, clock });
-  const options2 = { ...fake.managementClientOptions, clock, sleep: async () => {}, retryDelay: () => 0 };
+  const options2 = { ...fake.managementClientOptions, clock, retryDelay: () => 0 };
   const client = new ManagementKeyClient(options2);
   /** Another process working on the same organization. */
   const other = new ManagementKeyClient(options2);
-  const backend = new ManagementKeyBackend(client, { clock, ...options });
+  const backend = new ManagementKeyBackend({ client, clock, ...options });
   const secrets = new MemorySecretStore();
   const registry = new TokenRegistry({ backend, secrets, environments: ENVIRONMENTS, clock });
   const f = fake;
@@ -207,7 +207,7 @@ describe('ManagementKeyBackend', () => {
     const w = await world();
     await w.client.create({ name: 'mine', member: 'me@example.com' });
     await w.client.create({ name: 'theirs', member: 'them@example.com' });
-    const mine = new ManagementKeyBackend(w.client, { member: 'me@example.com' });
+    const mine = new ManagementKeyBackend({ client: w.client, member: 'me@example.com' });
     expect((await mine.list()).map((t) => t.name)).toEqual(['mine']);
     await expect(mine.get('theirs')).rejects.toBeInstanceOf(NotFoundError);
     const made = await mine.create({ name: 'new' });

@@ -1,7 +1,13 @@
 // ManagementKeyBackend edge cases on the wire (nock): names several live keys share, legacy keys
 // without an id, revoked keys hidden, a stray rename in a patch.
 
-import { InvalidInputError, ManagementKeyBackend, NotFoundError } from 'edenai-token-manager';
+import {
+  ConfigurationError,
+  InvalidInputError,
+  ManagementKeyBackend,
+  ManagementKeyClient,
+  NotFoundError,
+} from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
 import { api, client, ID, ID2, useNock, wireKey } from './helpers.js';
 
@@ -31,7 +37,7 @@ describe('ManagementKeyBackend names', () => {
       .query(true)
       .twice()
       .reply(200, page(wireKey({ id: null, name: 'Production' })));
-    const backend = new ManagementKeyBackend(client(), { maxCacheAgeMs: 0 });
+    const backend = new ManagementKeyBackend({ client: client(), maxCacheAgeMs: 0 });
     const [legacy] = await backend.list();
     expect(legacy).toMatchObject({ name: 'Production' });
     expect(legacy).not.toHaveProperty('id');
@@ -65,6 +71,11 @@ describe('ManagementKeyBackend names', () => {
   it('bad names and options are refused before any request', async () => {
     const backend = new ManagementKeyBackend(client());
     await expect(backend.get('')).rejects.toBeInstanceOf(InvalidInputError);
-    expect(() => new ManagementKeyBackend(client(), { maxCacheAgeMs: -1 })).toThrow(/maxCacheAgeMs/);
+    expect(() => new ManagementKeyBackend({ client: client(), maxCacheAgeMs: -1 })).toThrow(/maxCacheAgeMs/);
+    // One argument: the client alone, or { client, ...options }; the 0.x (client, options) form fails loudly.
+    const Backend = ManagementKeyBackend as unknown as new (...args: unknown[]) => ManagementKeyBackend;
+    expect(() => new Backend(client(), { member: 'me@example.com' })).toThrow(ConfigurationError);
+    expect(() => new Backend({ member: 'me@example.com' })).toThrow(ConfigurationError);
+    expect(new ManagementKeyBackend({ client: client() }).client).toBeInstanceOf(ManagementKeyClient);
   });
 });

@@ -161,7 +161,9 @@ describe('create', () => {
 
   it('bad input is refused before any request', async () => {
     await expect(client().create({ name: '' })).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(client().create({ name: 'a', balance: -1 })).rejects.toThrow(/balance -1: must not be negative/);
+    await expect(client().create({ name: 'a', balance: -1 })).rejects.toThrow(
+      /balance -1: must not be negative/,
+    );
     await expect(client().create({ name: 'a', member: 'nope' })).rejects.toMatchObject({ field: 'member' });
   });
 });

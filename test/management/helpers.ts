@@ -39,7 +39,6 @@ export function client(overrides: ManagementKeyClientOptions = {}): ManagementKe
   return new ManagementKeyClient({
     apiKey: MGMT_KEY,
     retryDelay: () => 0,
-    sleep: async () => {},
     ...overrides,
   });
 }

@@ -22,7 +22,7 @@ describe('no value and no management key leak', () => {
   it('through results, errors, logs and the registry', async () => {
     fake = await createFakeEdenAI({ listen: false, managementKey: MGMT });
     const { logger, lines } = captureLogger();
-    const options = { ...fake.managementClientOptions, logger, retryDelay: () => 0, sleep: async () => {} };
+    const options = { ...fake.managementClientOptions, logger, retryDelay: () => 0 };
     const client = new ManagementKeyClient(options);
     const backend = new ManagementKeyBackend(client);
     const registry = new TokenRegistry({

@@ -116,7 +116,7 @@ describe('WebhookNotifier + verifyWebhook', () => {
     );
     expect(
       reason(() =>
-        verifyWebhook(req.body, req.headers, SECRET, { ...at(ts + 3600), toleranceSeconds: 7200 }),
+        verifyWebhook(req.body, req.headers, SECRET, { ...at(ts + 3600), toleranceMs: 7_200_000 }),
       ),
     ).toBe('accepted');
     // Changing the timestamp header breaks the signature (it is signed).

@@ -38,6 +38,15 @@ async function fleet(flavour: Flavour = V2) {
 }
 
 describe.each(WITH_GRACE)('rotateExpiring with a grace period on $label', (flavour) => {
+  it('an aborted signal stops the run at its list: nothing is sent, nothing is journaled', async () => {
+    await fleet(flavour);
+    const manager = world.manager({ gracePeriodMs: DAY });
+    const signal = AbortSignal.abort(new Error('shutting down'));
+    await expect(manager.rotateExpiring({ withinDays: 7, signal })).rejects.toThrow('shutting down');
+    expect(world.fake.requests).toEqual([]);
+    expect(await world.state.list()).toEqual([]);
+  });
+
   it('dry run: returns the plan, sends no write and changes no state', async () => {
     await fleet(flavour);
     const stateBefore = await world.state.list();

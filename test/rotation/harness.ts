@@ -181,7 +181,6 @@ export async function createWorld(options: WorldOptions = {}) {
     fetch: fetchFn,
     maxRetries: 2,
     timeoutMs: 5_000,
-    sleep: async () => {},
     retryDelay: () => 0,
     clock,
   };
@@ -192,7 +191,7 @@ export async function createWorld(options: WorldOptions = {}) {
     backend = client;
   } else {
     const v3 = new ManagementKeyClient({ ...fake.managementClientOptions, ...common, ...options.client });
-    backend = new ManagementKeyBackend(v3, { clock });
+    backend = new ManagementKeyBackend({ client: v3, clock });
   }
   const registry = new TokenRegistry({ backend, secrets, environments: ENVIRONMENTS, clock });
   const keyId = (name: string) => {

@@ -143,7 +143,7 @@ describe('scheduleRotation', () => {
     const reports: unknown[] = [];
     const schedule = scheduleRotation(manager, {
       cron: '0 2 * * *',
-      timezone: 'Europe/Paris',
+      timeZone: 'Europe/Paris',
       withinDays: 7,
       onRun: (r) => reports.push(r),
     });

@@ -223,6 +223,53 @@ describe.each(GENERATIONS)('abort on $label', (flavour) => {
     expect(await manager.failures()).toEqual([]);
   });
 
+  it('resume(), finalize() and status() take a signal: an abort pauses the work, a later call continues it', async () => {
+    const violations = await prodToken({ flavour });
+    const manager = world.manager({ gracePeriodMs: DAY });
+    const first = new AbortController();
+    const stopAfterCreate = (e: { step: string }) => {
+      if (e.step === 'create') first.abort(new Error('shutting down'));
+    };
+    manager.on('rotation.step', stopAfterCreate);
+    await expect(manager.rotate('prod-web-app', { signal: first.signal })).rejects.toMatchObject({
+      resumable: true,
+    });
+    manager.off('rotation.step', stopAfterCreate);
+    const aborted = AbortSignal.abort(new Error('stop'));
+    await expect(manager.status('prod-web-app', { signal: aborted })).rejects.toThrow('stop');
+    await expect(manager.resume({ signal: aborted })).rejects.toThrow('stop');
+    await expect(manager.finalize({ signal: aborted })).rejects.toThrow('stop');
+    // Aborted while resuming: paused again, at a later step.
+    const second = new AbortController();
+    const stopAfterRead = (e: { step: string }) => {
+      if (e.step === 'read') second.abort(new Error('shutting down again'));
+    };
+    manager.on('rotation.step', stopAfterRead);
+    const paused = await manager.resume({ signal: second.signal });
+    manager.off('rotation.step', stopAfterRead);
+    expect(paused.resumed).toEqual([]);
+    expect(paused.failed.map((f) => f.name)).toEqual(['prod-web-app']);
+    expect(await manager.status('prod-web-app')).toMatchObject({
+      status: 'failed',
+      step: 'read',
+      error: expect.objectContaining({ step: 'verify', resumable: true }),
+    });
+    expect((await manager.resume()).resumed).toEqual([expect.objectContaining({ status: 'grace' })]);
+    // Aborted while finalizing: still in its grace period; a later finalize() finishes it.
+    world.advance(DAY);
+    const third = new AbortController();
+    const stopOnStart = () => third.abort(new Error('shutting down once more'));
+    manager.on('rotation.started', stopOnStart);
+    const unfinished = await manager.finalize({ signal: third.signal });
+    manager.off('rotation.started', stopOnStart);
+    expect(unfinished.finalized).toEqual([]);
+    expect(unfinished.failed.map((f) => f.name)).toEqual(['prod-web-app']);
+    expect((await manager.status('prod-web-app'))?.status).toBe('grace');
+    expect((await manager.finalize()).finalized).toEqual([expect.objectContaining({ status: 'completed' })]);
+    expect(await expectCleanEnd(world, 'prod-web-app', B)).toBe('prod-web-app--g2');
+    expect(violations).toEqual([]);
+  });
+
   it('a rotation paused before its drain splits the balance the old generation holds when resumed', async () => {
     world = await createWorld({ flavour });
     await world.registry.create({ environment: 'staging', app: 'web' }); // $50, no reset period

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDotenv } from '../../src/stores/dotenv.js';
+import { parseDotenv } from '../../src/stores/env.js';
 
 describe('parseDotenv', () => {
   it('reads the simple KEY=VALUE format', () => {

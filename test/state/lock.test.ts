@@ -3,7 +3,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileStateStore } from 'edenai-token-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileLock, type LockOptions } from '../../src/stores/internal/lock-file.js';
+import { FileLock, type LockOptions } from '../../src/stores/file-io.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -1,8 +1,7 @@
 import type { ManagedToken } from 'edenai-token-manager';
 import { InvalidInputError, MemoryUsageSource, NotFoundError, UsageMonitor } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
-import { exhaustionFlags } from '../../src/usage/forecast.js';
-import { nextResetAt } from '../../src/usage/resets.js';
+import { exhaustionFlags, nextResetAt } from '../../src/usage/forecast.js';
 import { counting, rec } from './records.js';
 import { managed, stubRegistry } from './stub-registry.js';
 

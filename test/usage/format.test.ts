@@ -1,14 +1,15 @@
 import { InvalidInputError } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
+import { formatUsageHtml } from '../../src/usage/format/html.js';
+import { formatUsageReport, USAGE_REPORT_FORMATS } from '../../src/usage/format/index.js';
 import {
+  formatCount,
+  formatDecimal,
   formatUsageCsv,
-  formatUsageHtml,
   formatUsageMarkdown,
-  formatUsageReport,
   formatUsageText,
-  USAGE_REPORT_FORMATS,
-} from '../../src/usage/format/index.js';
-import { formatCount, formatDecimal, formatUsd } from '../../src/usage/format/numbers.js';
+  formatUsd,
+} from '../../src/usage/format/text.js';
 import { fullReport, NASTY_NAMES, tutorialReport } from './fixtures.js';
 import { expectGolden } from './golden.js';
 

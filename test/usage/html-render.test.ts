@@ -8,8 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { UsageReport } from 'edenai-token-manager';
 import { afterAll, describe, expect, it } from 'vitest';
-import { barDays } from '../../src/usage/format/chart.js';
-import { formatUsageHtml } from '../../src/usage/format/html.js';
+import { barDays, formatUsageHtml } from '../../src/usage/format/html.js';
 import { fullReport, tutorialReport } from './fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';

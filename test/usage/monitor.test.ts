@@ -223,8 +223,41 @@ describe('UsageMonitor options', () => {
     expect(() => new UsageMonitor({ registry, source, maxRangeDays: 0 })).toThrow(/maxRangeDays/);
     expect(() => new UsageMonitor({ registry, source, concurrency: 2.5 })).toThrow(/concurrency/);
     expect(() => new UsageMonitor({ registry, source, tokenQuery: 'some' as never })).toThrow(/tokenQuery/);
-    expect(() => new UsageMonitor({ registry, source, resetTimeZone: 'Mars/Olympus' })).toThrow(
-      /resetTimeZone/,
-    );
+    expect(() => new UsageMonitor({ registry, source, timeZone: 'Mars/Olympus' })).toThrow(/timeZone/);
+  });
+});
+
+describe('UsageMonitor request options', () => {
+  it('passes the caller’s signal to the registry and the usage source', async () => {
+    const { registry: base, memory } = world();
+    const signal = new AbortController().signal;
+    const seen: string[] = [];
+    const note = (what: string, options?: { signal?: AbortSignal }) => {
+      seen.push(`${what} ${options?.signal === signal ? 'signal' : 'none'}`);
+    };
+    const registry = {
+      ...base,
+      list(options?: { signal?: AbortSignal }) {
+        note('list', options);
+        return base.list(options);
+      },
+      get(name: string, options?: { signal?: AbortSignal }) {
+        note('get', options);
+        return base.get(name);
+      },
+    };
+    const source = {
+      usage(q: Parameters<typeof memory.usage>[0], options?: { signal?: AbortSignal }) {
+        note('usage', options);
+        return memory.usage(q);
+      },
+    };
+    const monitor = new UsageMonitor({ registry, source, clock, tokenQuery: 'byName' });
+    await monitor.tokenUsage('prod-web-app', JAN, { signal });
+    await monitor.report(JAN, { signal });
+    await monitor.forecast('prod-web-app', { signal });
+    await monitor.forecastAll({ signal });
+    await monitor.reconcile('prod-web-app', { ...JAN, balanceBefore: 1, balanceAfter: 1 }, { signal });
+    expect(new Set(seen)).toEqual(new Set(['get signal', 'list signal', 'usage signal']));
   });
 });

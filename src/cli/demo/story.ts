@@ -1,28 +1,27 @@
-import type { Alert } from '../../alerts/types.js';
+// The tutorial's story, told on the demo's runtime: declarative setup, weeks of traffic, health
+// and usage reports, rotation of the expiring tokens, finalize, and a final scan for leaked values.
+import { formatCount, formatDate, formatUsd } from '../../core/format.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../core/time.js';
 import {
+  type Alert,
   AlertSystem,
   CallbackNotifier,
+  type DesiredState,
   formatHealthReport,
   formatUsageReport,
   UsageMonitor,
 } from '../../index-node.js';
-import type { DesiredState } from '../../registry/types.js';
-import type { ApiVersion } from '../api-version.js';
-import { tutorialDesired } from '../defaults.js';
+import { tutorialDesired } from '../config.js';
 import type { Output } from '../output.js';
-import { int, usd } from '../render/format.js';
-import { rotationStatus } from '../render/health.js';
-import { renderApplyResult, renderPlan } from '../render/plan.js';
-import { renderPlanned, renderProblems, renderRotation } from '../render/rotation.js';
-import { renderTokensByEnvironment } from '../render/tokens.js';
-import { openRotations, rotationFailures } from '../rotation.js';
-import { isoDay } from '../values.js';
-import { IssuedValues } from './leaks.js';
-import type { DemoRuntime } from './runtime.js';
-import { seededRandom, simulateDay } from './traffic.js';
+import { renderApplyResult, renderPlan } from '../plan.js';
+import { colorHealthReport, rotationStatus } from '../reports.js';
+import { renderBulk, renderFinalized, renderPlanned, renderProblems } from '../rotation.js';
+import { openRotations } from '../runtime.js';
+import { renderTokensByEnvironment } from '../tokens.js';
+import type { ApiVersion } from '../values.js';
+import type { DemoRuntime } from './command.js';
+import { IssuedValues, seededRandom, simulateDay } from './traffic.js';
 
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
 /** Prod launches two weeks after dev and staging, so their expiry dates differ. */
 const PROD_LAUNCH_DAY = 14;
 /** The health check: staging's 90-day tokens have 12 days left, like the tutorial's output. */
@@ -37,7 +36,7 @@ const API_LABELS = {
 } as const;
 
 /** The last instant the demo's clock reaches, relative to its start (used to anchor `--keep`). */
-export const DEMO_SPAN_MS = (CHECK_DAY + 1) * DAY + 9 * HOUR + 5 * 60_000;
+export const DEMO_SPAN_MS = (CHECK_DAY + 1) * DAY_MS + 9 * HOUR_MS + 5 * MINUTE_MS;
 
 export interface DemoSummary {
   /** The API the story ran on. */
@@ -57,13 +56,13 @@ export async function tellStory(out: Output, rt: DemoRuntime, start: Date): Prom
   const { style } = out;
   const { registry, fake } = rt;
   const at = (day: number, hours = 9, minutes = 0) =>
-    new Date(start.getTime() + day * DAY + hours * HOUR + minutes * 60_000 - 9 * HOUR);
+    new Date(start.getTime() + day * DAY_MS + hours * HOUR_MS + minutes * MINUTE_MS - 9 * HOUR_MS);
   const issued = new IssuedValues();
   const random = seededRandom(SEED);
   let chapter = 0;
   const heading = (title: string, when: Date) => {
     out.line();
-    out.line(style.bold(`━━ ${++chapter}. ${title}`) + style.dim(`  (${isoDay(when)})`));
+    out.line(style.bold(`━━ ${++chapter}. ${title}`) + style.dim(`  (${formatDate(when)})`));
     out.line();
   };
   const shell = (cmd: string) => out.line(style.dim(`$ edenai-tokens ${cmd}`));
@@ -79,7 +78,7 @@ export async function tellStory(out: Output, rt: DemoRuntime, start: Date): Prom
     notifiers: [notifier],
     state: rt.state,
     clock: rt.clock,
-    ...rotationFailures(rt),
+    rotations: openRotations(rt),
   });
   let healthRuns = 0;
   const traffic = async (from: number, to: number) => {
@@ -94,7 +93,7 @@ export async function tellStory(out: Output, rt: DemoRuntime, start: Date): Prom
       healthRuns++;
     }
     out.line(
-      `${style.dim('…')} ${to - from} days of traffic: ${int(total.calls)} calls, ${usd(total.cost)} spent; a health check every evening`,
+      `${style.dim('…')} ${to - from} days of traffic: ${formatCount(total.calls)} calls, ${formatUsd(total.cost)} spent; a health check every evening`,
     );
   };
   const planAndApply = async (desired: DesiredState) => {
@@ -103,10 +102,7 @@ export async function tellStory(out: Output, rt: DemoRuntime, start: Date): Prom
     out.block(renderPlan(plan, style));
     out.line();
     shell('apply environments.json');
-    const progress = out.progress('Applying');
-    const result = await registry
-      .apply(plan, { onProgress: (p) => progress.update(p) })
-      .finally(() => progress.finish());
+    const result = await registry.apply(plan);
     out.block(renderApplyResult(result, style));
     issued.collect(fake);
     await alerts.run(); // the health check sees the new tokens at their full budget
@@ -138,19 +134,22 @@ export async function tellStory(out: Output, rt: DemoRuntime, start: Date): Prom
   );
   for (const { at: when, alert } of delivered) {
     const icon = alert.severity === 'critical' ? '🔴' : alert.severity === 'warning' ? '🟡' : '🔵';
-    out.line(`  ${style.dim(isoDay(when))} ${icon} ${alert.message}`);
+    out.line(`  ${style.dim(formatDate(when))} ${icon} ${alert.message}`);
   }
   out.line();
   shell('health');
   const health = await alerts.run();
-  out.block(formatHealthReport(health));
+  out.block(colorHealthReport(formatHealthReport(health), style));
   out.line();
   out.line(rotationStatus(health, ROTATE_WITHIN_DAYS).text);
 
   heading('Usage report (last 30 days)', now);
   shell('usage');
   const monitor = new UsageMonitor({ registry, source: rt.usageSource, clock: rt.clock });
-  const report = await monitor.report({ from: isoDay(new Date(now.getTime() - 30 * DAY)), to: isoDay(now) });
+  const report = await monitor.report({
+    from: formatDate(new Date(now.getTime() - 30 * DAY_MS)),
+    to: formatDate(now),
+  });
   out.block(formatUsageReport(report, 'text'));
 
   heading(`Rotate the tokens expiring within ${ROTATE_WITHIN_DAYS} days`, now);
@@ -160,24 +159,17 @@ export async function tellStory(out: Output, rt: DemoRuntime, start: Date): Prom
   out.block(renderPlanned(dry.planned, style));
   out.line();
   shell(`rotate --expiring-within ${ROTATE_WITHIN_DAYS}d`);
-  const progress = out.progress('Rotating');
-  const rotated = await rotations
-    .rotateExpiring({ withinDays: ROTATE_WITHIN_DAYS, onProgress: (p) => progress.update(p) })
-    .finally(() => progress.finish());
+  const rotated = await rotations.rotateExpiring({ withinDays: ROTATE_WITHIN_DAYS });
   issued.collect(fake);
-  for (const r of rotated.rotated) out.block(renderRotation(r, style));
-  for (const line of renderProblems(rotated.failed, rotated.skipped, style)) out.line(line);
+  const done = { done: rotated.rotated, failed: rotated.failed, skipped: rotated.skipped };
+  out.block(renderBulk('Rotated', done, style, false));
 
   const later = at(CHECK_DAY + 1, 9, 5);
   rt.setNow(later);
   heading('A day later: the grace period is over, finalize', later);
   shell('finalize');
   const fin = await rotations.finalize();
-  for (const r of fin.finalized) {
-    out.line(
-      `${style.green('✓')} Finalized ${style.bold(r.name)}: ${r.oldTokenName} revoked, ${r.newTokenName} is current`,
-    );
-  }
+  renderFinalized(fin.finalized, out);
   for (const line of renderProblems(fin.failed, fin.skipped, style)) out.line(line);
   const budgets = await Promise.all(
     dry.planned.map(async (p) => ({
@@ -191,7 +183,7 @@ export async function tellStory(out: Output, rt: DemoRuntime, start: Date): Prom
   for (const b of budgets) {
     const ok = b.before === null || (b.after !== null && b.after <= b.before + 1e-9);
     out.line(
-      `  ${ok ? style.green('✓') : style.red('✗')} ${b.name}: ${b.before === null ? 'unlimited' : usd(b.before)} before rotation, ${b.after === null ? 'unlimited' : usd(b.after)} after`,
+      `  ${ok ? style.green('✓') : style.red('✗')} ${b.name}: ${b.before === null ? 'unlimited' : formatUsd(b.before)} before rotation, ${b.after === null ? 'unlimited' : formatUsd(b.after)} after`,
     );
   }
   out.line();
@@ -202,7 +194,7 @@ export async function tellStory(out: Output, rt: DemoRuntime, start: Date): Prom
   const text = out.text();
   const found = issued.findIn(text);
   out.line(
-    `Scanned ${int(text.length)} characters of output for the ${issued.size} token values the fake issued (live and revoked).`,
+    `Scanned ${formatCount(text.length)} characters of output for the ${issued.size} token values the fake issued (live and revoked).`,
   );
   out.line(
     found === 0

@@ -1,4 +1,6 @@
-import type { FakeEdenAI } from '../../testing/fake/index.js';
+// The demo's weeks of traffic (seeded, so every run prints the same numbers) and the scan of its
+// output for every token value the fake handed out.
+import type { FakeEdenAI } from '../../testing/index.js';
 
 /** mulberry32: a tiny seeded PRNG, so every demo run prints the same numbers. */
 export function seededRandom(seed: number): () => number {
@@ -13,7 +15,7 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** How busy each app is: calls per day and USD per call (sandbox calls cost nothing on Eden). */
-export interface TrafficProfile {
+interface TrafficProfile {
   callsPerDay: number;
   costPerCall: number;
   feature: string;
@@ -21,7 +23,7 @@ export interface TrafficProfile {
 }
 
 /** Profiles tuned so staging-web-app runs low on budget by the health check, like the tutorial's. */
-export const profiles: Record<string, TrafficProfile> = {
+const profiles: Record<string, TrafficProfile> = {
   'dev-web-app': { callsPerDay: 25, costPerCall: 0.01, feature: 'text__chat', provider: 'openai' },
   'dev-mobile-app': {
     callsPerDay: 12,
@@ -47,18 +49,16 @@ export const profiles: Record<string, TrafficProfile> = {
   'prod-api-gateway': { callsPerDay: 190, costPerCall: 0.0142, feature: 'text__chat', provider: 'anthropic' },
 };
 
-export interface DayTotals {
-  calls: number;
-  cost: number;
-  refused: number;
-}
-
 /**
  * One day of traffic on every live token: calls vary ±30 %, cost per call ±10 %, from the seeded
  * generator. The fake drains balances and records cost history, as Eden would.
  */
-export function simulateDay(fake: FakeEdenAI, day: Date, random: () => number): DayTotals {
-  const totals: DayTotals = { calls: 0, cost: 0, refused: 0 };
+export function simulateDay(
+  fake: FakeEdenAI,
+  day: Date,
+  random: () => number,
+): { calls: number; cost: number } {
+  const totals = { calls: 0, cost: 0 };
   for (const token of fake.tokens()) {
     const p = profiles[token.name];
     if (!p) continue;
@@ -76,7 +76,33 @@ export function simulateDay(fake: FakeEdenAI, day: Date, random: () => number): 
     if (r.ok) {
       totals.calls += calls;
       totals.cost += cost;
-    } else totals.refused++;
+    }
   }
   return totals;
+}
+
+/**
+ * Every token value the fake has handed out during the demo, live and revoked. The demo calls
+ * `collect` after each step that creates tokens, since the fake forgets a deleted token's value.
+ */
+export class IssuedValues {
+  private readonly values = new Set<string>();
+
+  collect(fake: FakeEdenAI): void {
+    for (const t of fake.tokens()) {
+      const value = fake.tokenValue(t.name);
+      if (value) this.values.add(value);
+    }
+  }
+
+  get size(): number {
+    return this.values.size;
+  }
+
+  /** Values found in `text` (none, we expect). */
+  findIn(text: string): number {
+    let found = 0;
+    for (const v of this.values) if (text.includes(v)) found++;
+    return found;
+  }
 }

@@ -1,13 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { JsonValue } from 'type-fest';
 import { ConfigurationError, InvalidInputError, VersionConflictError } from '../../core/errors.js';
 import type { DeleteOptions, StateStore, StoredState } from '../../ports/stores.js';
-import { assertIfVersion, assertKey, assertPrefix } from '../internal/cas.js';
-import { cloneJson } from '../internal/json.js';
-import { loadIoRedis, redisClass } from './load-ioredis.js';
-import { scanKeys } from './scan.js';
-import { DELETE, runScript, SET } from './scripts.js';
+import { assertIfVersion, assertKey, assertPrefix, cloneJson } from '../cas.js';
 
 /**
  * Options of {@link RedisStateStore}.
@@ -175,4 +171,101 @@ function checkTtl(
   throw ErrorClass === InvalidInputError
     ? new InvalidInputError(message, { field: 'ttlMs' })
     : new ConfigurationError(message);
+}
+
+// The Lua scripts that make compare-and-set atomic: Redis runs a script without interleaving any
+// other command, so "read the version, compare, write" cannot race. Each touches one key only,
+// so they also run on Redis Cluster. Sent with EVALSHA (EVAL once when the server lacks it).
+
+/**
+ * KEYS[1] entry hash { v = version, d = JSON }. ARGV: mode ('any' | 'absent' | 'version'),
+ * expected version, new version, JSON, TTL in ms ('' = none). Returns { 1, new } or { 0, current }.
+ */
+const SET = `
+local cur = redis.call('HGET', KEYS[1], 'v')
+if (ARGV[1] == 'absent' and cur) or (ARGV[1] == 'version' and cur ~= ARGV[2]) then
+  return {0, cur or ''}
+end
+redis.call('HSET', KEYS[1], 'v', ARGV[3], 'd', ARGV[4])
+if ARGV[5] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[5]) else redis.call('PERSIST', KEYS[1]) end
+return {1, ARGV[3]}
+`;
+
+/** KEYS[1]; ARGV[1] expected version ('' = any). Returns { 1, deleted count } or { 0, current }. */
+const DELETE = `
+local cur = redis.call('HGET', KEYS[1], 'v')
+if ARGV[1] ~= '' and cur ~= ARGV[1] then return {0, cur or ''} end
+return {1, redis.call('DEL', KEYS[1])}
+`;
+
+const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
+const SHAS = new Map([SET, DELETE].map((script) => [script, sha1(script)]));
+
+/** Runs `script` on one key: EVALSHA, falling back to EVAL when the script cache lacks it. */
+async function runScript(
+  redis: Redis,
+  script: string,
+  key: string,
+  args: (string | number)[],
+): Promise<[number, string | number]> {
+  try {
+    return (await redis.evalsha(SHAS.get(script)!, 1, key, ...args)) as [number, string | number];
+  } catch (error) {
+    if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+    return (await redis.eval(script, 1, key, ...args)) as [number, string | number];
+  }
+}
+
+// `list(prefix)` with SCAN MATCH (never KEYS, which blocks the server while it walks every key).
+
+/** Escapes Redis glob characters so a key prefix matches literally. */
+export function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\^]/g, '\\$&');
+}
+
+/** Full Redis keys starting with `fullPrefix` (SCAN may repeat keys: deduplicated). */
+async function scanKeys(redis: Redis, fullPrefix: string): Promise<Set<string>> {
+  const keys = new Set<string>();
+  const match = `${globEscape(fullPrefix)}*`;
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+    for (const key of batch) keys.add(key);
+    cursor = next;
+  } while (cursor !== '0');
+  return keys;
+}
+
+// ioredis is an optional peer dependency: load it on first use so that importing this subpath
+// never fails, and a missing install says exactly what to do.
+
+type RedisClass = typeof import('ioredis').Redis;
+
+/** What we need of the module: its `Redis` class (a named export, or under `default` through CJS interop). */
+export interface IoRedis {
+  Redis?: RedisClass;
+  default?: RedisClass | { Redis?: RedisClass };
+}
+
+/** The `Redis` class of a loaded ioredis module. */
+function redisClass(mod: IoRedis): RedisClass {
+  const found = mod.Redis ?? (mod.default as { Redis?: RedisClass } | undefined)?.Redis ?? mod.default;
+  if (typeof found !== 'function') throw new ConfigurationError('ioredis did not export a Redis class');
+  return found as RedisClass;
+}
+
+const MISSING = 'RedisStateStore needs ioredis: npm install ioredis';
+
+/** Imports ioredis; `importer` is replaceable so tests can simulate a missing install. */
+export async function loadIoRedis(
+  importer: () => Promise<IoRedis> = () => import('ioredis') as Promise<IoRedis>,
+): Promise<IoRedis> {
+  try {
+    return await importer();
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND')
+      throw new ConfigurationError(MISSING, { cause: error });
+    throw error;
+  }
 }

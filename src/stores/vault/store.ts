@@ -2,15 +2,126 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { ConfigurationError, VersionConflictError } from '../../core/errors.js';
 import type { Secret } from '../../core/secret.js';
 import type { DeleteOptions, SecretStore, StoredSecret, WriteOptions } from '../../ports/stores.js';
-import { assertIfVersion, assertKey, assertPrefix } from '../internal/cas.js';
-import { toStored } from '../memory-secret.js';
-import { copyMetadata, rawValue } from '../value.js';
-import { VaultHttp } from './http.js';
-import { KvV2, type WriteResult } from './kv.js';
-import { listKeys } from './list.js';
-import { type ResolvedVaultOptions, resolveVaultOptions, type VaultKvStoreOptions } from './options.js';
-import { assertVaultKey } from './paths.js';
-import { formatVersion, parseVersion } from './versions.js';
+import { assertIfVersion, assertKey, assertPrefix, copyMetadata, rawValue, toStored } from '../cas.js';
+import {
+  assertVaultKey,
+  isCleanPath,
+  type KvConfig,
+  KvV2,
+  listLiveKeys,
+  VaultHttp,
+  type WriteResult,
+} from './kv.js';
+
+/**
+ * Options of {@link VaultKvStore}.
+ *
+ * @example
+ * const options: VaultKvStoreOptions = { address: 'https://vault.internal:8200', token: () => readAgentToken() };
+ */
+export interface VaultKvStoreOptions {
+  /** Vault's address, e.g. `https://vault.internal:8200`. Default `process.env.VAULT_ADDR`. */
+  address?: string;
+  /** A token, or a function returning the current one (renewed by Vault Agent…). Default `process.env.VAULT_TOKEN`. */
+  token?: string | (() => string | Promise<string>);
+  /** Mount path of the KV version 2 engine. Default `'secret'`. */
+  mount?: string;
+  /** Folder inside the mount that holds the entries. Default `''` (registry refs already start with `edenai/`). */
+  pathPrefix?: string;
+  /** Vault Enterprise / HCP namespace (sent as `X-Vault-Namespace`). Default `process.env.VAULT_NAMESPACE`. */
+  namespace?: string;
+  /**
+   * `'soft'` (default): `delete` marks the current version deleted; `vault kv undelete` brings it
+   * back. `'destroy'`: `delete` removes the key's metadata and every version, for good.
+   */
+  deleteMode?: 'soft' | 'destroy';
+  /** Per-request timeout in ms. Default 10 000. */
+  timeoutMs?: number;
+  /** Parallel requests of `list` (it reads each key's metadata). Default 8. */
+  concurrency?: number;
+  /** A `fetch` implementation (tests, proxies, custom TLS via undici's dispatcher). Default: global `fetch`. */
+  fetch?: typeof fetch;
+}
+
+interface ResolvedVaultOptions extends KvConfig {
+  deleteMode: 'soft' | 'destroy';
+  concurrency: number;
+}
+
+// Options are checked once, at construction: a misconfiguration fails before any request.
+const KNOWN = new Set([
+  'address',
+  'token',
+  'mount',
+  'pathPrefix',
+  'namespace',
+  'deleteMode',
+  'timeoutMs',
+  'concurrency',
+  'fetch',
+]);
+
+const fail = (message: string): never => {
+  throw new ConfigurationError(`VaultKvStore: ${message}`);
+};
+
+function resolveVaultOptions(o: VaultKvStoreOptions = {}): ResolvedVaultOptions {
+  if (typeof o !== 'object' || o === null) fail('options must be an object');
+  for (const key of Object.keys(o)) if (!KNOWN.has(key)) fail(`unknown option "${key}"`);
+  const address = o.address ?? process.env['VAULT_ADDR'];
+  if (!address) fail('`address` is required (or set VAULT_ADDR)');
+  let url: URL | undefined;
+  try {
+    url = new URL(address as string);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.username)
+    fail('`address` must be an http(s) URL such as https://vault.internal:8200');
+  const token = o.token ?? process.env['VAULT_TOKEN'];
+  if (typeof token !== 'function' && (typeof token !== 'string' || token === ''))
+    fail('`token` is required: a non-empty string or a function returning one (or set VAULT_TOKEN)');
+  const mount = (o.mount ?? 'secret').replace(/^\/+|\/+$/g, '');
+  if (!isCleanPath(mount, false)) fail('`mount` must be a path such as "secret" or "kv/team"');
+  const pathPrefix = o.pathPrefix ?? '';
+  if (typeof pathPrefix !== 'string' || !isCleanPath(pathPrefix, true))
+    fail('`pathPrefix` must be "" or a folder path ending with "/", such as "edenai/"');
+  const namespace = o.namespace ?? process.env['VAULT_NAMESPACE'] ?? undefined;
+  if (namespace !== undefined && (typeof namespace !== 'string' || namespace === ''))
+    fail('`namespace` must be a non-empty string');
+  const deleteMode = o.deleteMode ?? 'soft';
+  if (deleteMode !== 'soft' && deleteMode !== 'destroy') fail("`deleteMode` must be 'soft' or 'destroy'");
+  const timeoutMs = o.timeoutMs ?? 10_000;
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) fail('`timeoutMs` must be a number > 0');
+  const concurrency = o.concurrency ?? 8;
+  if (!(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64))
+    fail('`concurrency` must be an integer from 1 to 64');
+  const fetchImpl = o.fetch ?? globalThis.fetch;
+  if (typeof fetchImpl !== 'function') fail('`fetch` must be a function');
+  return {
+    address: (address as string).replace(/\/+$/, ''),
+    token: typeof token === 'function' ? token : () => token as string,
+    mount,
+    pathPrefix,
+    namespace,
+    deleteMode,
+    timeoutMs,
+    concurrency,
+    fetch: fetchImpl,
+  };
+}
+
+// Version strings of VaultKvStore entries: the KV v2 version number ("3"). Deletes write a
+// tombstone version (see `VaultKvStore.delete`) and keep the key's metadata, so numbers only grow and a
+// version string is never reused.
+function formatVersion(version: number): string {
+  return String(version);
+}
+
+/** The KV version number, or `undefined` for a string that cannot be one of ours (a sure conflict). */
+function parseVersion(version: string): number | undefined {
+  return /^[1-9][0-9]{0,14}$/.test(version) ? Number(version) : undefined;
+}
 
 /** The data of a tombstone version; a key whose latest version is one reads as absent. */
 const TOMBSTONE = { 'edenai-token-manager': 'deleted' } as const;
@@ -113,7 +224,7 @@ export class VaultKvStore implements SecretStore {
 
   async list(prefix = ''): Promise<string[]> {
     assertPrefix(prefix);
-    return listKeys(this.#kv, this.#limit, prefix);
+    return listLiveKeys(this.#kv, this.#limit, prefix);
   }
 
   /** `ifVersion: null`: `cas: 0`, or, for a deleted key (tombstone or soft-deleted), `cas` = its version. */

@@ -1,17 +1,12 @@
 // createFakeEdenAI: wires the store, the fault queue, the rate limiter, the handler and its two
-// adapters (node:http server and in-process fetch).
+// transports (node:http server and in-process fetch).
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
-import type { FakeContext } from './context.js';
-import { FaultQueue } from './faults.js';
-import { createFakeFetch } from './fetch-adapter.js';
-import { createHandler } from './handler.js';
-import { type HttpServer, listen } from './http-server.js';
-import { resolveOptions, resolveSpend } from './options.js';
-import { SlidingWindowLimiter } from './rate-limiter.js';
+import { FaultQueue, SlidingWindowLimiter } from './faults.js';
+import { type FakeContext, resolveOptions, resolveSpend } from './options.js';
+import { createFakeFetch, createHandler, type HttpServer, listen, waitOrAbort } from './server.js';
 import { exportState, importState, loadStateFile, saveStateFile } from './state.js';
-import { FakeStore } from './store.js';
-import { tokenSnapshotFields } from './token-snapshot.js';
+import { FakeKeyIndex, FakeStore, tokenSnapshotFields } from './store.js';
 import type {
   FakeClientOptions,
   FakeEdenAI,
@@ -19,7 +14,6 @@ import type {
   FakeManagementClientOptions,
   FakeRequestLogEntry,
 } from './types.js';
-import { FakeKeyIndex } from './v3-keys.js';
 
 const LOCAL_ORIGIN = 'http://fake-edenai.local';
 /** The member who owns the keys created through the fake's Management API. */
@@ -76,6 +70,7 @@ export async function createFakeEdenAI(options?: FakeEdenAIOptions): Promise<Fak
     managementKey: o.managementKey,
     keys: new FakeKeyIndex(store, now, OWNER),
     latencyMs: o.latencyMs,
+    sleep: o.sleep ?? waitOrAbort,
     tokenValues: o.tokenValues,
     maxCostRangeDays: o.maxCostRangeDays,
     newTokenValue,
@@ -87,12 +82,15 @@ export async function createFakeEdenAI(options?: FakeEdenAIOptions): Promise<Fak
   const origin = server?.origin ?? LOCAL_ORIGIN;
   const baseUrl = `${origin}/v2`;
   const v3BaseUrl = `${origin}/v3`;
+  // Clients pace themselves to Eden's limit by default; against a fake that enforces no limit,
+  // pacing would only slow tests down, so these options switch it off.
+  const pacing = o.perSecond === undefined ? { maxRequestsPerSecond: false as const } : {};
   const clientOptions: FakeClientOptions = server
-    ? { apiKey: o.apiKey, baseUrl }
-    : { apiKey: o.apiKey, baseUrl, fetch: fakeFetch };
+    ? { apiKey: o.apiKey, baseUrl, ...pacing }
+    : { apiKey: o.apiKey, baseUrl, fetch: fakeFetch, ...pacing };
   const managementClientOptions: FakeManagementClientOptions = server
-    ? { apiKey: o.managementKey, baseUrl: v3BaseUrl }
-    : { apiKey: o.managementKey, baseUrl: v3BaseUrl, fetch: fakeFetch };
+    ? { apiKey: o.managementKey, baseUrl: v3BaseUrl, ...pacing }
+    : { apiKey: o.managementKey, baseUrl: v3BaseUrl, fetch: fakeFetch, ...pacing };
 
   const describe = () => ({ baseUrl, v3BaseUrl, listening: server !== undefined, open });
   const fake: FakeEdenAI & { toJSON(): unknown; [inspect.custom](): string } = {

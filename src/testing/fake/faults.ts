@@ -1,7 +1,8 @@
-// Queue of injected faults. Latency faults add up and let the request go on; the first other
-// matching fault decides the answer.
+// What makes the fake fail on purpose: injected faults (latency faults add up and let the request
+// go on; the first other matching fault decides the answer) and the rate limit.
 import { InvalidInputError } from '../../core/errors.js';
 import type { Fault } from './types.js';
+import { htmlPage, statusAnswer, throttled } from './wire.js';
 
 export type TerminalFault = Exclude<Fault, { kind: 'latency' }>;
 
@@ -78,5 +79,50 @@ export class FaultQueue {
     }
     this.queue = this.queue.filter((e) => e.remaining > 0);
     return plan;
+  }
+}
+
+/** The answer a terminal fault gives, or `undefined` when it acts on the connection instead. */
+export function faultAnswer(fault: TerminalFault): Response | undefined {
+  switch (fault.kind) {
+    case 'status':
+      return statusAnswer(fault.status, fault.body, fault.headers);
+    case 'rateLimit':
+      return throttled(fault.retryAfterSeconds ?? 1);
+    case 'html':
+      return htmlPage(fault.status ?? 502);
+    default:
+      return undefined; // drop and lostResponse are handled around serve()
+  }
+}
+
+// "More than N requests in any 1000 ms" → 429. A ring of the last N accepted request times: a new
+// request fits when the oldest of them left the window. O(1) per request.
+
+const WINDOW_MS = 1000;
+
+export class SlidingWindowLimiter {
+  private readonly times: number[];
+  private next = 0;
+  private count = 0;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly now: () => number,
+  ) {
+    this.times = new Array<number>(perSecond).fill(0);
+  }
+
+  /** Takes a slot, or returns the seconds to wait (for Retry-After). */
+  acquire(): { ok: true } | { ok: false; retryAfterSeconds: number } {
+    const now = this.now();
+    if (this.count === this.perSecond) {
+      const oldest = this.times[this.next]!;
+      const wait = oldest + WINDOW_MS - now;
+      if (wait > 0) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(wait / WINDOW_MS)) };
+    } else this.count++;
+    this.times[this.next] = now;
+    this.next = (this.next + 1) % this.perSecond;
+    return { ok: true };
   }
 }

@@ -1,9 +1,11 @@
-// Validation of createFakeEdenAI options and simulateUsage input: bad input throws before anything starts.
+// createFakeEdenAI's options and simulateUsage's input, checked before anything starts, and the
+// context the handler and its routes share.
 import { ConfigurationError, InvalidInputError } from '../../core/errors.js';
 import { toNanos } from '../../core/money.js';
-import { parseDay, utcDay } from './dates.js';
-import type { Spend } from './store.js';
-import type { FakeEdenAIOptions, SimulateUsageInput } from './types.js';
+import { parseDay, utcDay } from '../../core/time.js';
+import type { FaultQueue, SlidingWindowLimiter } from './faults.js';
+import type { FakeKeyIndex, FakeStore, Spend } from './store.js';
+import type { FakeEdenAIOptions, FakeRequestLogEntry, FakeSleep, SimulateUsageInput } from './types.js';
 
 export interface ResolvedOptions {
   apiKey: string;
@@ -12,6 +14,7 @@ export interface ResolvedOptions {
   port: number;
   clock: (() => Date) | undefined;
   latencyMs: number;
+  sleep: FakeSleep | undefined;
   perSecond: number | undefined;
   tokenValues: 'readable' | 'masked';
   maxCostRangeDays: number;
@@ -39,6 +42,7 @@ export function resolveOptions(o: FakeEdenAIOptions = {}): ResolvedOptions {
     fail('`clock` must be a function returning a Date');
   if (o.latencyMs !== undefined && !(Number.isFinite(o.latencyMs) && o.latencyMs >= 0))
     fail('`latencyMs` must be a number ≥ 0');
+  if (o.sleep !== undefined && typeof o.sleep !== 'function') fail('`sleep` must be a function');
   if (o.rateLimit !== undefined && !isCount(o.rateLimit?.perSecond))
     fail('`rateLimit.perSecond` must be a positive integer');
   if (o.tokenValues !== undefined && o.tokenValues !== 'readable' && o.tokenValues !== 'masked')
@@ -55,6 +59,7 @@ export function resolveOptions(o: FakeEdenAIOptions = {}): ResolvedOptions {
     port: o.port ?? 0,
     clock: o.clock,
     latencyMs: o.latencyMs ?? 0,
+    sleep: o.sleep,
     perSecond: o.rateLimit?.perSecond,
     tokenValues: o.tokenValues ?? 'readable',
     maxCostRangeDays: o.maxCostRangeDays ?? 366,
@@ -83,4 +88,24 @@ export function resolveSpend(input: SimulateUsageInput, now: Date): Spend {
   else if (typeof date === 'string') day = parseDay(date);
   if (day === undefined) invalid('date', '`date` must be a valid Date or a YYYY-MM-DD string');
   return { token, cost: toNanos(cost), calls, feature, provider, day };
+}
+
+/** What the request handler and its routes share: the resolved options and the live state. */
+export interface FakeContext {
+  store: FakeStore;
+  faults: FaultQueue;
+  limiter: SlidingWindowLimiter | undefined;
+  log: FakeRequestLogEntry[];
+  now: () => Date;
+  apiKey: string;
+  /** The v3 Management API's bearer (`mgmt-eden-…`). */
+  managementKey: string;
+  /** The v3 view of the store's tokens (ids, revoked keys). */
+  keys: FakeKeyIndex;
+  latencyMs: number;
+  /** Waits out `latencyMs` and latency faults. */
+  sleep: FakeSleep;
+  tokenValues: 'readable' | 'masked';
+  maxCostRangeDays: number;
+  newTokenValue: () => string;
 }

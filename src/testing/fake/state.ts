@@ -3,11 +3,12 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InvalidInputError } from '../../core/errors.js';
+import { MAX_NAME_LENGTH, RESET_PERIODS, TOKEN_TYPES } from '../../core/limits.js';
 import { nanosFromDecimal, nanosToDecimal, toNanos } from '../../core/money.js';
-import { formatDateTime, formatDay, parseDay, parseIsoDateTime } from './dates.js';
-import type { FakeStore, UsageRow } from './store.js';
-import { RESET_PERIODS, TOKEN_TYPES, type TokenRecord } from './token-rules.js';
+import { formatDay, parseDay } from '../../core/time.js';
+import type { FakeStore, TokenRecord, UsageRow } from './store.js';
 import type { FakeState } from './types.js';
+import { formatDateTime, parseIsoDateTime } from './wire.js';
 
 const money = z.union([
   z.number().refine(Number.isFinite),
@@ -21,7 +22,7 @@ const stateSchema = z.object({
   credits: money,
   tokens: z.array(
     z.object({
-      name: z.string().min(1).max(200),
+      name: z.string().min(1).max(MAX_NAME_LENGTH),
       value: z.string().min(1),
       tokenType: z.enum(TOKEN_TYPES),
       balance: money.nullable(),

@@ -38,6 +38,11 @@ export interface FakeEdenAIOptions {
   clock?: () => Date;
   /** Real milliseconds added before every answer (benches, timeout tests). */
   latencyMs?: number;
+  /**
+   * How the fake waits out `latencyMs` and latency faults. Default: a timer that ends early when the
+   * client aborts. Tests inject one that records the delays and returns at once.
+   */
+  sleep?: FakeSleep;
   /** More than `perSecond` requests in any 1000 ms window answer 429 with `Retry-After`. */
   rateLimit?: { perSecond: number };
   /**
@@ -55,6 +60,16 @@ export interface FakeEdenAIOptions {
   /** Load state from this JSON file at start (when it exists) and save it after every change. */
   stateFile?: string;
 }
+
+/**
+ * Waits `ms` before the fake answers; `signal` aborts when the client gives up (the fake then
+ * drops the request, whether the wait resolves or rejects).
+ *
+ * @example
+ * const delays: number[] = [];
+ * const fake = await createFakeEdenAI({ sleep: async (ms) => { delays.push(ms); } });
+ */
+export type FakeSleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
 /**
  * Where a fault applies. A string `path` equals the URL path, with or without the `/v2` prefix;
@@ -223,6 +238,8 @@ export interface FakeClientOptions {
   apiKey: string;
   baseUrl: string;
   fetch?: typeof fetch;
+  /** `false` (no client-side pacing) unless the fake enforces a rate limit. */
+  maxRequestsPerSecond?: false;
 }
 
 /**
@@ -235,6 +252,8 @@ export interface FakeManagementClientOptions {
   apiKey: string;
   baseUrl: string;
   fetch?: typeof fetch;
+  /** `false` (no client-side pacing) unless the fake enforces a rate limit. */
+  maxRequestsPerSecond?: false;
 }
 
 /**

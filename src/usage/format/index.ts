@@ -1,14 +1,15 @@
+// One entry for every format of a usage report: what the CLI's `--format` and users call.
 import { InvalidInputError } from '../../core/errors.js';
 import type { UsageReport } from '../types.js';
-import { type CsvFormatOptions, formatUsageCsv } from './csv.js';
 import { formatUsageHtml } from './html.js';
-import { formatUsageJson } from './json.js';
-import { formatUsageMarkdown } from './markdown.js';
-import { formatUsageText, type TextFormatOptions } from './text.js';
-
-export type { CsvFormatOptions } from './csv.js';
-export type { TextFormatOptions } from './text.js';
-export { formatUsageCsv, formatUsageHtml, formatUsageJson, formatUsageMarkdown, formatUsageText };
+import {
+  type CsvFormatOptions,
+  formatUsageCsv,
+  formatUsageJson,
+  formatUsageMarkdown,
+  formatUsageText,
+  type TextFormatOptions,
+} from './text.js';
 
 /**
  * The formats `formatUsageReport` knows.

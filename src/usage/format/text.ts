@@ -1,5 +1,55 @@
+// The text-like formats of a usage report (text, CSV, Markdown, JSON) and the number formatting
+// every format shares. Numbers are formatted by hand rather than with Intl or toFixed: output must
+// not depend on the machine's locale, and toFixed rounds binary floats (1.005 → "1.00"); nanos
+// round decimals.
+
+import { averagePerCall, fromNanos, toNanos } from '../../core/money.js';
 import type { UsageReport } from '../types.js';
-import { formatCount, formatUsd } from './numbers.js';
+
+function withSeparators(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** `1234567` → `"1,234,567"`. */
+export function formatCount(n: number): string {
+  return (n < 0 ? '-' : '') + withSeparators(String(Math.abs(Math.round(n))));
+}
+
+/** USD with thousands separators and a fixed number of decimals: `"$1,234.50"`, `"-$0.0142"`. */
+export function formatUsd(usd: number, decimals = 2): string {
+  const nanos = toNanos(usd);
+  const scale = 10 ** (9 - decimals);
+  // Round the magnitude half-up, so -0.005 and 0.005 mirror each other.
+  const units = Math.round(Math.abs(nanos) / scale);
+  const base = 10 ** decimals;
+  const whole = withSeparators(String(Math.floor(units / base)));
+  const frac = decimals > 0 ? `.${String(units % base).padStart(decimals, '0')}` : '';
+  return `${nanos < 0 && units > 0 ? '-' : ''}$${whole}${frac}`;
+}
+
+/** Exact plain decimal for machines (CSV): no separators, at least 2 decimals, up to 9: `"0.0001"`. */
+export function formatDecimal(usd: number): string {
+  const nanos = toNanos(usd);
+  const abs = Math.abs(nanos);
+  const whole = Math.floor(abs / 1e9);
+  const frac = String(abs % 1e9)
+    .padStart(9, '0')
+    .replace(/0{1,7}$/, '');
+  return `${nanos < 0 ? '-' : ''}${whole}.${frac}`;
+}
+
+/** Money columns of a summary line. */
+export type Totals = { totalCost: number; totalCalls: number; avgCostPerCall: number };
+
+/**
+ * The managed total plus the unmanaged usage: the "Total including unmanaged" line. Summed in
+ * nano-dollars so the grand total is exact.
+ */
+export function totalIncludingUnmanaged(report: UsageReport, unmanaged: Totals): Totals {
+  const nanos = toNanos(report.totalCost) + toNanos(unmanaged.totalCost);
+  const calls = report.totalCalls + unmanaged.totalCalls;
+  return { totalCost: fromNanos(nanos), totalCalls: calls, avgCostPerCall: averagePerCall(nanos, calls) };
+}
 
 export interface TextFormatOptions {
   /** Add a line per token under each environment. Default false (the tutorial's layout). */
@@ -65,4 +115,130 @@ function tokenLines(lines: string[], report: UsageReport, environment: string | 
 /** Names come from Eden (unmanaged ones are free text): keep one entry on one line. */
 function oneLine(text: string): string {
   return text.replace(/\p{Cc}/gu, ' ');
+}
+
+export interface CsvFormatOptions {
+  /** One line per token (default) or per environment. */
+  level?: 'token' | 'environment';
+}
+
+/**
+ * RFC 4180 CSV (CRLF line ends, fields quoted when they hold `"`, `,` or a line break). Money is
+ * an exact plain decimal (`0.0001`, `131.00`). Text that a spreadsheet would run as a formula
+ * (`=…`, `+…`, `-…`, `@…`) gets a leading `'`.
+ *
+ * @example
+ * ```ts
+ * await writeFile('usage.csv', formatUsageCsv(report, { level: 'environment' }));
+ * ```
+ */
+export function formatUsageCsv(report: UsageReport, options: CsvFormatOptions = {}): string {
+  const rows: string[][] = [];
+  if (options.level === 'environment') {
+    rows.push(['environment', 'tokens', 'total_cost', 'total_calls', 'avg_cost_per_call']);
+    for (const e of report.environments) {
+      rows.push([csvText(e.environment), String(e.tokens), ...csvMoney(e)]);
+    }
+    // "unmanaged" can name no environment (the registry reserves it), so the row is unambiguous.
+    if (report.unmanaged)
+      rows.push(['unmanaged', String(report.unmanaged.tokens), ...csvMoney(report.unmanaged)]);
+  } else {
+    rows.push(['environment', 'token', 'app', 'managed', 'total_cost', 'total_calls', 'avg_cost_per_call']);
+    for (const r of report.tokenRows) {
+      rows.push([
+        csvText(r.environment ?? ''),
+        csvText(r.name),
+        csvText(r.app ?? ''),
+        String(r.managed),
+        ...csvMoney(r),
+      ]);
+    }
+  }
+  return rows.map((fields) => fields.map(quote).join(',')).join('\r\n') + '\r\n';
+}
+
+function csvMoney(s: Totals): string[] {
+  return [formatDecimal(s.totalCost), String(s.totalCalls), formatDecimal(s.avgCostPerCall)];
+}
+
+function csvText(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+function quote(field: string): string {
+  return /[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+}
+
+/**
+ * Markdown (GitHub tables): one table per environment, one per token. Cell text is escaped, so a
+ * name cannot break the table or inject markup.
+ *
+ * @example
+ * ```ts
+ * await writeFile(process.env.GITHUB_STEP_SUMMARY!, formatUsageMarkdown(report), { flag: 'a' });
+ * ```
+ */
+export function formatUsageMarkdown(report: UsageReport): string {
+  const { from, to } = report.range;
+  const out = [`# Token Usage Report: ${from} to ${to}`, ''];
+  out.push(
+    '| Environment | Tokens | Total Cost | Total Calls | Avg Cost/Call |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  );
+  for (const e of report.environments)
+    out.push(row([cell(e.environment), formatCount(e.tokens), ...mdMoney(e)]));
+  const tokens = report.environments.reduce((n, e) => n + e.tokens, 0);
+  out.push(row(['**Total (all environments)**', formatCount(tokens), ...mdMoney(report)]));
+  if (report.unmanaged) {
+    const u = report.unmanaged;
+    const all = totalIncludingUnmanaged(report, u);
+    out.push(row(['*Unmanaged*', formatCount(u.tokens), ...mdMoney(u)]));
+    out.push(row(['**Total including unmanaged**', formatCount(tokens + u.tokens), ...mdMoney(all)]));
+  }
+  if (report.tokenRows.length > 0) {
+    out.push('', '## Tokens', '');
+    out.push('| Token | Environment | Managed | Total Cost | Total Calls | Avg Cost/Call |');
+    out.push('| --- | --- | :---: | ---: | ---: | ---: |');
+    for (const r of report.tokenRows) {
+      out.push(
+        row([
+          cell(r.name),
+          r.environment === null ? '*unmanaged*' : cell(r.environment),
+          r.managed ? 'yes' : 'no',
+          ...mdMoney(r),
+        ]),
+      );
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function mdMoney(s: Totals): string[] {
+  return [formatUsd(s.totalCost), formatCount(s.totalCalls), formatUsd(s.avgCostPerCall, 4)];
+}
+
+function row(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+/** Escapes Markdown punctuation and HTML; a line break becomes a space. */
+function cell(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\\`*_[\]|#~]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+/**
+ * The report as pretty-printed JSON (money in USD numbers, days as `YYYY-MM-DD`).
+ *
+ * @example
+ * ```ts
+ * await writeFile('usage.json', formatUsageJson(report));
+ * ```
+ */
+export function formatUsageJson(report: UsageReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
 }

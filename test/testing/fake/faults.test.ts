@@ -1,5 +1,5 @@
 import { InvalidInputError } from 'edenai-token-manager';
-import type { FakeEdenAI, Fault } from 'edenai-token-manager/testing';
+import type { FakeEdenAI, FakeEdenAIOptions, Fault } from 'edenai-token-manager/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setup, type Transport, tokenPath } from './helpers.js';
 
@@ -10,8 +10,17 @@ afterEach(async () => {
   fake = undefined;
 });
 
+/** A fake `sleep` that records the delays it is asked for and returns at once. */
+function recordSleeps() {
+  const delays: number[] = [];
+  const sleep = async (ms: number) => {
+    delays.push(ms);
+  };
+  return { sleep, delays };
+}
+
 describe.each<Transport>(['http', 'in-process'])('faults over %s', (transport) => {
-  const start = async (options = {}) => {
+  const start = async (options: FakeEdenAIOptions = {}) => {
     const s = await setup(transport, options);
     fake = s.fake;
     return s.call;
@@ -87,14 +96,16 @@ describe.each<Transport>(['http', 'in-process'])('faults over %s', (transport) =
     expect((await call('GET', TOKENS)).text).toContain('504 Gateway Timeout');
   });
 
-  it('latency: the answer takes at least the injected time, then goes through', async () => {
-    const call = await start();
+  it('latency: the fake waits the injected time, then the request goes through', async () => {
+    const { sleep, delays } = recordSleeps();
+    const call = await start({ sleep });
     fake!.inject({ kind: 'latency', ms: 30 });
-    const started = performance.now();
     const res = await call('GET', TOKENS);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(29);
+    expect(delays).toEqual([30]);
     expect(res.status).toBe(200);
     expect(fake!.requests.at(-1)).toMatchObject({ status: 200, fault: 'latency' });
+    await call('GET', TOKENS);
+    expect(delays).toEqual([30]); // one request only by default
   });
 
   it('matches by method and by path (string with or without /v2, or RegExp), for `times` requests', async () => {
@@ -124,11 +135,15 @@ describe.each<Transport>(['http', 'in-process'])('faults over %s', (transport) =
   });
 
   it('latency faults add up with a later terminal fault', async () => {
-    const call = await start();
+    const { sleep, delays } = recordSleeps();
+    const call = await start({ sleep });
     fake!.inject({ kind: 'latency', ms: 5 });
+    fake!.inject({ kind: 'latency', ms: 7 });
     fake!.inject({ kind: 'status', status: 503 });
     expect((await call('GET', TOKENS)).status).toBe(503);
+    expect(delays).toEqual([12]);
     expect((await call('GET', TOKENS)).status).toBe(200);
+    expect(delays).toEqual([12]);
   });
 });
 
@@ -160,12 +175,28 @@ describe('fake.fetch specifics', () => {
     await expect(call('GET', TOKENS)).rejects.toThrow('fetch failed');
   });
 
-  it('latencyMs delays every answer', async () => {
-    const { fake: f, call } = await setup('in-process', { latencyMs: 30 });
+  it('latencyMs delays every answer, on top of latency faults', async () => {
+    const { sleep, delays } = recordSleeps();
+    const { fake: f, call } = await setup('in-process', { latencyMs: 30, sleep });
     fake = f;
-    const started = performance.now();
     await call('GET', TOKENS);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(29);
+    f.inject({ kind: 'latency', ms: 5 });
+    await call('GET', TOKENS);
+    expect(delays).toEqual([30, 35]);
+  });
+
+  it('a client that aborts during an injected sleep is dropped, even when the sleep rejects', async () => {
+    const controller = new AbortController();
+    const sleep = async (_ms: number, signal: AbortSignal) => {
+      controller.abort(new Error('gave up'));
+      if (signal.aborted) throw new Error('sleep cut short');
+    };
+    const { fake: f, call } = await setup('in-process', { latencyMs: 10, sleep });
+    fake = f;
+    const pending = call('POST', TOKENS, { name: 'late' }, { signal: controller.signal });
+    await expect(pending).rejects.toThrow('gave up');
+    expect(f.tokens()).toEqual([]);
+    expect(f.requests.at(-1)).toMatchObject({ status: 0 });
   });
 });
 

@@ -9,11 +9,15 @@ afterEach(async () => {
 });
 
 describe('createFakeEdenAI options', () => {
-  it('listens on 127.0.0.1 by default; clientOptions carry apiKey and baseUrl only', async () => {
+  it('listens on 127.0.0.1 by default; clientOptions carry apiKey, baseUrl and no client pacing', async () => {
     fake = await createFakeEdenAI();
     expect(fake.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v2$/);
     expect(fake.apiKey).toBe('fake-edenai-api-key');
-    expect(fake.clientOptions).toEqual({ apiKey: fake.apiKey, baseUrl: fake.baseUrl });
+    expect(fake.clientOptions).toEqual({
+      apiKey: fake.apiKey,
+      baseUrl: fake.baseUrl,
+      maxRequestsPerSecond: false,
+    });
     const res = await fetch(`${fake.baseUrl}/cost_management/credits/`, {
       headers: { authorization: `Bearer ${fake.apiKey}` },
     });
@@ -23,11 +27,22 @@ describe('createFakeEdenAI options', () => {
   it('listen: false serves only through fake.fetch, which clientOptions carry', async () => {
     fake = await createFakeEdenAI({ listen: false });
     expect(fake.baseUrl).toBe('http://fake-edenai.local/v2');
-    expect(fake.clientOptions).toEqual({ apiKey: fake.apiKey, baseUrl: fake.baseUrl, fetch: fake.fetch });
+    expect(fake.clientOptions).toEqual({
+      apiKey: fake.apiKey,
+      baseUrl: fake.baseUrl,
+      fetch: fake.fetch,
+      maxRequestsPerSecond: false,
+    });
     const res = await fake.fetch(`${fake.baseUrl}/cost_management/credits/`, {
       headers: { authorization: `Bearer ${fake.apiKey}` },
     });
     expect(await res.json()).toEqual({ credits: 100 });
+  });
+
+  it('with a rate limit, clientOptions leave client pacing on', async () => {
+    fake = await createFakeEdenAI({ listen: false, rateLimit: { perSecond: 5 } });
+    expect(fake.clientOptions).toEqual({ apiKey: fake.apiKey, baseUrl: fake.baseUrl, fetch: fake.fetch });
+    expect(fake.managementClientOptions).not.toHaveProperty('maxRequestsPerSecond');
   });
 
   it('fake.fetch and HTTP share one state', async () => {

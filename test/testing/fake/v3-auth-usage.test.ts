@@ -30,6 +30,7 @@ describe('management-key auth', () => {
       apiKey: fake.managementKey,
       baseUrl: fake.v3BaseUrl,
       fetch: fake.fetch,
+      maxRequestsPerSecond: false,
     });
     expect((await v3('GET', '/manage/keys/')).status).toBe(200);
     const created = (await v3('POST', '/manage/keys/', { name: 'a' })).body;

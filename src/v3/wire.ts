@@ -1,0 +1,303 @@
+// The Management API's wire format, both ways. Answers: zod schemas built once at module load,
+// tolerant where the research says Eden is loose (balance as a decimal string, nullable or missing
+// fields, a page or a bare array) and converting straight to SDK objects, so each body is parsed
+// once. Requests: inputs checked before anything is sent, and the bodies and usage query strings
+// built from them (the policy fields are the v2 ones, so they reuse the v2 builders).
+import { z } from 'zod';
+import { InvalidInputError } from '../core/errors.js';
+import { assertTokenName } from '../core/limits.js';
+import { Secret } from '../core/secret.js';
+import { formatDay, parseDay, utcDay } from '../core/time.js';
+import type { UsageRecord } from '../ports/usage.js';
+import {
+  costDetails,
+  flattenCostRows,
+  money,
+  resetPeriods,
+  time,
+  tokenTypes,
+  unknownFields,
+} from '../v2/schemas.js';
+import { createBody, patchBody } from '../v2/token-input.js';
+import type {
+  CreateManagementKeyInput,
+  ManagementKey,
+  ManagementKeyPatch,
+  ManagementUsageQuery,
+  ManagementWhoami,
+} from './types.js';
+
+// ── answers ──────────────────────────────────────────────────────────────
+
+/** Where the one-time value may come: `secret` (documented), or a `key`/`token` field. */
+const SECRET_FIELDS = ['secret', 'key', 'token'] as const;
+
+const KNOWN_KEY_FIELDS = new Set([
+  'id',
+  'name',
+  'token_type',
+  'member',
+  'masked',
+  'last4',
+  'active_balance',
+  'balance',
+  'balance_reset_period',
+  'balance_reset_amount',
+  'expire_time',
+  'revoked',
+  'revoked_at',
+]);
+
+const wireKey = z.looseObject({
+  id: z.string().min(1).nullish(),
+  name: z.string().min(1),
+  token_type: z.enum(tokenTypes).nullish(),
+  member: z.string().nullish(),
+  masked: z.string().nullish(),
+  last4: z.string().nullish(),
+  active_balance: z.boolean().nullish(),
+  balance: money,
+  balance_reset_period: z.enum(resetPeriods).nullish(),
+  balance_reset_amount: money,
+  expire_time: time,
+  revoked: z.boolean().nullish(),
+  revoked_at: time,
+  secret: z.string().min(1).nullish(),
+  key: z.unknown().optional(),
+  token: z.unknown().optional(),
+});
+
+function secretOf(w: z.output<typeof wireKey>): Secret | undefined {
+  for (const field of SECRET_FIELDS) {
+    const value = w[field];
+    if (typeof value === 'string' && value !== '') return new Secret(value);
+  }
+  return undefined;
+}
+
+function toKey(w: z.output<typeof wireKey>): ManagementKey {
+  const revokedAt = w.revoked_at ?? null;
+  const key: ManagementKey = {
+    id: w.id ?? null,
+    name: w.name,
+    tokenType: w.token_type ?? 'api_token',
+    balance: w.balance ?? null,
+    activeBalance: w.active_balance ?? false,
+    expireTime: w.expire_time ?? null,
+    balanceResetPeriod: w.balance_reset_period ?? 'none',
+    balanceResetAmount: w.balance_reset_amount ?? null,
+    member: w.member ?? null,
+    revoked: w.revoked ?? revokedAt !== null,
+    revokedAt,
+  };
+  const secret = secretOf(w);
+  if (secret) key.secret = secret;
+  if (w.masked) key.masked = w.masked;
+  if (w.last4) key.last4 = w.last4;
+  const extra = unknownFields(w, KNOWN_KEY_FIELDS);
+  if (extra) key.extra = extra;
+  return key;
+}
+
+/** One key (create 201, rotate, retrieve, patch). */
+export const keySchema: z.ZodType<ManagementKey> = wireKey.transform(toKey);
+
+/** One page of `GET /manage/keys/`: `{count, next, previous, results}`, or a bare array (one page). */
+export interface KeyPage {
+  keys: ManagementKey[];
+  count: number | null;
+  hasNext: boolean;
+}
+
+export const keyPageSchema: z.ZodType<KeyPage> = z.union([
+  z
+    .looseObject({
+      count: z.number().int().nonnegative().nullish(),
+      next: z.string().nullish(),
+      results: z.array(keySchema),
+    })
+    .transform((page) => ({ keys: page.results, count: page.count ?? null, hasNext: !!page.next })),
+  z.array(keySchema).transform((keys) => ({ keys, count: keys.length, hasNext: false })),
+]);
+
+const usageRow = z.looseObject({
+  // Per-key usage may not name its key: null, and the client fills it in.
+  token: z
+    .string()
+    .nullish()
+    .transform((token) => token ?? null),
+  data: z.record(z.string(), z.record(z.string(), costDetails)).nullish(),
+});
+
+/** A usage record whose row may not name its key (per-key usage): the client fills it in. */
+export type WireUsageRecord = Omit<UsageRecord, 'token'> & { token: string | null };
+
+/** `GET /manage/usage/` and `/manage/keys/{id}/usage/`: `{usage: [...]}` (v2's `response` accepted). */
+export const usageSchema: z.ZodType<WireUsageRecord[]> = z
+  .looseObject({ usage: z.array(usageRow).nullish(), response: z.array(usageRow).nullish() })
+  .transform((body) => flattenCostRows(body.usage ?? body.response ?? []));
+
+const KNOWN_WHOAMI_FIELDS = new Set([
+  'organization',
+  'org',
+  'scopes',
+  'expire_time',
+  'expires_at',
+  'key',
+  'name',
+  'id',
+  'masked',
+]);
+
+const named = z.union([
+  z.string().transform((name) => ({ id: null, name })),
+  z
+    .looseObject({ id: z.union([z.string(), z.number()]).nullish(), name: z.string().nullish() })
+    .transform((o) => ({ id: o.id == null ? null : String(o.id), name: o.name ?? null })),
+]);
+
+const wireWhoami = z.looseObject({
+  organization: named.nullish(),
+  org: named.nullish(),
+  scopes: z.union([z.array(z.string()), z.string()]).nullish(),
+  expire_time: time,
+  expires_at: time,
+  key: z
+    .looseObject({ id: z.string().nullish(), name: z.string().nullish(), masked: z.string().nullish() })
+    .nullish(),
+  id: z.string().nullish(),
+  name: z.string().nullish(),
+  masked: z.string().nullish(),
+});
+
+function toWhoami(w: z.output<typeof wireWhoami>): ManagementWhoami {
+  const scopes = typeof w.scopes === 'string' ? w.scopes.split(/[\s,]+/).filter(Boolean) : (w.scopes ?? []);
+  const flatKey = w.id != null || w.name != null || w.masked != null;
+  const key = w.key
+    ? { id: w.key.id ?? null, name: w.key.name ?? null, masked: w.key.masked ?? null }
+    : flatKey
+      ? { id: w.id ?? null, name: w.name ?? null, masked: w.masked ?? null }
+      : null;
+  const me: ManagementWhoami = {
+    organization: w.organization ?? w.org ?? null,
+    scopes,
+    expireTime: w.expire_time ?? w.expires_at ?? null,
+    key,
+  };
+  const extra = unknownFields(w, KNOWN_WHOAMI_FIELDS);
+  if (extra) me.extra = extra;
+  return me;
+}
+
+/** `GET /manage/whoami/`. */
+export const whoamiSchema: z.ZodType<ManagementWhoami> = wireWhoami.transform(toWhoami);
+
+// ── requests ─────────────────────────────────────────────────────────────
+
+function invalid(field: string, message: string): never {
+  throw new InvalidInputError(message, { field });
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point.
+const BAD_ID = /[\u0000-\u001f\u007f-\u009f/]/;
+
+/** A key id (a uuid on Eden): a path segment, so no slashes, dots-only or control characters. */
+export function assertKeyId(id: unknown): asserts id is string {
+  if (typeof id !== 'string' || id.trim() === '') invalid('id', 'Key id must be a non-empty string');
+  if (id.length > 100 || BAD_ID.test(id) || id === '.' || id === '..')
+    invalid('id', `Key id ${JSON.stringify(id.slice(0, 100))} is not a valid id`);
+}
+
+/** `manage/keys/{id}/` (Eden's trailing slash). */
+export function keyPath(id: string, tail = ''): string {
+  return `manage/keys/${encodeURIComponent(id)}/${tail}`;
+}
+
+/** `POST /manage/keys/` body. */
+export function createKeyBody(input: CreateManagementKeyInput): Record<string, unknown> {
+  const body = createBody(input);
+  if (input.member !== undefined) {
+    if (typeof input.member !== 'string' || !EMAIL.test(input.member))
+      invalid('member', 'member must be the email of an organization member');
+    body['member'] = input.member;
+  }
+  return body;
+}
+
+/** `PATCH /manage/keys/{id}/` body: policy fields (as on v2) and an optional rename. */
+export function patchKeyBody(patch: ManagementKeyPatch): Record<string, unknown> {
+  if (patch === null || typeof patch !== 'object') invalid('patch', 'patch must be an object');
+  const { name, ...policy } = patch;
+  const hasPolicy = Object.values(policy).some((v) => v !== undefined);
+  if (name === undefined && !hasPolicy) {
+    invalid(
+      'patch',
+      'Empty update: give at least one of name, balance, activeBalance, expireTime, balanceResetPeriod, balanceResetAmount',
+    );
+  }
+  const body = hasPolicy ? patchBody(policy) : {};
+  if (name !== undefined) {
+    assertTokenName(name);
+    body['name'] = name;
+  }
+  return body;
+}
+
+// ── usage queries ────────────────────────────────────────────────────────
+// The SDK takes inclusive `begin..end` days like v2; Eden's v3 `end` is EXCLUSIVE and a request may
+// span at most 366 days, so a range becomes one or more windows `[begin, end + 1 day)` of at most
+// 366 days each.
+
+/** Eden's longest v3 usage range, in days; `usage()` splits longer ones into windows. */
+const MAX_USAGE_RANGE_DAYS = 366;
+const STEPS = new Set([1, 2, 3, 4]);
+const BILLING = new Set(['eden', 'own_keys', 'all']);
+
+function dayNumber(field: 'begin' | 'end', value: unknown): number {
+  let day: number | undefined;
+  if (value instanceof Date) day = Number.isNaN(value.getTime()) ? undefined : utcDay(value);
+  else if (typeof value === 'string') day = parseDay(value);
+  if (day === undefined) invalid(field, `${field} must be a valid Date or a YYYY-MM-DD string`);
+  return day;
+}
+
+function filter(field: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 200) {
+    invalid(field, `${field} must be a string of 1 to 200 characters`);
+  }
+  return value;
+}
+
+/** One request's query string values: `end` already exclusive. */
+export type UsageParams = Record<string, string | number | undefined>;
+
+/**
+ * Validates `query` (nothing is sent when it is bad) and returns one parameter set per window,
+ * in date order.
+ */
+export function usageWindows(query: ManagementUsageQuery, maxDays = MAX_USAGE_RANGE_DAYS): UsageParams[] {
+  if (query === null || typeof query !== 'object') invalid('query', 'usage() needs { begin, end }');
+  const begin = dayNumber('begin', query.begin);
+  const end = dayNumber('end', query.end);
+  if (begin > end) invalid('begin', `begin (${formatDay(begin)}) is after end (${formatDay(end)})`);
+  const step = query.step ?? 1;
+  if (!STEPS.has(step))
+    invalid('step', `step must be 1 (daily), 2 (weekly), 3 (monthly) or 4 (yearly); got ${step}`);
+  if (query.billing !== undefined && !BILLING.has(query.billing))
+    invalid('billing', `billing must be one of eden, own_keys, all; got ${JSON.stringify(query.billing)}`);
+  const filters = {
+    token: filter('token', query.token),
+    provider: filter('provider', query.provider),
+    feature: filter('feature', query.feature),
+    subfeature: filter('subfeature', query.subfeature),
+    billing: query.billing,
+  };
+  const windows: UsageParams[] = [];
+  for (let start = begin; start <= end; start += maxDays) {
+    const last = Math.min(start + maxDays - 1, end);
+    windows.push({ begin: formatDay(start), end: formatDay(last + 1), step, ...filters });
+  }
+  return windows;
+}
