@@ -16,18 +16,21 @@ const library = {
 const entry = { ...library, cli: 'src/cli/main.ts' };
 
 export default defineConfig([
-  // ESM: dependencies stay external so users dedupe them.
-  { entry, format: ['esm'], dts: true, sourcemap: true, clean: true, target: 'node20', platform: 'node' },
-  // CJS: p-limit and croner are ESM-only; bundling them avoids the `default` interop trap.
+  // ESM: dependencies stay external so users dedupe them. No source maps: they would point to src/,
+  // which is not shipped. `node:` prefixes are kept (edge bundlers need them to tell built-ins apart).
+  { entry, format: ['esm'], dts: true, clean: true, target: 'node20', platform: 'node', removeNodeProtocol: false },
+  // CJS: ky, p-limit, croner and @noble/hashes are ESM-only; bundling them avoids the `default`
+  // interop trap. keepNames: class names (`NotFoundError`) survive the CJS lowering of static fields.
   {
     entry: library,
     format: ['cjs'],
     // Shared chunks, so index.cjs and testing.cjs use one Secret class and one error hierarchy.
     splitting: true,
     dts: true,
-    sourcemap: true,
     target: 'node20',
     platform: 'node',
-    noExternal: ['p-limit', 'yocto-queue', 'croner'],
+    removeNodeProtocol: false,
+    keepNames: true,
+    noExternal: ['ky', 'p-limit', 'yocto-queue', 'croner', '@noble/hashes'],
   },
 ]);

@@ -22,6 +22,7 @@ export type {
 export {
   APIConnectionError,
   APIError,
+  type APIErrorInit,
   APITimeoutError,
   AuthenticationError,
   BadRequestError,
@@ -89,6 +90,7 @@ export type {
   DeleteOptions,
   Metadata,
   SecretStore,
+  SecretStoreCapabilities,
   StateStore,
   StoredSecret,
   StoredState,
@@ -169,6 +171,7 @@ export {
 export type {
   DailyUsage,
   DateRangeInput,
+  DayRange,
   EnvironmentUsage,
   FeatureUsage,
   ProviderUsage,

@@ -11,7 +11,10 @@ import { DeliveryLedger, deliver } from './delivery.js';
 import { type EvaluateInput, type Evaluation, evaluate } from './evaluate.js';
 import { BalancePeaks } from './peaks.js';
 import { type AlertRules, type AlertRulesInput, resolveRules } from './rules.js';
-import type { ForecastSource, HealthReport, NotifierFailure } from './types.js';
+import type { CreditsSource, ForecastSource, HealthReport, NotifierFailure } from './types.js';
+
+/** Default `lowCreditsAmount`: warn while a few dollars are left, before Eden answers 402. */
+const DEFAULT_LOW_CREDITS = 10;
 
 /**
  * Options of `new AlertSystem(...)`.
@@ -27,6 +30,13 @@ export interface AlertSystemOptions {
   usage?: ForecastSource;
   /** Enables failed-rotation alerts. */
   rotations?: RotationFailureSource;
+  /**
+   * Enables the account alerts and `HealthReport.account`: the account's credits (a `CostClient`)
+   * below `lowCreditsAmount`, and allocated budgets adding up to more than the credits left.
+   */
+  credits?: CreditsSource;
+  /** `low-credits` below this many USD. Default 10. */
+  lowCreditsAmount?: number;
   notifiers: Notifier[];
   rules?: AlertRulesInput;
   /**
@@ -77,7 +87,9 @@ export interface CheckLowBalanceTokensOptions extends RequestOptions {
 /**
  * Watches the registry's tokens and tells people before something breaks: expiry (14 / 7 / 3 / 1
  * days, then expired), low balance, budget thresholds, exhaustion forecasts, policy violations,
- * unmanaged tokens and failed rotations. `run()` sends each new alert once through every notifier
+ * unmanaged tokens, failed rotations and, with `credits`, the account's credits against the
+ * allocated budgets. Balances are measured against each token's allocated budget, as the registry
+ * reports it, so a fresh process or a rotated token keeps its baseline. `run()` sends each new alert once through every notifier
  * and returns a health report; the `check…` methods only evaluate.
  *
  * Dedupe lives in the state store (`alerts/…` keys), with a mark per (notifier, alert): a notifier
@@ -99,6 +111,8 @@ export class AlertSystem {
   private readonly registry: RegistryView;
   private readonly usage: ForecastSource | undefined;
   private readonly rotations: RotationFailureSource | undefined;
+  private readonly credits: CreditsSource | undefined;
+  private readonly lowCreditsAmount: number;
   private readonly notifiers: readonly Notifier[];
   private readonly state: StateStore;
   private readonly clock: Clock;
@@ -114,6 +128,8 @@ export class AlertSystem {
       registry,
       usage,
       rotations,
+      credits,
+      lowCreditsAmount = DEFAULT_LOW_CREDITS,
       notifiers,
       state,
       clock,
@@ -124,6 +140,8 @@ export class AlertSystem {
     this.registry = registry;
     this.usage = usage;
     this.rotations = rotations;
+    this.credits = credits;
+    this.lowCreditsAmount = lowCreditsAmount;
     this.state = state ?? new MemoryStateStore();
     this.clock = clock ?? systemClock;
     this.logger = logger ?? silentLogger;
@@ -261,7 +279,14 @@ export class AlertSystem {
       sent: sent.length,
       failures: failures.length,
     });
-    return { at: now, environments: ev.environments, alerts: ev.alerts, sent, failures };
+    return {
+      at: now,
+      environments: ev.environments,
+      ...(ev.account && { account: ev.account }),
+      alerts: ev.alerts,
+      sent,
+      failures,
+    };
   }
 
   private evaluate(
@@ -278,6 +303,8 @@ export class AlertSystem {
       logger: this.logger,
       usage: this.usage,
       rotations: this.rotations,
+      credits: this.credits,
+      lowCreditsAmount: this.lowCreditsAmount,
       ...extra,
     });
   }
@@ -292,7 +319,7 @@ function validateOptions(options: AlertSystemOptions): void {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigurationError('AlertSystem needs an options object: { registry, notifiers }');
   }
-  const { registry, usage, rotations, clock, state } = options;
+  const { registry, usage, rotations, credits, lowCreditsAmount, clock, state } = options;
   if (
     !registry ||
     typeof registry.byEnvironment !== 'function' ||
@@ -305,6 +332,12 @@ function validateOptions(options: AlertSystemOptions): void {
   }
   if (rotations !== undefined && typeof rotations?.failures !== 'function') {
     throw new ConfigurationError('AlertSystem `rotations` must have a failures() method (a RotationManager)');
+  }
+  if (credits !== undefined && typeof credits?.credits !== 'function') {
+    throw new ConfigurationError('AlertSystem `credits` must have a credits() method (a CostClient)');
+  }
+  if (lowCreditsAmount !== undefined && !(Number.isFinite(lowCreditsAmount) && lowCreditsAmount >= 0)) {
+    throw new ConfigurationError(`AlertSystem \`lowCreditsAmount\` must be a USD amount ≥ 0, got ${lowCreditsAmount}`);
   }
   if (state !== undefined && (typeof state?.get !== 'function' || typeof state.list !== 'function')) {
     throw new ConfigurationError(

@@ -4,6 +4,7 @@
 import { DAY_MS } from '../core/time.js';
 import type { EdenToken, ResetPeriod } from '../ports/backend.js';
 import type { Alert, AlertKind, Severity } from '../ports/notifier.js';
+import type { BudgetSource } from '../registry/budget.js';
 import type { EnvironmentPolicy } from '../registry/policy.js';
 import type { ManagedToken, RegistryView } from '../registry/types.js';
 import type { RotationFailure } from '../rotation/types.js';
@@ -156,18 +157,29 @@ function isoDay(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** The budget a token's balance is measured against, and where it comes from. */
+export interface MeasuredBudget {
+  budget: number | null;
+  source: BudgetSource | null;
+}
+
+const NO_BUDGET: MeasuredBudget = Object.freeze({ budget: null, source: null });
+
 /**
- * The amount a token's balance is measured against: its reset amount when the budget refills,
- * else the largest balance seen for this generation (kept in the state store: Eden does not
- * remember what a token started with). `null` when spending is unlimited or nothing is known.
+ * The amount a token's balance is measured against: its allocated budget, as the registry reports
+ * it (recorded, reset amount or policy default). When the registry only observed it (or a
+ * `RegistryView` of your own reports none), the largest balance seen for the logical token, kept
+ * in the state store across runs and generations. Unlimited or unknown: no budget.
  */
-export function budgetOf(t: ManagedToken, peaks: BalancePeaks): number | null {
-  if (!t.activeBalance || t.balance === null) return null;
-  if (t.balanceResetPeriod !== 'none' && t.balanceResetAmount !== null && t.balanceResetAmount > 0) {
-    return t.balanceResetAmount;
-  }
-  const peak = peaks.observe(t.environment, t.tokenName, t.balance);
-  return peak > 0 ? peak : null;
+export function budgetOf(t: ManagedToken, peaks: BalancePeaks): MeasuredBudget {
+  if (!t.activeBalance || t.balance === null) return NO_BUDGET;
+  const source = t.budgetSource;
+  if (source && source !== 'observed' && t.budget !== null && t.budget !== undefined)
+    return t.budget > 0 ? { budget: t.budget, source } : NO_BUDGET;
+  if (!source && t.balanceResetPeriod !== 'none' && t.balanceResetAmount !== null && t.balanceResetAmount > 0)
+    return { budget: t.balanceResetAmount, source: 'reset-amount' };
+  const peak = peaks.observe(t.environment, t.name, Math.max(t.balance, t.budget ?? 0));
+  return peak > 0 ? { budget: peak, source: 'observed' } : NO_BUDGET;
 }
 
 const EPSILON = 1e-9;
@@ -286,7 +298,7 @@ export function policyAlerts(
       out = append(out, violation(t, 'budget.required', msg, ctx));
     }
     if (budget.max !== undefined && t.activeBalance) {
-      const over = Math.max(t.balance ?? 0, t.balanceResetAmount ?? 0);
+      const over = Math.max(t.balance ?? 0, t.budget ?? 0, t.balanceResetAmount ?? 0);
       if (over > budget.max) {
         const msg = `${t.name} has a budget of ${usd(over)}; the ${env} policy allows at most ${usd(budget.max)}`;
         out = append(out, violation(t, 'budget.max', msg, ctx));

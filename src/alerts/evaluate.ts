@@ -1,9 +1,11 @@
 // One evaluation: every check over the registry's tokens, forecasts and failed rotations included,
 // and the per-token health built from the alerts. Sends nothing.
+import { fromNanos, toNanos } from '../core/money.js';
 import type { Logger, RequestOptions } from '../core/types.js';
 import type { Alert, AlertKind } from '../ports/notifier.js';
 import type { ManagedToken, RegistryView } from '../registry/types.js';
 import type { RotationFailureSource } from '../rotation/types.js';
+import { accountAlerts, isAccountAlertId } from './account.js';
 import {
   alertId,
   append,
@@ -23,7 +25,14 @@ import {
 } from './checks.js';
 import type { BalancePeaks } from './peaks.js';
 import { ALERT_KINDS, type AlertRules } from './rules.js';
-import type { EnvironmentHealth, ExhaustionForecast, ForecastSource, TokenHealth } from './types.js';
+import type {
+  AccountHealth,
+  CreditsSource,
+  EnvironmentHealth,
+  ExhaustionForecast,
+  ForecastSource,
+  TokenHealth,
+} from './types.js';
 
 export interface EvaluateInput {
   registry: RegistryView;
@@ -33,6 +42,10 @@ export interface EvaluateInput {
   logger: Logger;
   usage?: ForecastSource | undefined;
   rotations?: RotationFailureSource | undefined;
+  /** Enables the account alerts. */
+  credits?: CreditsSource | undefined;
+  /** `low-credits` below this many USD. */
+  lowCreditsAmount: number;
   /** Evaluate only these kinds (default: all). */
   only?: ReadonlySet<AlertKind>;
   /** `checkExpiringTokens(n)`. */
@@ -46,6 +59,8 @@ export interface EvaluateInput {
 export interface Evaluation {
   alerts: Alert[];
   environments: EnvironmentHealth[];
+  /** Present when the credits were read. */
+  account?: AccountHealth;
   /** Ids whose condition could not be evaluated this run: their marks must survive. */
   keep: (id: string) => boolean;
 }
@@ -62,7 +77,9 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
   const kindsOf = (env: string): Kinds => enabledKinds(input.rules(env), input.only);
 
   const declared = Object.keys(registry.environments);
-  const [grouped, failures] = await Promise.all([
+  const accountKinds = kindsOf('account');
+  const wantsAccount = accountKinds['low-credits'] || accountKinds['budgets-exceed-credits'];
+  const [grouped, failures, credits] = await Promise.all([
     registry.byEnvironment({ signal: input.signal }),
     input.rotations && (!input.only || input.only.has('rotation-failed'))
       ? input.rotations.failures().then(
@@ -75,6 +92,17 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
           },
         )
       : [],
+    input.credits && wantsAccount
+      ? input.credits.credits({ signal: input.signal }).then(
+          (c) => c,
+          (error: unknown) => {
+            input.logger.warn('alerts: reading the account credits failed', {
+              error: (error as Error)?.message,
+            });
+            return undefined;
+          },
+        )
+      : undefined,
     peaks.load(declared),
   ]);
   const envNames = [
@@ -85,6 +113,9 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
   const alerts: Alert[] = [];
   const environments: EnvironmentHealth[] = [];
   const forecastable: ManagedToken[] = [];
+  // What the budgets promise, against the account's credits (in nano-dollars: exact sums).
+  let allocatedNanos = 0;
+  let unlimited = 0;
 
   for (const environment of envNames) {
     const rules = input.rules(environment);
@@ -99,7 +130,9 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
     const tokens: TokenHealth[] = [];
     for (const t of grouped[environment] ?? []) {
       const days = daysToExpiry(t.expireTime, ctx.nowMs);
-      const budget = budgetOf(t, peaks);
+      const { budget, source } = budgetOf(t, peaks);
+      if (budget !== null) allocatedNanos += toNanos(budget);
+      else if (!t.activeBalance) unlimited++;
       // Most tokens are healthy: allocate their alert list only when one fires.
       let own: Alert[] | undefined;
       if (expiry) own = append(own, expiryAlert(t, days, rules, kinds, ctx, input.withinDays));
@@ -116,6 +149,7 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
         status: 'ok',
         balance: t.activeBalance ? t.balance : null,
         budget,
+        budgetSource: source,
         daysToExpiry: days,
         alerts: own ?? [],
       });
@@ -135,6 +169,7 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
         status: 'ok',
         balance: t.activeBalance ? t.balance : null,
         budget: null,
+        budgetSource: null,
         daysToExpiry: daysToExpiry(t.expireTime, ctx.nowMs),
         alerts: own,
       };
@@ -166,11 +201,25 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
     attach(rotation, alerts, byToken);
   }
 
+  let account: AccountHealth | undefined;
+  if (credits !== undefined) {
+    const allocated = fromNanos(allocatedNanos);
+    const own = accountAlerts(credits, allocated, input.lowCreditsAmount, accountKinds, ctx);
+    for (const a of own) alerts.push(a);
+    account = { credits, allocated, unlimited, alerts: own };
+  }
+  // Credits not read this run (no source, a failed read, or not asked): their marks stay.
+  const keepAccount = credits === undefined;
+
   for (const env of environments) for (const t of env.tokens) t.status = statusOf(t.alerts);
   return {
     alerts,
     environments,
-    keep: (id) => held.has(id) || (keepRotations && id.startsWith('rotation-failed:')),
+    ...(account && { account }),
+    keep: (id) =>
+      held.has(id) ||
+      (keepRotations && id.startsWith('rotation-failed:')) ||
+      (keepAccount && isAccountAlertId(id)),
   };
 }
 

@@ -15,7 +15,8 @@ const MARK: Record<TokenHealth['status'], string> = { ok: '✓', warning: '⚠�
 
 /**
  * Renders a health report as text, like the tutorial's "Token Health Report": expiring tokens,
- * low balances ("✓ All token balances adequate" when none), other alerts, then every token by
+ * low balances ("✓ All token balances adequate" when none), the account's credits against the
+ * allocated budgets (when the report has them), other alerts, then every token by
  * environment with ✓ / ⚠️ / 🔴, its balance and days to expiry. Never shows a token value.
  *
  * @example
@@ -42,6 +43,12 @@ export function formatHealthReport(report: HealthReport): string {
     }
   } else out.push('✓ All token balances adequate');
   out.push('');
+
+  if (report.account) {
+    const { credits, allocated, alerts } = report.account;
+    const mark = alerts.length > 0 ? '⚠️ ' : '✓';
+    out.push(`${mark} Account credits: ${usd(credits)} (allocated token budgets: ${usd(allocated)})`, '');
+  }
 
   if (other.length > 0) {
     out.push('⚠️  OTHER ALERTS:', LINE);

@@ -1,14 +1,19 @@
 import { VersionConflictError } from '../core/errors.js';
 import type { StateStore } from '../ports/stores.js';
+import { splitGeneration } from '../registry/naming.js';
 
 const PREFIX = 'alerts/peaks/';
 /** Stored as two parallel arrays: thousands of tokens copy and serialise faster than as object keys. */
 type Peaks = { tokens: string[]; balances: number[] };
 
+/** Keys are logical names; entries written before were keyed by generation and fold into them. */
 function toMap(stored: Peaks | undefined): Map<string, number> {
   const peaks = new Map<string, number>();
   const { tokens = [], balances = [] } = stored ?? {};
-  for (let i = 0; i < tokens.length; i++) peaks.set(tokens[i]!, balances[i] ?? 0);
+  for (let i = 0; i < tokens.length; i++) {
+    const name = splitGeneration(tokens[i]!).base;
+    peaks.set(name, Math.max(balances[i] ?? 0, peaks.get(name) ?? 0));
+  }
   return peaks;
 }
 
@@ -17,9 +22,10 @@ function fromMap(peaks: Map<string, number>): Peaks {
 }
 
 /**
- * The largest balance seen per token generation, for budgets that never reset (Eden does not
- * remember what a token started with). One state entry per environment, so a run reads a handful
- * of keys, not one per token; written only when something changed.
+ * The largest balance seen per logical token, for tokens whose allocated budget nobody recorded:
+ * kept across runs and rotations (a new generation starts with what the old one had left). One
+ * state entry per environment, so a run reads a handful of keys, not one per token; written only
+ * when something changed.
  */
 export class BalancePeaks {
   private readonly loaded = new Map<string, { version: string | null; peaks: Map<string, number> }>();
@@ -44,15 +50,15 @@ export class BalancePeaks {
    * Records this run's balance and returns the largest balance seen (this one included). Tokens
    * not observed in a run are dropped at `save()`.
    */
-  observe(environment: string, tokenName: string, balance: number): number {
-    const before = this.loaded.get(environment)?.peaks.get(tokenName) ?? 0;
+  observe(environment: string, name: string, balance: number): number {
+    const before = this.loaded.get(environment)?.peaks.get(name) ?? 0;
     const peak = Math.max(balance, before);
     let seen = this.seen.get(environment);
     if (!seen) {
       seen = new Map();
       this.seen.set(environment, seen);
     }
-    seen.set(tokenName, peak);
+    seen.set(name, peak);
     return peak;
   }
 

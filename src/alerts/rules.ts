@@ -1,5 +1,5 @@
 // Alert rules: the thresholds of each environment, from defaults, policies and the `rules` option.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError } from '../core/errors.js';
 import { MAX_EXPIRY_DAYS } from '../core/limits.js';
 import type { AlertKind } from '../ports/notifier.js';
@@ -63,6 +63,8 @@ export const ALERT_KINDS = [
   'policy-violation',
   'unmanaged-token',
   'rotation-failed',
+  'low-credits',
+  'budgets-exceed-credits',
 ] as const satisfies readonly AlertKind[];
 
 const partialRules = z.strictObject({

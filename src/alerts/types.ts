@@ -1,6 +1,7 @@
 // Public types of AlertSystem: what it reads from a forecaster, and the health report it returns.
 import type { RequestOptions } from '../core/types.js';
 import type { Alert } from '../ports/notifier.js';
+import type { BudgetSource } from '../registry/budget.js';
 import type { ManagedToken } from '../registry/types.js';
 
 /** What AlertSystem reads from one forecast. */
@@ -33,10 +34,42 @@ export interface TokenHealth {
   status: 'ok' | 'warning' | 'critical';
   /** Remaining USD; `null` when spending is unlimited. */
   balance: number | null;
-  /** The budget the balance is measured against, when known. */
+  /** The allocated budget the balance is measured against; `null` when unlimited or unknown. */
   budget: number | null;
+  /** Where `budget` comes from (`observed`: the largest balance seen); `null` with no budget. */
+  budgetSource: BudgetSource | null;
   /** Whole days left (rounded up); negative or 0 once expired; `null` without expiry. */
   daysToExpiry: number | null;
+  alerts: Alert[];
+}
+
+/**
+ * Where AlertSystem reads the account's credits; `CostClient` is one.
+ *
+ * @example
+ * new AlertSystem({ registry, notifiers, credits: new CostClient() });
+ */
+export interface CreditsSource {
+  /** The account's remaining credits, USD. */
+  credits(options?: RequestOptions): Promise<number>;
+}
+
+/**
+ * The account's credits against the budgets drawn on them, in `HealthReport.account` (present
+ * when AlertSystem has a `credits` source and could read it).
+ *
+ * @example
+ * const { account } = await alerts.run();
+ * if (account && account.allocated > account.credits) console.warn('budgets exceed the credits left');
+ */
+export interface AccountHealth {
+  /** USD left on the account. */
+  credits: number;
+  /** Sum of the allocated budgets of every live managed token with a budget. */
+  allocated: number;
+  /** Managed tokens without a budget: they may draw on the credits without limit. */
+  unlimited: number;
+  /** Alerts about the account (`low-credits`, `budgets-exceed-credits`). */
   alerts: Alert[];
 }
 
@@ -62,6 +95,8 @@ export interface NotifierFailure {
 export interface HealthReport {
   at: Date;
   environments: EnvironmentHealth[];
+  /** The account's credits against the allocated budgets, when a `credits` source is configured. */
+  account?: AccountHealth;
   /** Every alert whose condition holds now, new or already sent. */
   alerts: Alert[];
   /** Alerts delivered by at least one notifier during this run. */

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EDEN_REQUESTS_PER_SECOND } from '../core/limits.js';
 import { ConfigurationError } from '../index-node.js';
 import { CliError, ExitCode } from './errors.js';

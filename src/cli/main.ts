@@ -13,6 +13,13 @@ for (const stream of [process.stdout, process.stderr]) {
 process.exitCode = await run(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
+  // Touched only by a command that asks a question: opening stdin for nothing could hold the process.
+  stdin: {
+    get isTTY() {
+      return process.stdin.isTTY;
+    },
+    [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator](),
+  },
   env: process.env,
   cwd: process.cwd(),
 });

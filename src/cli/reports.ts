@@ -1,5 +1,6 @@
 // The report commands: health (the tutorial's health report, sending each new alert once) and
 // usage (cost per environment in the format asked).
+import { formatDate } from '../core/format.js';
 import { DAY_MS } from '../core/time.js';
 import {
   AlertSystem,
@@ -124,8 +125,8 @@ export async function usage(ctx: CommandContext): Promise<number> {
   const to = typeof o['to'] === 'string' ? parseDay('to', o['to']) : undefined;
   if (from && to && from > to) throw usageError(`--from ${from} is after --to ${to}`);
   return withRuntime(ctx, async ({ registry, usageSource, clock }) => {
-    const last = to ?? clock().toISOString().slice(0, 10);
-    const first = from ?? new Date(Date.parse(last) - 30 * DAY_MS).toISOString().slice(0, 10);
+    const last = to ?? formatDate(clock());
+    const first = from ?? formatDate(new Date(Date.parse(last) - 30 * DAY_MS));
     if (first > last) throw usageError(`--from ${first} is after --to ${last}`);
     const monitor = new UsageMonitor({ registry, source: usageSource, clock });
     const report = await monitor.report({ from: first, to: last });

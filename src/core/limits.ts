@@ -4,11 +4,11 @@
 import { InvalidInputError } from './errors.js';
 import { DAY_MS } from './time.js';
 
-export const TOKEN_TYPES = ['api_token', 'sandbox_api_token'] as const;
-export type TokenType = (typeof TOKEN_TYPES)[number];
+export type TokenType = 'api_token' | 'sandbox_api_token';
+export const TOKEN_TYPES = ['api_token', 'sandbox_api_token'] as const satisfies readonly TokenType[];
 
-export const RESET_PERIODS = ['none', 'daily', 'weekly', 'monthly'] as const;
-export type ResetPeriod = (typeof RESET_PERIODS)[number];
+export type ResetPeriod = 'none' | 'daily' | 'weekly' | 'monthly';
+export const RESET_PERIODS = ['none', 'daily', 'weekly', 'monthly'] as const satisfies readonly ResetPeriod[];
 
 /** Eden's documented rate limit: requests per second per account (all its keys together). */
 export const EDEN_REQUESTS_PER_SECOND = 10;

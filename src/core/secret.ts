@@ -1,5 +1,10 @@
-import { createHash } from 'node:crypto';
-import { inspect } from 'node:util';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+
+// Web-standard on purpose (no node:crypto / node:util): the root entry runs on edge runtimes, and
+// `fingerprint` must stay synchronous, which crypto.subtle is not.
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+const digest = (text: string): Uint8Array => sha256(utf8ToBytes(text));
 
 // Brand shared by every copy of the package (ESM and CJS), so `isSecret` works across them.
 const BRAND = Symbol.for('edenai-token-manager.secret');
@@ -25,7 +30,7 @@ export class Secret {
   }
   /** SHA-256 based, 8 hex chars: lets humans tell two secrets apart without seeing them. Computed on first use. */
   get fingerprint(): string {
-    this.#fingerprint ??= createHash('sha256').update(this.reveal()).digest('hex').slice(0, 8);
+    this.#fingerprint ??= bytesToHex(digest(this.reveal())).slice(0, 8);
     return this.#fingerprint;
   }
   /** Returns the raw value. The only way to get it. */
@@ -36,10 +41,12 @@ export class Secret {
   equals(other: Secret | string): boolean {
     const a = this.reveal();
     const b = typeof other === 'string' ? other : other.reveal();
-    return (
-      a.length === b.length &&
-      createHash('sha256').update(a).digest().equals(createHash('sha256').update(b).digest())
-    );
+    // Digests have one length whatever the values: compare all their bytes, never stopping early.
+    const x = digest(a);
+    const y = digest(b);
+    let diff = a.length ^ b.length;
+    for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!;
+    return diff === 0;
   }
   toString(): string {
     return `[secret fp:${this.fingerprint}]`;
@@ -47,7 +54,8 @@ export class Secret {
   toJSON(): string {
     return this.toString();
   }
-  [inspect.custom](): string {
+  /** What `util.inspect` and `console.log` print (Node, Bun and Deno read this symbol). */
+  [INSPECT](): string {
     return `Secret(${this.toString()})`;
   }
   /** True for a `Secret` from any copy of this package. */

@@ -76,6 +76,15 @@ export function scrubBody(value: unknown, apiKey?: string): unknown {
   return scrub(value, [...secrets], 0);
 }
 
+/**
+ * A copy of `value` with every occurrence of `secrets` cut out of its strings, and `token`/`secret`-like
+ * fields replaced: for values kept beside a token (unknown wire fields), where a server may repeat the
+ * token value under a name we do not know. Walks at most {@link MAX_DEPTH} levels.
+ */
+export function redactValues(value: unknown, secrets: readonly string[]): unknown {
+  return scrub(value, secrets, 0);
+}
+
 function collectSecrets(value: unknown, into: Set<string>, depth: number): void {
   if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return;
   for (const [k, v] of Object.entries(value)) {

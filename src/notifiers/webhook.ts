@@ -35,12 +35,18 @@ function webhookPayload(alerts: readonly Alert[], now: Date): WebhookPayload {
 }
 
 /**
- * A signing secret: `whsec_<base64>` (the Standard Webhooks form: the base64 part is the key)
- * or any other string (its UTF-8 bytes are the key), optionally wrapped in a `Secret`.
+ * A signing secret: base64 of random bytes, usually with the Standard Webhooks prefix
+ * (`whsec_<base64>`); the decoded bytes are the HMAC key, with or without the prefix, as the
+ * reference `standardwebhooks` package reads it. Optionally wrapped in a `Secret`.
+ *
+ * @example
+ * // node -e "console.log('whsec_'+require('crypto').randomBytes(24).toString('base64'))"
+ * const secret: WebhookSecret = process.env.WEBHOOK_SECRET!; // whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
  */
 export type WebhookSecret = string | Secret;
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const MAKE_ONE = `make one with: node -e "console.log('whsec_'+require('crypto').randomBytes(24).toString('base64'))"`;
 
 /** Turns one or several secrets into HMAC keys. Never echoes a secret in an error. */
 function signingKeys(secrets: WebhookSecret | readonly WebhookSecret[] | undefined, where: string): Buffer[] {
@@ -51,11 +57,11 @@ function signingKeys(secrets: WebhookSecret | readonly WebhookSecret[] | undefin
     if (typeof raw !== 'string' || raw.length === 0) {
       throw new ConfigurationError(`${where}: secret #${i + 1} must be a non-empty string`);
     }
-    if (!raw.startsWith('whsec_')) return Buffer.from(raw, 'utf8');
-    const b64 = raw.slice('whsec_'.length);
+    // Standard Webhooks secrets are base64, the `whsec_` prefix optional (the reference decodes both).
+    const b64 = raw.startsWith('whsec_') ? raw.slice('whsec_'.length) : raw;
     if (!BASE64.test(b64) || b64.length % 4 !== 0) {
       throw new ConfigurationError(
-        `${where}: secret #${i + 1} starts with whsec_ but is not valid base64 after it`,
+        `${where}: secret #${i + 1} is not valid base64 (with or without the whsec_ prefix), so receivers built on Standard Webhooks could not verify with it; ${MAKE_ONE}`,
       );
     }
     return Buffer.from(b64, 'base64');
@@ -74,7 +80,7 @@ function signatureHeader(keys: readonly Buffer[], id: string, timestamp: string,
 
 export interface WebhookNotifierOptions extends HttpDeliveryOptions {
   url: string;
-  /** Signing secret: `whsec_<base64>` or any string. */
+  /** Signing secret: `whsec_<base64>` (or the base64 alone). */
   secret?: WebhookSecret;
   /** Several secrets (during a secret rotation): one signature each. */
   secrets?: readonly WebhookSecret[];
@@ -103,6 +109,10 @@ export class WebhookNotifier implements Notifier {
   constructor(options: WebhookNotifierOptions) {
     this.#url = parseTargetUrl(options?.url, 'WebhookNotifier');
     this.#keys = signingKeys(options.secrets ?? options.secret, 'WebhookNotifier');
+    if (options.name !== undefined && (typeof options.name !== 'string' || options.name === ''))
+      throw new ConfigurationError('WebhookNotifier: `name` must be a non-empty string');
+    if (options.clock !== undefined && typeof options.clock !== 'function')
+      throw new ConfigurationError('WebhookNotifier: `clock` must be a function returning a Date');
     this.name = options.name ?? 'webhook';
     this.#clock = options.clock ?? (() => new Date());
     this.#options = deliveryOptions(options, 'WebhookNotifier');
@@ -194,6 +204,18 @@ export function verifyWebhook<T = WebhookPayload>(
   options: VerifyWebhookOptions = {},
 ): T {
   const keys = signingKeys(secret, 'verifyWebhook');
+  const { toleranceMs, now } = verifyOptions(options);
+  // The signature covers the exact bytes sent: a body already parsed by a JSON middleware cannot be
+  // checked, and re-serializing it would not give the same bytes back.
+  if (typeof body !== 'string' && !(body instanceof Uint8Array)) {
+    throw new WebhookVerificationError(
+      'invalid_body',
+      'verifyWebhook needs the raw body exactly as received (a string or bytes), not a parsed object: read it before any JSON body parser (e.g. express.raw({ type: "application/json" }))',
+    );
+  }
+  if (typeof headers !== 'object' || headers === null) {
+    throw new WebhookVerificationError('missing_header', 'No request headers given');
+  }
   const id = header(headers, 'webhook-id');
   const timestamp = header(headers, 'webhook-timestamp');
   const signatures = header(headers, 'webhook-signature');
@@ -202,10 +224,8 @@ export function verifyWebhook<T = WebhookPayload>(
     throw new WebhookVerificationError('invalid_timestamp', 'webhook-timestamp is not unix seconds');
   }
   // The header is in whole seconds, so the skew is compared in seconds too.
-  const tolerance = (options.toleranceMs ?? 300_000) / 1000;
-  const now =
-    options.now === undefined ? new Date() : typeof options.now === 'function' ? options.now() : options.now;
-  const skew = Math.floor(now.getTime() / 1000) - Number(timestamp);
+  const tolerance = toleranceMs / 1000;
+  const skew = Math.floor(now().getTime() / 1000) - Number(timestamp);
   if (skew > tolerance) {
     throw new WebhookVerificationError(
       'timestamp_too_old',
@@ -232,6 +252,19 @@ export function verifyWebhook<T = WebhookPayload>(
   } catch {
     throw new WebhookVerificationError('invalid_body', 'Webhook body is not JSON');
   }
+}
+
+/** The receiver's options, checked: a typo must not disable the replay window. */
+function verifyOptions(options: VerifyWebhookOptions): { toleranceMs: number; now: () => Date } {
+  if (typeof options !== 'object' || options === null)
+    throw new ConfigurationError('verifyWebhook: options must be an object { toleranceMs?, now? }');
+  const { toleranceMs = 300_000, now } = options;
+  if (typeof toleranceMs !== 'number' || !Number.isFinite(toleranceMs) || toleranceMs < 0)
+    throw new ConfigurationError('verifyWebhook: `toleranceMs` must be a number of ms ≥ 0');
+  if (now === undefined) return { toleranceMs, now: () => new Date() };
+  if (typeof now === 'function') return { toleranceMs, now: now };
+  if (now instanceof Date && !Number.isNaN(now.getTime())) return { toleranceMs, now: () => now };
+  throw new ConfigurationError('verifyWebhook: `now` must be a valid Date or a function returning one');
 }
 
 function header(headers: WebhookHeaders, name: string): string {

@@ -9,7 +9,9 @@ export type AlertKind =
   | 'exhaustion-forecast'
   | 'policy-violation'
   | 'unmanaged-token'
-  | 'rotation-failed';
+  | 'rotation-failed'
+  | 'low-credits'
+  | 'budgets-exceed-credits';
 
 /**
  * One condition that holds now. `id` is derived from kind, token generation, threshold and budget
@@ -27,12 +29,12 @@ export interface Alert {
   id: string;
   kind: AlertKind;
   severity: Severity;
-  /** Logical token name (`prod-web-app`); for an unmanaged token, its Eden name. */
+  /** Logical token name (`prod-web-app`); for an unmanaged token, its Eden name; `account` for the account. */
   token: string;
   /** Eden name of the generation the alert is about (`prod-web-app--g2`). */
   tokenName: string;
   generation: number;
-  /** Environment name, or `unmanaged`. */
+  /** Environment name, `unmanaged`, or `account` (alerts about the account's credits). */
   environment: string;
   /** One human sentence. */
   message: string;

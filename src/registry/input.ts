@@ -109,6 +109,19 @@ export function normalizePatch(changes: unknown, field: string): UpdateTokenInpu
   return patch;
 }
 
+/**
+ * The `budget` of a plan's update action (`{ from, to }`, possibly read back from JSON): returns
+ * the budget to record, or `undefined` when the action has none.
+ */
+export function normalizeBudgetChange(value: unknown, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  assertObject(value, field, ['from', 'to']);
+  const { from, to } = value;
+  if (from !== null) assertMoney(from, `${field}.from`);
+  assertMoney(to, `${field}.to`);
+  return to;
+}
+
 function toDateOrNull(value: unknown): Date | null {
   if (value === null) return null;
   const d = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;

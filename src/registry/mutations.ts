@@ -1,11 +1,13 @@
 // What the registry's writes send: the create body, storing a new token's value (or undoing the
-// create), and the patches of setBudget, topUp and extend, each checked against the policy.
+// create), and the patches of setBudget, topUp and extend, each checked against the policy, with
+// the allocated budget each one records.
 import { ConfigurationError, InvalidInputError, NotFoundError } from '../core/errors.js';
 import { assertDays, assertMoney } from '../core/limits.js';
 import type { Secret } from '../core/secret.js';
 import type { Logger, RequestOptions } from '../core/types.js';
 import type { CreateTokenInput, EdenToken, TokenBackend, UpdateTokenInput } from '../ports/backend.js';
 import type { SecretStore } from '../ports/stores.js';
+import { BUDGET_METADATA_KEY } from './budget.js';
 import { addDays, roundMoney } from './input.js';
 import { checkBudget, checkExpiryDate, type EnvironmentPolicy, type ResolvedSettings } from './policy.js';
 import type { ManagedToken, SecretEntryMetadata } from './types.js';
@@ -34,13 +36,15 @@ interface Deps {
 
 /**
  * After `backend.create`: finds the new token's value (in the create answer, else by reading the
- * token, since Eden's v2 create never returns it) and stores it at `secretRef`. If that fails, the
- * token is deleted again, so no token is left whose value nobody holds. Returns the freshest view.
+ * token, since Eden's v2 create never returns it) and stores it at `secretRef`, with the allocated
+ * `budget` (`undefined`: unlimited). If that fails, the token is deleted again, so no token is left
+ * whose value nobody holds. Returns the freshest view.
  */
 export async function storeNewValue(
   deps: Deps,
   created: EdenToken,
   secretRef: string,
+  budget: number | undefined,
   options?: RequestOptions,
 ): Promise<EdenToken> {
   const name = created.name;
@@ -53,6 +57,7 @@ export async function storeNewValue(
     }
     if (!secret) throw new ConfigurationError(`backend returned no value for token "${name}"`);
     const metadata: SecretEntryMetadata = { tokenName: name, generation: 1 };
+    if (budget !== undefined) metadata[BUDGET_METADATA_KEY] = budget;
     await deps.secrets.set(secretRef, secret, { metadata });
     return token;
   } catch (err) {
@@ -84,30 +89,36 @@ async function undoCreate(
   return cause;
 }
 
+/**
+ * One registry write: the patch Eden gets, and the allocated budget to record in the SecretStore
+ * entry afterwards (`null`: none; absent: unchanged).
+ */
+export interface TokenWrite {
+  patch: UpdateTokenInput;
+  budget?: number | null;
+}
+
 /** `setBudget`: the balance becomes `amount` and is enforced; a periodic token refills to it too. */
-export function budgetPatch(
-  token: ManagedToken,
-  policy: EnvironmentPolicy,
-  amount: unknown,
-): UpdateTokenInput {
+export function budgetPatch(token: ManagedToken, policy: EnvironmentPolicy, amount: unknown): TokenWrite {
   assertMoney(amount, 'amount');
   checkBudget(token.environment, policy, amount);
   return {
-    balance: amount,
-    activeBalance: true,
-    ...(token.balanceResetPeriod !== 'none' && { balanceResetAmount: amount }),
+    patch: {
+      balance: amount,
+      activeBalance: true,
+      ...(token.balanceResetPeriod !== 'none' && { balanceResetAmount: amount }),
+    },
+    budget: amount,
   };
 }
 
 /**
- * `topUp`: a one-off addition to the current balance (the periodic reset amount stays). A token
- * without an enforced budget spends without limit, so adding to it means nothing: InvalidInputError.
+ * `topUp`: a one-off addition to the current balance. Without a reset period it adds to the
+ * allocated budget too; with one, the budget stays the reset amount (the top-up lasts until the
+ * next refill). A token without an enforced budget spends without limit, so adding to it means
+ * nothing: InvalidInputError.
  */
-export function topUpPatch(
-  token: ManagedToken,
-  policy: EnvironmentPolicy,
-  amount: unknown,
-): UpdateTokenInput {
+export function topUpPatch(token: ManagedToken, policy: EnvironmentPolicy, amount: unknown): TokenWrite {
   assertMoney(amount, 'amount', { positive: true });
   if (!token.activeBalance) {
     throw new InvalidInputError(
@@ -118,7 +129,10 @@ export function topUpPatch(
   const balance = roundMoney((token.balance ?? 0) + amount);
   assertMoney(balance, 'balance after top-up');
   checkBudget(token.environment, policy, balance, 'Balance after top-up');
-  return { balance };
+  if (token.balanceResetPeriod !== 'none') return { patch: { balance } };
+  const budget = roundMoney((token.budget ?? token.balance ?? 0) + amount);
+  checkBudget(token.environment, policy, budget, 'Budget after top-up');
+  return { patch: { balance }, budget };
 }
 
 /**
@@ -130,10 +144,10 @@ export function extendPatch(
   policy: EnvironmentPolicy,
   days: unknown,
   now: Date,
-): UpdateTokenInput {
+): TokenWrite {
   assertDays(days, 'days');
   const from = token.expireTime && token.expireTime.getTime() > now.getTime() ? token.expireTime : now;
   const expireTime = addDays(from, days);
   checkExpiryDate(token.environment, policy, expireTime, now);
-  return { expireTime };
+  return { patch: { expireTime } };
 }

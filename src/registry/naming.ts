@@ -5,6 +5,7 @@
 import { InvalidInputError } from '../core/errors.js';
 import { MAX_NAME_LENGTH } from '../core/limits.js';
 import type { EdenToken } from '../ports/backend.js';
+import type { ResolvedBudget } from './budget.js';
 import type { ManagedToken, ParsedName } from './types.js';
 
 /**
@@ -176,11 +177,15 @@ export function currentMember(group: TokenGroup, entryTokenName?: unknown): Toke
   return members[members.length - 1]!;
 }
 
-/** Builds the public view from explicit fields, so no value or backend extra leaks through. */
+/**
+ * Builds the public view from explicit fields, so no value or backend extra leaks through. An
+ * unlimited token shows no balance: what Eden reports there is not enforced.
+ */
 export function toManagedToken(
   group: TokenGroup,
   current: { generation: number; token: EdenToken },
   secretRef: string,
+  budget: ResolvedBudget,
 ): ManagedToken {
   const t = current.token;
   return {
@@ -190,7 +195,9 @@ export function toManagedToken(
     environment: group.environment,
     app: group.app,
     tokenType: t.tokenType,
-    balance: t.balance,
+    budget: budget.budget,
+    budgetSource: budget.budgetSource,
+    balance: t.activeBalance ? t.balance : null,
     activeBalance: t.activeBalance,
     expireTime: t.expireTime,
     balanceResetPeriod: t.balanceResetPeriod,

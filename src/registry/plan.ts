@@ -3,11 +3,20 @@
 // run with bounded concurrency (plans may be hand-written or read back from JSON).
 import pLimit from 'p-limit';
 import { InvalidInputError } from '../core/errors.js';
+import { assertFutureExpiry } from '../core/limits.js';
 import type { Logger } from '../core/types.js';
-import type { UpdateTokenInput } from '../ports/backend.js';
-import { addDays, assertObject, normalizePatch, sameMoney } from './input.js';
+import {
+  addDays,
+  assertObject,
+  normalizeBudgetChange,
+  normalizePatch,
+  roundMoney,
+  sameMoney,
+} from './input.js';
+import type { TokenWrite } from './mutations.js';
 import { managedName } from './naming.js';
 import {
+  checkBudget,
   checkPatch,
   type EnvironmentPolicy,
   type ResolvedSettings,
@@ -67,11 +76,14 @@ export function normalizeDesired(
 // ── plan ─────────────────────────────────────────────────────────────────
 
 type Change = { field: string; from: unknown; to: unknown };
+type BudgetChange = { from: number | null; to: number };
 
 export interface PlanInput {
   entries: readonly DesiredEntry[];
   /** Current state of the desired tokens that exist (by logical name). */
   existing: ReadonlyMap<string, ManagedToken>;
+  /** Logical names whose SecretStore entry exists, so `apply` can record their budget. */
+  recordable: ReadonlySet<string>;
   /** Every managed logical token of the environments `desired` names (for prune). */
   inNamedEnvironments: readonly { logicalName: string; environment: string; app: string }[];
   policies: Readonly<Record<string, EnvironmentPolicy>>;
@@ -103,9 +115,11 @@ export function computePlan(input: PlanInput): PlanAction[] {
       continue;
     }
     const changes: Change[] = [];
-    budgetChanges(changes, entry, token, input.refill);
+    const recordable = input.recordable.has(name);
+    const budget = budgetChanges(changes, entry, token, input.refill, recordable);
     expiryChanges(changes, entry, token, input.policies[environment]!, input.now);
-    if (changes.length > 0) actions.push({ type: 'update', name, environment, app, changes });
+    if (changes.length > 0 || budget)
+      actions.push({ type: 'update', name, environment, app, changes, ...(budget && { budget }) });
   }
   if (input.prune) {
     for (const t of input.inNamedEnvironments) {
@@ -123,13 +137,23 @@ export function computePlan(input: PlanInput): PlanAction[] {
  * shapes new tokens; it does not overwrite budgets set since). The target is the entry's budget
  * (else the policy default) and its reset period (else the policy's).
  * - The reset period and reset amount (the budget when a period applies, else none) must match.
- * - An unlimited token gets the budget as its balance; a balance above the budget is lowered to
- *   it. A balance below it is spending, not drift (with a period, Eden refills it).
- * - `refill` also sets any balance that differs back to the budget (the tutorial's budget refresh).
+ * - An unlimited token gets the budget as its balance.
+ * - A changed allocated budget moves the balance by the difference, so spending so far is kept
+ *   (500 → 800 with 120 spent: 380 → 680), never below 0 nor above the budget. This needs a
+ *   known allocation: recorded, Eden's reset amount, or the policy default when the plan can
+ *   record the new one (an entry exists). Otherwise (only observed) a lower balance reads as
+ *   spending; the new budget is recorded and a balance above it is lowered to it.
+ * - `refill` sets any balance that differs back to the budget (the tutorial's budget refresh).
  */
-function budgetChanges(out: Change[], entry: DesiredEntry, token: ManagedToken, refill: boolean): void {
+function budgetChanges(
+  out: Change[],
+  entry: DesiredEntry,
+  token: ManagedToken,
+  refill: boolean,
+  recordable: boolean,
+): BudgetChange | undefined {
   const { budget, resetPeriod } = entry.settings;
-  if (budget === undefined || !(entry.stated.budget || entry.stated.resetPeriod)) return;
+  if (budget === undefined || !(entry.stated.budget || entry.stated.resetPeriod)) return undefined;
   if (token.balanceResetPeriod !== resetPeriod)
     out.push({ field: 'balanceResetPeriod', from: token.balanceResetPeriod, to: resetPeriod });
   const amount = resetPeriod === 'none' ? null : budget;
@@ -138,13 +162,27 @@ function budgetChanges(out: Change[], entry: DesiredEntry, token: ManagedToken, 
   if (!token.activeBalance) {
     out.push({ field: 'activeBalance', from: false, to: true });
     out.push({ field: 'balance', from: token.balance, to: budget });
-  } else if (
-    token.balance === null ||
-    (refill && !sameMoney(token.balance, budget)) ||
-    token.balance > budget + 5e-10
-  ) {
-    out.push({ field: 'balance', from: token.balance, to: budget });
+    return { from: null, to: budget };
   }
+  const allocated = token.budget;
+  const changed = allocated === null || !sameMoney(allocated, budget);
+  const known =
+    allocated !== null &&
+    (token.budgetSource === 'recorded' ||
+      token.budgetSource === 'reset-amount' ||
+      (token.budgetSource === 'policy' && recordable));
+  let balance: number | undefined;
+  if (token.balance === null || refill) balance = budget;
+  else if (changed && known)
+    balance = Math.min(budget, Math.max(0, roundMoney(token.balance + budget - allocated)));
+  else if (token.balance > budget + 5e-10) balance = budget;
+  if (balance !== undefined && !sameMoney(token.balance, balance))
+    out.push({ field: 'balance', from: token.balance, to: balance });
+  // A budget that stops refilling loses Eden's copy of it: record it too.
+  const record = changed || (token.budgetSource === 'reset-amount' && amount === null);
+  // Recording alone is worth an action only where it can land (a fallback otherwise stays one).
+  if (!record || (out.length === 0 && !recordable)) return undefined;
+  return { from: allocated, to: budget };
 }
 
 /**
@@ -188,15 +226,15 @@ export function planActions(plan: Plan): PlanAction[] {
 
 /**
  * Checks every action against the policies before anything runs, so a bad plan writes nothing.
- * Returns each update's patch.
+ * Returns each update's write: its patch and the budget to record.
  */
 export function checkActions(
   actions: readonly PlanAction[],
   policyFor: (environment: string) => EnvironmentPolicy,
   environments: readonly string[],
   now: Date,
-): Map<PlanAction, UpdateTokenInput> {
-  const patches = new Map<PlanAction, UpdateTokenInput>();
+): Map<PlanAction, TokenWrite> {
+  const writes = new Map<PlanAction, TokenWrite>();
   for (const a of actions) {
     const policy = policyFor(a.environment);
     if (a.name !== managedName(a.environment, a.app, environments)) {
@@ -206,12 +244,21 @@ export function checkActions(
     }
     if (a.type === 'create') resolveSettings(a.environment, policy, a);
     if (a.type === 'update') {
-      const patch = normalizePatch(a.changes, `changes of ${a.name}`);
+      const budget = normalizeBudgetChange(a.budget, `budget of ${a.name}`);
+      // A plan that only records a budget has no changes for Eden.
+      const onlyBudget = budget !== undefined && Array.isArray(a.changes) && a.changes.length === 0;
+      const patch = onlyBudget ? {} : normalizePatch(a.changes, `changes of ${a.name}`);
       checkPatch(a.environment, policy, patch, now);
-      patches.set(a, patch);
+      // A hand-written or stale plan may carry an expiry that has passed: Eden needs a future one.
+      if (patch.expireTime) assertFutureExpiry(patch.expireTime, now);
+      if (budget !== undefined) checkBudget(a.environment, policy, budget);
+      const write: TokenWrite = { patch };
+      if (budget !== undefined) write.budget = budget;
+      else if (patch.activeBalance === false) write.budget = null;
+      writes.set(a, write);
     }
   }
-  return patches;
+  return writes;
 }
 
 export function assertConcurrency(value: unknown): asserts value is number {

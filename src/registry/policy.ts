@@ -1,6 +1,6 @@
 // Environment policies: their schema (validated once, at construction), and the rules every write
 // is held to (`PolicyViolationError`), in one place for create, setBudget, topUp, extend and plans.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError, InvalidInputError, PolicyViolationError } from '../core/errors.js';
 import {
   assertDays,

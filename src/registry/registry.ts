@@ -1,10 +1,19 @@
+import pLimit from 'p-limit';
 import { ConfigurationError, InvalidInputError, NotFoundError } from '../core/errors.js';
 import { assertDays, assertMoney } from '../core/limits.js';
 import { type Clock, type Logger, type RequestOptions, silentLogger, systemClock } from '../core/types.js';
-import type { EdenToken, TokenBackend, UpdateTokenInput } from '../ports/backend.js';
-import type { SecretStore } from '../ports/stores.js';
+import type { EdenToken, TokenBackend } from '../ports/backend.js';
+import type { Metadata, SecretStore } from '../ports/stores.js';
+import { budgetNeedsEntry, recordBudget, recordedBudget, resolveBudget } from './budget.js';
 import { assertName, assertObject } from './input.js';
-import { budgetPatch, createBody, extendPatch, storeNewValue, topUpPatch } from './mutations.js';
+import {
+  budgetPatch,
+  createBody,
+  extendPatch,
+  storeNewValue,
+  type TokenWrite,
+  topUpPatch,
+} from './mutations.js';
 import {
   byName,
   currentMember,
@@ -42,6 +51,15 @@ import type {
 
 const CREATE_FIELDS = ['environment', 'app', 'budget', 'expiresInDays', 'resetPeriod'] as const;
 const REQUEST_FIELDS = ['signal', 'timeoutMs', 'maxRetries'] as const;
+/** SecretStore reads in flight at once while listing (remote stores answer one key per request). */
+const ENTRY_READS = 16;
+
+/** A managed view, and whether its SecretStore entry exists (so a budget can be recorded there). */
+interface Resolved {
+  token: ManagedToken;
+  /** `undefined` when the entry was not read (a refilling budget needs no read). */
+  hasEntry: boolean | undefined;
+}
 
 /** The request options (`signal`, `timeoutMs`, `maxRetries`) within a method's options, for the backend. */
 function requestOptions(options: RequestOptions | undefined): RequestOptions | undefined {
@@ -57,6 +75,8 @@ function requestOptions(options: RequestOptions | undefined): RequestOptions | u
 /**
  * Creates, lists and changes Eden AI tokens per environment, enforcing each environment's policy
  * on every write. Values go to the SecretStore; the registry hands out `secretRef`s, never values.
+ * The budget each write allocates is recorded beside the value (the entry's `budget` metadata), so
+ * every process sharing the SecretStore knows it: see `ManagedToken.budget` and `budgetSource`.
  * Every method that talks to Eden takes a last `options` argument with `signal` (and `timeoutMs`,
  * `maxRetries`), passed on to each backend call it makes.
  *
@@ -125,7 +145,8 @@ export class TokenRegistry implements RegistryView {
 
   /**
    * Every token in one `backend.list()` call: managed ones grouped by logical name (sorted), and
-   * the rest as `unmanaged`. Reads the SecretStore only for tokens with several live generations.
+   * the rest as `unmanaged`. Reads the SecretStore entries of tokens with several live generations
+   * and of budgeted tokens whose budget does not refill (their allocated budget is recorded there).
    * @example const { managed, unmanaged } = await registry.snapshot();
    */
   async snapshot(options?: RequestOptions): Promise<{ managed: ManagedToken[]; unmanaged: EdenToken[] }> {
@@ -181,7 +202,7 @@ export class TokenRegistry implements RegistryView {
     const secretRef = this.secretRefFor(name);
     const created = await this.backend.create(createBody(name, settings, this.clock()), options);
     const deps = { backend: this.backend, secrets: this.secrets, logger: this.#logger };
-    const token = await storeNewValue(deps, created, secretRef, options);
+    const token = await storeNewValue(deps, created, secretRef, settings.budget, options);
     this.#logger.info(`created token ${name}`, { name, environment: input.environment });
     const group: TokenGroup = {
       logicalName: name,
@@ -189,11 +210,12 @@ export class TokenRegistry implements RegistryView {
       app: input.app,
       members: [{ generation: 1, token }],
     };
-    return toManagedToken(group, group.members[0]!, secretRef);
+    return toManagedToken(group, group.members[0]!, secretRef, resolveBudget(token, settings.budget, policy));
   }
 
   /**
-   * Sets the current generation's budget: the balance becomes `amount` and is enforced.
+   * Sets the token's budget: the balance becomes `amount` and is enforced, and `amount` is recorded
+   * as its allocated budget.
    * @example await registry.setBudget('prod-web-app', 750);
    */
   async setBudget(name: string, amount: number, options?: RequestOptions): Promise<ManagedToken> {
@@ -202,7 +224,9 @@ export class TokenRegistry implements RegistryView {
   }
 
   /**
-   * Adds `amount` (USD) to the current balance. A token without a budget is an `InvalidInputError`.
+   * Adds `amount` (USD) to the current balance, and to the allocated budget unless the budget
+   * refills every period (then the top-up lasts until the next refill). A token without a budget is
+   * an `InvalidInputError`.
    * @example await registry.topUp('prod-web-app', 100);
    */
   async topUp(name: string, amount: number, options?: RequestOptions): Promise<ManagedToken> {
@@ -232,7 +256,9 @@ export class TokenRegistry implements RegistryView {
 
   /**
    * Compares `desired` with the live tokens and lists what `apply` would do. Writes nothing.
-   * Budgets are compared only where an entry states `budget` or `resetPeriod`; see {@link PlanOptions}.
+   * Budgets are compared only where an entry states `budget` or `resetPeriod`: a desired budget
+   * other than the allocated one is an update (`budget: { from, to }`) that moves the balance by
+   * the difference, keeping what was spent; see {@link PlanOptions}.
    * @example
    * const plan = await registry.plan({ prod: { 'web-app': { budget: 500 } } }, { prune: true });
    * for (const a of plan.actions) console.log(a.type, a.name);
@@ -243,7 +269,9 @@ export class TokenRegistry implements RegistryView {
     const named = new Set(Object.keys(desired));
     const { groups } = await this.#load(requestOptions(options));
     const present = entries.map((e) => groups.get(e.name)).filter((g): g is TokenGroup => g !== undefined);
-    const existing = new Map((await this.#resolve(present)).map((t) => [t.name, t]));
+    const resolved = await this.#resolveEntries(present);
+    const existing = new Map(resolved.map((r) => [r.token.name, r.token]));
+    const recordable = new Set(resolved.filter((r) => r.hasEntry !== false).map((r) => r.token.name));
     for (const t of existing.values()) {
       const want = this.environments[t.environment]!.tokenType;
       if (t.tokenType !== want)
@@ -255,6 +283,7 @@ export class TokenRegistry implements RegistryView {
     const actions = computePlan({
       entries,
       existing,
+      recordable,
       inNamedEnvironments: inNamed.map(({ logicalName, environment, app }) => ({
         logicalName,
         environment,
@@ -279,7 +308,7 @@ export class TokenRegistry implements RegistryView {
     assertObject(options, 'apply options', ['concurrency', 'onProgress', ...REQUEST_FIELDS]);
     if (options.concurrency !== undefined) assertConcurrency(options.concurrency);
     const actions = planActions(plan);
-    const patches = checkActions(actions, (env) => this.policyFor(env), this.#envNames, this.clock());
+    const writes = checkActions(actions, (env) => this.policyFor(env), this.#envNames, this.clock());
     const request = requestOptions(options);
     // One list for every update and delete; creates need none.
     const needsState = actions.some((a) => a.type !== 'create');
@@ -296,7 +325,7 @@ export class TokenRegistry implements RegistryView {
         return undefined;
       }
       const [token] = await this.#resolve([group]);
-      return this.#write(group, token!, patches.get(a)!, request);
+      return this.#write(group, token!, writes.get(a)!, request);
     };
     return runActions(actions, run, options, this.#logger);
   }
@@ -307,19 +336,39 @@ export class TokenRegistry implements RegistryView {
     return groupTokens(await this.backend.list(options), this.#envNames);
   }
 
-  /** Managed views of `groups`, sorted; SecretStore reads only for multi-generation tokens, in parallel. */
+  /** Managed views of `groups`, sorted. */
   async #resolve(groups: TokenGroup[]): Promise<ManagedToken[]> {
-    const multi = groups.filter((g) => g.members.length > 1);
-    const named = new Map<TokenGroup, unknown>();
-    await Promise.all(
-      multi.map(async (g) => {
-        const entry = await this.secrets.get(this.secretRefFor(g.logicalName));
-        named.set(g, entry?.metadata?.['tokenName']);
+    return (await this.#resolveEntries(groups)).map((r) => r.token);
+  }
+
+  /**
+   * Managed views of `groups`, sorted. Reads the SecretStore entry (a few at a time) of each token
+   * with several live generations (it names the current one) or whose budget is recorded there.
+   */
+  async #resolveEntries(groups: TokenGroup[]): Promise<Resolved[]> {
+    const limit = pLimit(ENTRY_READS);
+    const resolved = await Promise.all(
+      groups.map(async (g): Promise<Resolved> => {
+        const last = g.members[g.members.length - 1]!;
+        const read = g.members.length > 1 || budgetNeedsEntry(last.token);
+        const entry = read ? await limit(() => this.secrets.get(this.secretRefFor(g.logicalName))) : undefined;
+        return {
+          token: this.#view(g, currentMember(g, entry?.metadata?.['tokenName']), entry?.metadata),
+          hasEntry: read ? entry !== undefined : undefined,
+        };
       }),
     );
-    return groups
-      .map((g) => toManagedToken(g, currentMember(g, named.get(g)), this.secretRefFor(g.logicalName)))
-      .sort(byName);
+    return resolved.sort((a, b) => byName(a.token, b.token));
+  }
+
+  /** The public view of `current`, its budget read from the entry's metadata (or a fallback). */
+  #view(group: TokenGroup, current: TokenGroup['members'][number], metadata: Metadata | undefined) {
+    const budget = resolveBudget(
+      current.token,
+      recordedBudget(metadata),
+      this.environments[group.environment],
+    );
+    return toManagedToken(group, current, this.secretRefFor(group.logicalName), budget);
   }
 
   /** A logical token's group; `NotFoundError` when absent, `InvalidInputError` when no managed name. */
@@ -340,7 +389,7 @@ export class TokenRegistry implements RegistryView {
 
   async #patch(
     name: string,
-    build: (token: ManagedToken, policy: EnvironmentPolicy) => UpdateTokenInput,
+    build: (token: ManagedToken, policy: EnvironmentPolicy) => TokenWrite,
     options: RequestOptions | undefined,
   ): Promise<ManagedToken> {
     const { group } = await this.#find(name, options);
@@ -348,16 +397,36 @@ export class TokenRegistry implements RegistryView {
     return this.#write(group, token!, build(token!, this.environments[group.environment]!), options);
   }
 
-  /** Patches the current generation and returns the updated view. */
+  /**
+   * Patches the current generation, then records the allocated budget the write sets (Eden first:
+   * it enforces the balance), and returns the updated view.
+   */
   async #write(
     group: TokenGroup,
     token: ManagedToken,
-    patch: UpdateTokenInput,
+    write: TokenWrite,
     options: RequestOptions | undefined,
   ): Promise<ManagedToken> {
-    const updated = await this.backend.update(token.tokenName, patch, options);
-    this.#logger.info(`updated token ${token.tokenName}`, { name: token.name, fields: Object.keys(patch) });
-    return toManagedToken(group, { generation: token.generation, token: updated }, token.secretRef);
+    const { patch, budget } = write;
+    const member = group.members.find((m) => m.token.name === token.tokenName)!;
+    let updated = member.token;
+    if (Object.keys(patch).length > 0) {
+      updated = await this.backend.update(token.tokenName, patch, options);
+      this.#logger.info(`updated token ${token.tokenName}`, { name: token.name, fields: Object.keys(patch) });
+    }
+    let recorded = token.budgetSource === 'recorded' ? token.budget! : undefined;
+    if (budget !== undefined) {
+      try {
+        const landed = await recordBudget(this.secrets, token.secretRef, budget, this.#logger);
+        if (landed) recorded = budget ?? undefined;
+      } catch (error) {
+        if (error instanceof Error && Object.keys(patch).length > 0)
+          error.message += ` (${token.tokenName} was updated; its budget was not recorded at ${token.secretRef})`;
+        throw error;
+      }
+    }
+    const view = resolveBudget(updated, recorded, this.environments[group.environment]);
+    return toManagedToken(group, { generation: token.generation, token: updated }, token.secretRef, view);
   }
 
   async #revokeGroup(group: TokenGroup, options: RequestOptions | undefined): Promise<void> {

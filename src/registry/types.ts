@@ -1,6 +1,7 @@
 import type { Clock, Logger, Progress, RequestOptions } from '../core/types.js';
 import type { EdenToken, ResetPeriod, TokenBackend, TokenType } from '../ports/backend.js';
 import type { SecretStore } from '../ports/stores.js';
+import type { BudgetSource } from './budget.js';
 import type { EnvironmentPolicy, EnvironmentPolicyInput } from './policy.js';
 
 /**
@@ -77,6 +78,8 @@ export interface ParsedName {
 /**
  * A token the registry manages: the logical token `{environment}-{app}` and its current generation.
  * Carries `secretRef` (the SecretStore key holding the current value), never the value itself.
+ * `budget` is what its owner allocated, `balance` what is left; both are `null` when spending is
+ * unlimited (`activeBalance: false`).
  */
 export interface ManagedToken {
   /** Logical name, stable across rotations: `prod-web-app`. */
@@ -87,6 +90,14 @@ export interface ManagedToken {
   environment: string;
   app: string;
   tokenType: TokenType;
+  /**
+   * USD allocated to the logical token (kept across rotations; see `budgetSource` for where it was
+   * read). `null` when spending is unlimited.
+   */
+  budget: number | null;
+  /** Where `budget` comes from; `null` when spending is unlimited. */
+  budgetSource: BudgetSource | null;
+  /** USD left on the current generation; `null` when spending is unlimited (or Eden reports none). */
   balance: number | null;
   activeBalance: boolean;
   expireTime: Date | null;
@@ -136,7 +147,15 @@ export type PlanAction =
       name: string;
       environment: string;
       app: string;
+      /** Token fields to set (`balance`, `expireTime`…); empty when only the budget is recorded. */
       changes: { field: string; from: unknown; to: unknown }[];
+      /**
+       * The allocated budget, when it changes: `from` as the token reports it now (`null`:
+       * unlimited), `to` the desired one, recorded when the plan is applied. A raised budget
+       * raises the balance by the difference and a lowered one lowers it (never below 0): see the
+       * `balance` change.
+       */
+      budget?: { from: number | null; to: number };
     }
   | { type: 'delete'; name: string; environment: string; app: string };
 
@@ -152,7 +171,8 @@ export interface ApplyResult {
 
 /**
  * Metadata the registry and the RotationManager keep on a token's SecretStore entry, so the
- * entry always names the Eden token its value belongs to.
+ * entry always names the Eden token its value belongs to. It also keeps `budget`: the USD its owner
+ * allocated (absent or `null`: none recorded), read by every process that shares the store.
  */
 export interface SecretEntryMetadata {
   [key: string]: string | number | boolean | null;

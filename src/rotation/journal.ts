@@ -88,6 +88,11 @@ export interface Journal {
   newDeleted: boolean;
   /** rollback: the drain may have lowered the old generation, so it gets the carved-out part back. */
   restoreOld: boolean;
+  /**
+   * rollback: a create may have landed without being journaled (its answer lost), so the new
+   * generation is looked up and deleted before the old one gets anything back. Absent: false.
+   */
+  newMayExist?: boolean;
   rollbackReason: string | null;
   error: JournalError | null;
 }

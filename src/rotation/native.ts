@@ -5,9 +5,11 @@
 import { ConfigurationError, RotationInProgressError, VersionConflictError } from '../core/errors.js';
 import type { Secret } from '../core/secret.js';
 import type { EdenToken } from '../ports/backend.js';
+import type { Metadata } from '../ports/stores.js';
+import { carriedMetadata } from '../registry/budget.js';
 import type { SecretEntryMetadata } from '../registry/types.js';
 import type { Journal } from './journal.js';
-import { type RotationRun, runVerifyHook, UnreadableValue, VerifyRejected } from './run.js';
+import { checkSecretStore, type RotationRun, runVerifyHook, UnreadableValue, VerifyRejected } from './run.js';
 import type { RotationStep } from './types.js';
 
 const ORDER: readonly RotationStep[] = ['snapshot', 'rotate', 'verify', 'finish'];
@@ -34,8 +36,14 @@ export async function forwardNative(run: RotationRun): Promise<void> {
   }
 }
 
-function metadataOf(j: Journal): SecretEntryMetadata {
-  return { tokenName: j.newTokenName, generation: j.newGeneration, rotationId: j.rotationId };
+/** The new value's entry metadata; the allocated budget is carried over from the entry it replaces. */
+function metadataOf(j: Journal, previous: Metadata | undefined): SecretEntryMetadata {
+  return {
+    ...carriedMetadata(previous),
+    tokenName: j.newTokenName,
+    generation: j.newGeneration,
+    rotationId: j.rotationId,
+  };
 }
 
 /**
@@ -48,6 +56,7 @@ async function rotateStep(run: RotationRun): Promise<void> {
   // Intent first (journaled before the call is sent). Already started: a previous attempt's rotate
   // may have landed and killed the value the current entry holds.
   run.memo.mayHaveRotated = await run.begin('rotate');
+  await checkSecretStore(run);
   const j = run.journal;
   const { backend, secrets } = run.deps;
   const current = await secrets.get(j.secretRef);
@@ -61,11 +70,13 @@ async function rotateStep(run: RotationRun): Promise<void> {
       `the backend has no native rotate, but the rotation of ${j.name} was started with one; use the same backend to resume it`,
     );
   const token = await backend.rotate(j.oldTokenName, run.requestOptions);
+  // Landed: the value the entry holds is dead, so whatever fails from here, "nothing changed" is false.
+  run.memo.mayHaveRotated = true;
   // The one-time value, into the current entry before anything else: nothing that can fail first.
   try {
     await secrets.set(j.secretRef, token.secret, {
       ifVersion: current?.version ?? null,
-      metadata: metadataOf(j),
+      metadata: metadataOf(j, current?.metadata),
     });
   } catch (error) {
     if (!(error instanceof VersionConflictError)) throw error;
@@ -97,7 +108,7 @@ async function settleConflict(run: RotationRun, token: EdenToken & { secret: Sec
     });
     await secrets.set(j.secretRef, token.secret, {
       ifVersion: stored?.version ?? null,
-      metadata: metadataOf(j),
+      metadata: metadataOf(j, stored?.metadata),
     });
     return;
   }
@@ -122,7 +133,7 @@ async function verifyStep(run: RotationRun): Promise<void> {
   }
   if (!secret)
     throw new UnreadableValue(`the current entry ${j.secretRef} no longer holds this rotation's value`);
-  const token = run.memo.newToken ?? (await run.deps.backend.get(j.newTokenName, run.requestOptions));
+  const token = run.memo.newToken ?? (await run.lookup(j.newTokenName));
   const problem = checkKey(run, token, secret);
   if (problem) throw new VerifyRejected(`${j.newTokenName} ${problem}`);
   await runVerifyHook(run, secret);

@@ -52,7 +52,13 @@ export class RotationRun {
   /** The step being attempted (for error reports): set before it is journaled. */
   attempting: RotationStep | undefined;
   /** Remembered within this process only. */
-  readonly memo: { secret?: Secret; newToken?: EdenToken; mayHaveRotated?: boolean } = {};
+  readonly memo: {
+    secret?: Secret;
+    newToken?: EdenToken;
+    mayHaveRotated?: boolean;
+    /** This process saw the create of the new generation refused (a definitive answer). */
+    createRefused?: boolean;
+  } = {};
 
   /**
    * @param resumed the journal was loaded from the store (another process, or a paused run): the
@@ -122,24 +128,74 @@ export class RotationRun {
     this.journal = next;
   }
 
-  /** GET a token; `undefined` when it does not exist. */
-  async find(tokenName: string): Promise<EdenToken | undefined> {
+  /**
+   * GET a token. A 404 throws `NotFoundError` (Eden says it does not exist); any other 4xx answer
+   * (a wrong key, a gateway's 403, a 409) proves nothing about it and throws `Unproven`, which
+   * pauses the rotation instead of ending it.
+   */
+  async lookup(tokenName: string): Promise<EdenToken> {
     try {
       return await this.deps.backend.get(tokenName, this.requestOptions);
+    } catch (error) {
+      throw unproven(tokenName, error);
+    }
+  }
+
+  /** GET a token; `undefined` only when it is proven absent (a 404). */
+  async find(tokenName: string): Promise<EdenToken | undefined> {
+    try {
+      return await this.lookup(tokenName);
     } catch (error) {
       if (error instanceof NotFoundError) return undefined;
       throw error;
     }
   }
 
-  /** DELETE a token; already gone counts as done. */
-  async remove(tokenName: string): Promise<void> {
+  /**
+   * DELETE a token: `true` when this call deleted it, `false` when it was already gone. A 404 to
+   * the DELETE is confirmed by a lookup first: "gone" must be proven, not assumed.
+   */
+  async remove(tokenName: string): Promise<boolean> {
     try {
       await this.deps.backend.delete(tokenName, this.requestOptions);
+      return true;
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
     }
+    if (await this.find(tokenName))
+      throw new Unproven(`the delete of ${tokenName} answered 404, but a lookup still finds it`);
+    return false;
   }
+}
+
+/**
+ * Before a rotation's first write at Eden: proves that its SecretStore can do what the rotation
+ * needs (write the new value, delete the pending entry) with a throwaway entry at the pending key,
+ * so a read-only store (EnvSecretStore) or a key the store refuses fails the rotation while
+ * nothing has changed (a definitive failure: the rotation ends). A transient failure is thrown as
+ * it is (the rotation pauses).
+ */
+export async function checkSecretStore(run: RotationRun): Promise<void> {
+  const { secrets } = run.deps;
+  const key = run.pendingRef;
+  let doing = 'write';
+  try {
+    await secrets.set(key, 'edenai-token-manager: write check before a rotation');
+    doing = 'delete';
+    await secrets.delete(key);
+  } catch (error) {
+    if (!isDefinitive(error)) throw error;
+    throw new ConfigurationError(
+      `the SecretStore (${storeName(secrets)}) cannot ${doing} ${key} (${describe(error)}), and a rotation writes the new value there, then deletes it. Nothing was changed at Eden: rotate where a writable store is configured`,
+      { cause: error },
+    );
+  }
+}
+
+function storeName(secrets: SecretStore): string {
+  const name = (Object.getPrototypeOf(secrets) as { constructor?: { name?: unknown } } | null)?.constructor
+    ?.name;
+  return typeof name === 'string' && name !== '' && name !== 'Object' ? name : 'SecretStore';
 }
 
 /** Calls the hook (if any) with the new value; a throw or `false` rejects the new value. */
@@ -296,6 +352,22 @@ export class VerifyRejected extends Error {
 /** The backend hands out no value for the new generation: nobody could use it. */
 export class UnreadableValue extends Error {
   override name = 'UnreadableValue';
+}
+
+/** Eden's state could not be established (a lookup refused or contradicted): pause, never act on it. */
+export class Unproven extends Error {
+  override name = 'Unproven';
+}
+
+/** A lookup's 4xx answer other than 404, as `Unproven`; anything else unchanged. */
+function unproven(tokenName: string, error: unknown): unknown {
+  if (!(error instanceof APIError) || error instanceof NotFoundError) return error;
+  const status = error.status;
+  if (status === undefined || status < 400 || status >= 500) return error;
+  return new Unproven(
+    `cannot tell whether ${tokenName} exists: its lookup was answered ${status} (${error.message}), which proves nothing about it; resume() continues once Eden answers`,
+    { cause: error },
+  );
 }
 
 const TRANSIENT_STATUS = new Set([408, 409, 429]);

@@ -181,10 +181,12 @@ function rolledBackError(
   cause: unknown,
 ): RotationError {
   const j = run.journal;
+  // Claims only what the rollback saw: a generation it never found was never created.
+  const fate = j.created ? 'was revoked' : 'was never created';
   return failed(
     run,
     step,
-    `Rotation of ${j.name} failed at step "${step}": ${message}. Rolled back: ${j.oldTokenName} is still current and ${j.newTokenName} was revoked.`,
+    `Rotation of ${j.name} failed at step "${step}": ${message}. Rolled back: ${j.oldTokenName} is still current and ${j.newTokenName} ${fate}.`,
     false,
     true,
     cause,

@@ -6,8 +6,18 @@ import { BadRequestError, VersionConflictError } from '../core/errors.js';
 import { fromCents, toCents, toNanos } from '../core/money.js';
 import type { Secret } from '../core/secret.js';
 import type { CreateTokenInput, EdenToken, UpdateTokenInput } from '../ports/backend.js';
+import { carriedMetadata } from '../registry/budget.js';
 import type { SecretEntryMetadata } from '../registry/types.js';
-import { type RotationRun, raiseOnce, runVerifyHook, UnreadableValue, VerifyRejected } from './run.js';
+import {
+  checkSecretStore,
+  describe,
+  isDefinitive,
+  type RotationRun,
+  raiseOnce,
+  runVerifyHook,
+  UnreadableValue,
+  VerifyRejected,
+} from './run.js';
 
 /** How often an unreadable new generation may be discarded and created again (a lost v3 create). */
 const MAX_RECREATIONS = 1;
@@ -26,6 +36,7 @@ function aboutCents(usd: number | null, cents: number): boolean {
 /** 3. Lower the old generation to the grace allowance BEFORE anything is raised. */
 export async function drain(run: RotationRun): Promise<void> {
   const uncertain = await run.begin('drain');
+  await checkSecretStore(run);
   const j = run.journal;
   if (j.budgeted) {
     let needed = true;
@@ -87,9 +98,13 @@ export async function create(run: RotationRun): Promise<void> {
     try {
       token = await run.deps.backend.create(createInput(run), run.requestOptions);
     } catch (error) {
-      if (!(uncertain && error instanceof BadRequestError && /already exists/i.test(error.message)))
+      if (!(uncertain && error instanceof BadRequestError && /already exists/i.test(error.message))) {
+        // Refused: this create did not happen (a lookup proved any earlier one absent). A rollback
+        // then leaves alone a token of that name: it is not ours.
+        if (isDefinitive(error)) run.memo.createRefused = true;
         throw error;
-      token = await run.deps.backend.get(j.newTokenName, run.requestOptions);
+      }
+      token = await run.lookup(j.newTokenName);
     }
   }
   run.memo.newToken = token;
@@ -155,7 +170,7 @@ export async function read(run: RotationRun): Promise<'ok' | 'recreate'> {
     // request, instead of discarding and recreating it.
     const token = backend.rotate
       ? await backend.rotate(j.newTokenName, run.requestOptions)
-      : await backend.get(j.newTokenName, run.requestOptions);
+      : await run.lookup(j.newTokenName);
     run.memo.newToken = token;
     secret = token.secret;
     if (!secret) return unreadable(run);
@@ -206,7 +221,7 @@ export async function verify(run: RotationRun): Promise<void> {
   const j = run.journal;
   const secret = await pendingValue(run);
   if (!secret) throw new UnreadableValue(`the pending value of ${j.newTokenName} is gone`);
-  const token = run.memo.newToken ?? (await run.deps.backend.get(j.newTokenName, run.requestOptions));
+  const token = run.memo.newToken ?? (await run.lookup(j.newTokenName));
   const problem = checkNewGeneration(run, token);
   if (problem) throw new VerifyRejected(`${j.newTokenName} ${problem}`);
   await runVerifyHook(run, secret);
@@ -245,7 +260,9 @@ export async function promote(run: RotationRun, gracePeriodMs: number): Promise<
       await read(run);
       continue;
     }
+    // The allocated budget belongs to the logical token: the new generation's entry keeps it.
     const metadata: SecretEntryMetadata = {
+      ...carriedMetadata(current?.metadata),
       tokenName: j.newTokenName,
       generation: j.newGeneration,
       rotationId: j.rotationId,
@@ -258,7 +275,8 @@ export async function promote(run: RotationRun, gracePeriodMs: number): Promise<
       if (!(error instanceof VersionConflictError) || attempt >= 2) throw error;
     }
   }
-  await secrets.delete(run.pendingRef);
+  // The new value is current from here: nothing may turn this into a rollback.
+  await dropPending(run);
   await run.done('promote', { status: 'grace' });
 }
 
@@ -288,48 +306,66 @@ export async function finish(run: RotationRun): Promise<void> {
   const leftover = j.leftoverNano ?? 0;
   if (j.budgeted && leftover > 0)
     await raiseOnce(run, j.newTokenName, (current) => toNanos(current.balance) + leftover);
-  await run.deps.secrets.delete(run.pendingRef);
+  await dropPending(run);
   await run.done('finish', { status: 'completed', error: null });
 }
 
 const BEFORE_PROMOTE = ['snapshot', 'drain', 'create', 'read', 'verify', 'promote'] as const;
 
-/** Whether the drain may have run: the journal got at least as far as starting it. */
-function drainMayHaveRun(run: RotationRun): boolean {
+/** Whether the journal got at least as far as starting `step`. */
+function reached(run: RotationRun, step: 'drain' | 'create'): boolean {
+  const at = BEFORE_PROMOTE.indexOf(run.journal.step as (typeof BEFORE_PROMOTE)[number]);
+  return run.journal.created || at >= BEFORE_PROMOTE.indexOf(step);
+}
+
+/**
+ * Whether a create may have landed that the journal does not record (its answer lost, or the
+ * process stopped before journaling it): the rollback must then look for the new generation.
+ * Not when this process saw the create refused.
+ */
+function createMayHaveLanded(run: RotationRun): boolean {
   const j = run.journal;
-  return (
-    j.created ||
-    BEFORE_PROMOTE.indexOf(j.step as (typeof BEFORE_PROMOTE)[number]) >= BEFORE_PROMOTE.indexOf('drain')
-  );
+  if (j.created || run.memo.createRefused || !reached(run, 'create')) return false;
+  return j.step !== 'create' || j.stepState === 'started';
 }
 
 /**
  * Abandons a rotation before promote: the new generation is revoked FIRST, then the old one gets
- * back what was carved out of it, so the two never hold more than the old balance together.
+ * back what was carved out of it, so the two never hold more than the old balance together. Acts
+ * only on what it has proven: a new generation that may exist is looked up and deleted (a 404 to
+ * both proves it absent), and any answer that proves nothing pauses the rollback (resume()
+ * continues it) before the old generation gets anything back.
  */
 export async function rollback(run: RotationRun, reason: string): Promise<void> {
   let j = run.journal;
   if (j.status !== 'rollingBack') {
-    const drained = drainMayHaveRun(run);
-    await run.save({ status: 'rollingBack', rollbackReason: reason, restoreOld: drained });
+    await run.save({
+      status: 'rollingBack',
+      rollbackReason: reason,
+      restoreOld: reached(run, 'drain'),
+      newMayExist: createMayHaveLanded(run),
+    });
   }
   await run.begin('rollback');
-  const { secrets } = run.deps;
-  await secrets.delete(run.pendingRef);
+  await dropPending(run);
   j = run.journal;
-  if (j.created && !j.newDeleted) {
+  if ((j.created || j.newMayExist) && !j.newDeleted) {
     if (j.newLeftoverNano === null) {
       const fresh = await run.find(j.newTokenName);
-      await run.save({ newLeftoverNano: fresh ? Math.max(0, toNanos(fresh.balance)) : 0 });
+      await run.save({
+        newLeftoverNano: fresh ? Math.max(0, toNanos(fresh.balance)) : 0,
+        ...(fresh && { created: true }),
+      });
     }
-    await run.remove(run.journal.newTokenName);
-    await run.save({ newDeleted: true });
+    // Deleted by this call: it existed (even if the lookup said 404), so it was ours to give back.
+    const existed = await run.remove(run.journal.newTokenName);
+    await run.save({ newDeleted: true, ...(existed && { created: true }) });
   }
   j = run.journal;
   if (j.budgeted && j.restoreOld) {
     const allowanceNano = j.allowanceCents * NANOS_PER_CENT;
     // What was carved out of the old generation: what the new one still held (never more than
-    // was carved out), or all of it if the new one was never created.
+    // was carved out), or all of it if the new one never existed.
     const carved = (j.balanceCents - j.allowanceCents) * NANOS_PER_CENT;
     const give = j.created ? Math.min(j.newLeftoverNano ?? 0, carved) : carved;
     await raiseOnce(
@@ -347,4 +383,24 @@ export async function rollback(run: RotationRun, reason: string): Promise<void> 
     );
   }
   await run.done('rollback', { status: 'rolledBack' });
+}
+
+/**
+ * Deletes the pending entry. A store that refuses to (it cannot delete, or became read-only) does
+ * not hold the rotation up: the new generation's value there is either current already (promote,
+ * finish) or revoked by the rollback. It is reported, never silently kept.
+ */
+async function dropPending(run: RotationRun): Promise<void> {
+  const { secrets, logger } = run.deps;
+  try {
+    await secrets.delete(run.pendingRef);
+  } catch (error) {
+    if (!isDefinitive(error)) throw error;
+    if (!(await secrets.get(run.pendingRef))) return;
+    const j = run.journal;
+    logger.warn(
+      `rotation ${j.name}: cannot delete the pending entry ${run.pendingRef} (${describe(error)}); it holds the value of ${j.newTokenName}: delete it by hand`,
+      { name: j.name, rotationId: j.rotationId },
+    );
+  }
 }

@@ -1,10 +1,22 @@
 // The file I/O under the file stores: a whole document in one file, replaced atomically (temp
 // file, fsync, rename) and changed only under a cross-process lock file. Node-only.
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  link,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { EdenAIError } from '../core/errors.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ConfigurationError, EdenAIError } from '../core/errors.js';
 import type { Clock } from '../core/types.js';
 
 /** Turns a file's bytes into a document and back (plain JSON, or encrypted JSON). */
@@ -55,7 +67,7 @@ export class DocumentFile<D> {
       bytes = await readFile(this.path);
     } catch (error) {
       if (code(error) === 'ENOENT') return undefined;
-      throw error;
+      throw fsError(error, this.path);
     }
     if (this.#cache?.bytes.equals(bytes)) return this.#cache.doc;
     const doc = await this.codec.decode(bytes);
@@ -69,17 +81,28 @@ export class DocumentFile<D> {
    */
   update<R>(change: (doc: D | undefined) => { next?: D; result: R } | Promise<{ next?: D; result: R }>) {
     const run = async (): Promise<R> => {
-      await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-      const lock = await FileLock.acquire(`${this.path}.lock`, this.locking);
+      // Through a symbolic link, the link's target is the file: replacing the link itself would
+      // leave the target with the old content, and the two would silently diverge.
+      const target = await writeTarget(this.path).catch((error: unknown) => {
+        throw fsError(error, this.path);
+      });
+      await mkdir(dirname(target), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+        throw fsError(error, dirname(target));
+      });
+      const lock = await FileLock.acquire(`${target}.lock`, this.locking);
       try {
         if (!this.#swept) {
-          await removeTempFiles(this.path);
+          await removeTempFiles(target);
           this.#swept = true;
         }
         const { next, result } = await change(await this.read());
         if (next !== undefined) {
           const bytes = Buffer.from(await this.codec.encode(next));
-          await writeFileAtomic(this.path, bytes, { mode: 0o600, beforeRename: () => lock.assertHeld() });
+          await writeFileAtomic(target, bytes, { mode: 0o600, beforeRename: () => lock.assertHeld() }).catch(
+            (error: unknown) => {
+              throw fsError(error, this.path);
+            },
+          );
           this.#cache = { bytes, doc: next };
         }
         return result;
@@ -101,6 +124,51 @@ export class DocumentFile<D> {
   forget(): void {
     this.#cache = undefined;
   }
+}
+
+/** At most this many links are followed (Linux's own limit), so a link loop ends. */
+const MAX_LINKS = 40;
+
+/**
+ * The file a write must replace: `path` with its links resolved, also when the target does not
+ * exist yet (a dangling link is followed to where the file will be created).
+ */
+async function writeTarget(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch (error) {
+    if (code(error) !== 'ENOENT') throw error;
+  }
+  let current = path;
+  for (let hops = 0; hops < MAX_LINKS; hops++) {
+    let target: string;
+    try {
+      target = await readlink(current);
+    } catch (error) {
+      // EINVAL: not a link; ENOENT: nothing there yet. Either way, this is the file to write.
+      if (code(error) === 'EINVAL' || code(error) === 'ENOENT') return current;
+      throw error;
+    }
+    current = resolve(dirname(current), target);
+  }
+  throw Object.assign(new Error(`too many symbolic links at ${path}`), { code: 'ELOOP' });
+}
+
+/** Filesystem errors that a setting can fix, and what to say about them. */
+const FS_PROBLEMS: Record<string, string> = {
+  EISDIR: 'is a directory: give the path of a file in it',
+  ENOTDIR: 'has a file where a directory is expected',
+  EACCES: 'is not accessible to this process (permissions)',
+  EPERM: 'is not accessible to this process (permissions)',
+  EROFS: 'is on a read-only filesystem',
+  ELOOP: 'is a loop of symbolic links',
+};
+
+/** A filesystem error that the store's settings caused, as a `ConfigurationError` naming the path. */
+export function fsError(error: unknown, path: string): unknown {
+  const problem = FS_PROBLEMS[code(error) ?? ''];
+  if (!problem || error instanceof EdenAIError) return error;
+  return new ConfigurationError(`File store path ${path} ${problem}`, { cause: error });
 }
 
 const tempPrefix = (path: string) => `.${basename(path)}.`;
@@ -193,9 +261,11 @@ export class FileLock {
         await writeFile(path, JSON.stringify(holder), { flag: 'wx', mode: 0o600 });
         return new FileLock(path, holder.token, staleMs);
       } catch (error) {
-        if (code(error) !== 'EEXIST') throw error;
+        if (code(error) !== 'EEXIST') throw fsError(error, path);
       }
-      const current = await readHolder(path);
+      const current = await readHolder(path).catch((error: unknown) => {
+        throw fsError(error, path);
+      });
       if (current === 'missing') continue;
       // An unreadable lock is being written right now, or its holder crashed doing so: age it by mtime.
       const since = current ? Date.parse(current.time) : await mtime(path);

@@ -103,6 +103,15 @@ function fileSettings(options: FileStateStoreOptions): { path: string; lock: Loc
   if (typeof options?.path !== 'string' || options.path.length === 0) {
     throw new ConfigurationError('A file store needs a `path`');
   }
+  for (const name of ['lockStaleMs', 'lockTimeoutMs'] as const) {
+    const ms = options[name];
+    if (ms !== undefined && !(typeof ms === 'number' && Number.isFinite(ms) && ms > 0))
+      throw new ConfigurationError(`File store \`${name}\` must be a number of ms > 0`);
+  }
+  for (const name of ['clock', 'sleep'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function')
+      throw new ConfigurationError(`File store \`${name}\` must be a function`);
+  }
   const staleMs = options.lockStaleMs ?? 10_000;
   const lock = {
     staleMs,
@@ -131,6 +140,8 @@ export class FileSecretStore implements SecretStore {
 
   constructor(options: FileSecretStoreOptions) {
     const keyEnv = options?.keyEnv ?? 'EDENAI_TOKENS_KEY';
+    if (typeof keyEnv !== 'string' || keyEnv === '')
+      throw new ConfigurationError('FileSecretStore `keyEnv` must be the name of an environment variable');
     const key = checkKey(
       options?.key ?? process.env[keyEnv],
       options?.key === undefined ? keyEnv : undefined,

@@ -116,6 +116,9 @@ export interface ManagedRef {
   name: string;
   environment: string;
   app: string;
+  activeBalance: boolean;
+  budget: number | null;
+  balance: number | null;
 }
 
 export interface ReportInput {
@@ -138,6 +141,8 @@ interface Row {
   environment: string | null;
   app: string | null;
   managed: boolean;
+  budget: number | null;
+  balance: number | null;
   bucket: Bucket;
 }
 
@@ -148,6 +153,7 @@ interface Target {
 }
 
 const newScope = (): Scope => ({ total: new Bucket(), days: new Map() });
+const NOT_MANAGED = { environment: null, app: null, managed: false, budget: null, balance: null } as const;
 
 /**
  * Attributes every record to an environment and a logical token in one pass. Per record: one
@@ -161,7 +167,14 @@ export function aggregateReport(input: ReportInput): UsageReport {
   const envCounts = new Map<string, number>();
   for (const t of input.managed) {
     if (!scopes.has(t.environment) || managedRows.has(t.name)) continue;
-    managedRows.set(t.name, { environment: t.environment, app: t.app, managed: true, bucket: new Bucket() });
+    managedRows.set(t.name, {
+      environment: t.environment,
+      app: t.app,
+      managed: true,
+      budget: t.activeBalance ? (t.budget ?? null) : null,
+      balance: t.activeBalance ? t.balance : null,
+      bucket: new Bucket(),
+    });
     envCounts.set(t.environment, (envCounts.get(t.environment) ?? 0) + 1);
   }
 
@@ -173,14 +186,14 @@ export function aggregateReport(input: ReportInput): UsageReport {
       let row = managedRows.get(parsed.logicalName);
       if (!row) {
         // Spent in the range but not managed now (deleted since, or created outside the registry).
-        row = { environment: parsed.environment, app: parsed.app, managed: false, bucket: new Bucket() };
+        row = { ...NOT_MANAGED, environment: parsed.environment, app: parsed.app, bucket: new Bucket() };
         managedRows.set(parsed.logicalName, row);
       }
       return { scope, row: row.bucket };
     }
     let row = unmanagedRows.get(tokenName);
     if (!row) {
-      row = { environment: null, app: null, managed: false, bucket: new Bucket() };
+      row = { ...NOT_MANAGED, bucket: new Bucket() };
       unmanagedRows.set(tokenName, row);
     }
     return { scope: unmanaged, row: row.bucket };
@@ -245,6 +258,8 @@ function rowsOf(rows: Map<string, Row>, envOrder: readonly string[]): TokenUsage
       environment: r.environment,
       app: r.app,
       managed: r.managed,
+      budget: r.budget,
+      balance: r.balance,
       ...totalsOf(r.bucket),
     }));
 }

@@ -134,12 +134,14 @@ export interface ForecastInput {
 
 /**
  * Projects the balance forward at the window's average daily spend. The balance is the current
- * generation's, as the registry reports it; a balance that is not enforced is unlimited.
+ * generation's and the budget the logical token's, as the registry reports them; a balance that is
+ * not enforced is unlimited.
  */
 export function computeForecast(input: ForecastInput): UsageForecast {
   const { token, now, windowDays, windowCost } = input;
   const burnRatePerDay = windowCost / windowDays;
   const balance = token.activeBalance ? token.balance : null;
+  const budget = token.activeBalance ? (token.budget ?? null) : null;
   let daysUntilExhausted: number | null = null;
   if (balance !== null) {
     if (balance <= 0) daysUntilExhausted = 0;
@@ -159,6 +161,8 @@ export function computeForecast(input: ForecastInput): UsageForecast {
     windowCost,
     burnRatePerDay,
     balance,
+    budget,
+    budgetUsed: budget !== null && budget > 0 && balance !== null ? 1 - balance / budget : null,
     daysUntilExhausted,
     exhaustsAt,
     expireTime,

@@ -73,6 +73,10 @@ export interface TokenUsageRow {
   app: string | null;
   /** True when the registry manages this token now (false for deleted or foreign tokens). */
   managed: boolean;
+  /** The allocated budget (`ManagedToken.budget`); `null` when unlimited or not managed now. */
+  budget: number | null;
+  /** USD left on the current generation; `null` when unlimited or not managed now. */
+  balance: number | null;
   totalCost: number;
   totalCalls: number;
   avgCostPerCall: number;
@@ -138,6 +142,13 @@ export interface UsageForecast {
   burnRatePerDay: number;
   /** USD left; `null` when the budget is not enforced (unlimited) or unknown. */
   balance: number | null;
+  /** The allocated budget (`ManagedToken.budget`); `null` when unlimited. */
+  budget: number | null;
+  /**
+   * Share of the budget already spent, `1 - balance / budget`: 0 when the balance is the whole
+   * budget, below 0 when a top-up lifted it above; `null` without a budget.
+   */
+  budgetUsed: number | null;
   /** `balance / burnRatePerDay`; 0 when already empty; `null` when unlimited or nothing is spent. */
   daysUntilExhausted: number | null;
   exhaustsAt: Date | null;

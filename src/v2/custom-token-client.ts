@@ -4,7 +4,7 @@ import { type ClientOptions, resolveOptions } from '../http/options.js';
 import { type Found, RequestCore } from '../http/request-core.js';
 import { tokenPath } from '../http/wire.js';
 import type { CreateTokenInput, EdenToken, TokenBackend, UpdateTokenInput } from '../ports/backend.js';
-import { tokenListSchema, tokenSchema } from './schemas.js';
+import { assertAnswerAbout, KnownSecrets, tokenSchemas } from './schemas.js';
 import { assertTokenName, createBody, patchBody } from './token-input.js';
 
 const COLLECTION = 'user/custom_token/';
@@ -54,9 +54,14 @@ function explainDuplicate(error: unknown, name: string): unknown {
  */
 export class CustomTokenClient implements TokenBackend {
   readonly #core: RequestCore;
+  readonly #clock: () => Date;
+  readonly #schemas: ReturnType<typeof tokenSchemas>;
 
   constructor(options: ClientOptions = {}) {
-    this.#core = new RequestCore(resolveOptions(options));
+    const resolved = resolveOptions(options);
+    this.#core = new RequestCore(resolved);
+    this.#clock = resolved.clock;
+    this.#schemas = tokenSchemas(new KnownSecrets(resolved.apiKey));
   }
 
   /**
@@ -68,14 +73,14 @@ export class CustomTokenClient implements TokenBackend {
    * await client.create({ name: 'staging-api', balance: 25.5, activeBalance: true, expireTime: new Date('2026-12-31') });
    */
   async create(input: CreateTokenInput, options?: RequestOptions): Promise<EdenToken> {
-    const body = createBody(input);
+    const body = createBody(input, this.#clock());
     const name = input.name;
-    return this.#core
+    const token = await this.#core
       .request({
         method: 'POST',
         path: COLLECTION,
         body,
-        schema: tokenSchema,
+        schema: this.#schemas.token,
         options,
         recovery: {
           lookup: () => this.#find(name, options),
@@ -87,33 +92,47 @@ export class CustomTokenClient implements TokenBackend {
       .catch((error: unknown) => {
         throw explainDuplicate(error, name);
       });
+    assertAnswerAbout('name', name, token.name, { method: 'POST', path: COLLECTION });
+    return token;
   }
 
   /**
-   * Every token of the account (Eden does not paginate this list).
+   * Every live token of the account (Eden does not paginate this list; tokens it marks `revoked`
+   * are left out).
    *
    * @example
    * const names = (await client.list()).map((t) => t.name);
    */
   async list(options?: RequestOptions): Promise<EdenToken[]> {
-    return this.#core.request({ method: 'GET', path: COLLECTION, schema: tokenListSchema, options });
+    return this.#core.request({ method: 'GET', path: COLLECTION, schema: this.#schemas.list, options });
   }
 
   /**
-   * One token by name; `NotFoundError` when absent.
+   * One token by name; `NotFoundError` when absent (or marked `revoked`).
    *
    * @example
    * const { balance, expireTime, secret } = await client.get('prod-web-app');
    */
   async get(name: string, options?: RequestOptions): Promise<EdenToken> {
     assertTokenName(name);
-    return this.#core.request({
+    const path = tokenPath(name);
+    const { token, revoked } = await this.#core.request({
       method: 'GET',
-      path: tokenPath(name),
-      schema: tokenSchema,
+      path,
+      schema: this.#schemas.read,
       options,
       notFoundCode: 'token_not_found',
     });
+    assertAnswerAbout('name', name, token.name, { method: 'GET', path });
+    if (revoked) {
+      throw new NotFoundError(`Token "${name}" is revoked`, {
+        status: 404,
+        method: 'GET',
+        path: `/${path}`,
+        code: 'token_not_found',
+      });
+    }
+    return token;
   }
 
   /**
@@ -124,15 +143,18 @@ export class CustomTokenClient implements TokenBackend {
    */
   async update(name: string, patch: UpdateTokenInput, options?: RequestOptions): Promise<EdenToken> {
     assertTokenName(name);
-    const body = patchBody(patch);
-    return this.#core.request({
+    const body = patchBody(patch, this.#clock());
+    const path = tokenPath(name);
+    const token = await this.#core.request({
       method: 'PATCH',
-      path: tokenPath(name),
+      path,
       body,
-      schema: tokenSchema,
+      schema: this.#schemas.token,
       options,
       notFoundCode: 'token_not_found',
     });
+    assertAnswerAbout('name', name, token.name, { method: 'PATCH', path });
+    return token;
   }
 
   /**

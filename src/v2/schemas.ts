@@ -3,11 +3,12 @@
  * inconsistent (balance as string or number, naive times, token value present or masked) and
  * convert straight to SDK objects, so each body is parsed exactly once.
  */
-import { z } from 'zod';
+import * as z from 'zod';
+import { ResponseValidationError } from '../core/errors.js';
 import { Secret } from '../core/secret.js';
-import { isSensitiveKey } from '../http/errors-map.js';
-import { parseWireTime } from '../http/wire.js';
-import type { EdenToken, ResetPeriod, TokenType } from '../ports/backend.js';
+import { isSensitiveKey, redactAll, redactValues } from '../http/errors-map.js';
+import { parseWireTime, toDay } from '../http/wire.js';
+import type { EdenToken } from '../ports/backend.js';
 import type { UsageRecord } from '../ports/usage.js';
 
 const DECIMAL = /^\s*-?\d+(?:\.\d+)?\s*$/;
@@ -51,6 +52,7 @@ const KNOWN_TOKEN_FIELDS = new Set([
   'balance_reset_amount',
   'masked',
   'last4',
+  'revoked',
 ]);
 
 const wireToken = z.looseObject({
@@ -64,6 +66,8 @@ const wireToken = z.looseObject({
   balance_reset_amount: money,
   masked: z.string().nullish(),
   last4: z.string().nullish(),
+  // Eden's newer spec lists revoked tokens too.
+  revoked: z.boolean().nullish(),
 });
 
 function toEdenToken(w: z.output<typeof wireToken>): EdenToken {
@@ -84,7 +88,7 @@ function toEdenToken(w: z.output<typeof wireToken>): EdenToken {
   return token;
 }
 
-/** Unknown fields are kept for callers, except anything that could hold a secret. */
+/** Unknown fields are kept for callers, except those named like a secret (`token`, `api_key`…). */
 export function unknownFields(wire: Record<string, unknown>, known: ReadonlySet<string>) {
   let extra: Record<string, unknown> | undefined;
   for (const key in wire) {
@@ -95,27 +99,126 @@ export function unknownFields(wire: Record<string, unknown>, known: ReadonlySet<
   return extra;
 }
 
-/** One token (create 201, retrieve 200, patch 200). */
-export const tokenSchema: z.ZodType<EdenToken> = wireToken.transform(toEdenToken);
-/** `GET /user/custom_token/`: a bare array. */
-export const tokenListSchema: z.ZodType<EdenToken[]> = z.array(tokenSchema);
+/** How many received values a client remembers for redaction (its most recent ones). */
+const MAX_REMEMBERED = 1000;
+
+/** What the clients keep beside a token and show as they got it: the fields a secret may hide in. */
+interface Displayed {
+  masked?: string;
+  extra?: Record<string, unknown>;
+}
+
+/**
+ * The secrets a client knows: its API key and the token values it has received (the most recent
+ * 1000). They are cut out of what answers carry besides them (unknown fields, the display form),
+ * since a server may repeat a value under a name we do not know (`token_value`, `jwt`…), in a later
+ * answer that does not carry it otherwise (v3 reads), or echo the key. Redaction by value, not only
+ * by field name.
+ */
+export class KnownSecrets {
+  readonly #apiKey: string;
+  readonly #values = new Set<string>();
+
+  constructor(apiKey: string) {
+    this.#apiKey = apiKey;
+  }
+
+  remember(value: string): void {
+    this.#values.delete(value);
+    this.#values.add(value);
+    if (this.#values.size > MAX_REMEMBERED) this.#values.delete(this.#values.values().next().value!);
+  }
+
+  /** `items`, each with the known secrets cut out of `extra` and `masked` (in place: fresh parses). */
+  scrub<T extends Displayed>(items: T[]): T[] {
+    if (!items.some((item) => item.extra || item.masked)) return items;
+    const secrets = [this.#apiKey, ...this.#values];
+    for (const item of items) {
+      if (item.extra) item.extra = redactValues(item.extra, secrets) as Record<string, unknown>;
+      if (item.masked) item.masked = redactAll(item.masked, secrets);
+    }
+    return items;
+  }
+}
+
+/** A token as read, with Eden's `revoked` flag: a revoked token is not live. */
+export interface ReadToken {
+  token: EdenToken;
+  revoked: boolean;
+}
+
+/**
+ * The schemas of a client's token answers, built once per client: they remember the values they
+ * read into, and scrub the answers with, the client's {@link KnownSecrets}.
+ */
+export function tokenSchemas(known: KnownSecrets) {
+  const read = wireToken.transform((w): ReadToken => {
+    if (w.token) known.remember(w.token);
+    return { token: toEdenToken(w), revoked: w.revoked === true };
+  });
+  return {
+    /** One token (create 201, patch 200). */
+    token: read.transform((r) => known.scrub([r.token])[0]!) as z.ZodType<EdenToken>,
+    /** One token read by name (retrieve 200), revoked or not. */
+    read: read.transform((r) => ({ ...r, token: known.scrub([r.token])[0]! })) as z.ZodType<ReadToken>,
+    /** `GET /user/custom_token/`: a bare array; revoked tokens are left out. */
+    list: z
+      .array(read)
+      .transform((rows) => known.scrub(rows.filter((r) => !r.revoked).map((r) => r.token))) as z.ZodType<
+      EdenToken[]
+    >,
+  };
+}
+
+/**
+ * A 2xx answer about another token than the one asked for (a misrouting proxy, a server bug) must
+ * not be taken for it: its balance, expiry or value would be attributed to the wrong token.
+ */
+export function assertAnswerAbout(
+  field: 'name' | 'id',
+  expected: string,
+  actual: string | null,
+  where: { method: string; path: string },
+): void {
+  if (actual === expected) return;
+  throw new ResponseValidationError(
+    `response is about ${field} ${JSON.stringify(actual)}, not the requested ${JSON.stringify(expected)}`,
+    {
+      method: where.method,
+      path: `/${where.path}`,
+      issues: [{ path: field, message: `expected ${JSON.stringify(expected)}` }],
+    },
+  );
+}
+
+/** A cost: money that usage cannot make negative. */
+const cost = money.refine((value) => value == null || value >= 0, 'a cost cannot be negative');
 
 /** One feature's cost on one day, as both the v2 cost report and the v3 usage answer send it. */
 export const costDetails = z.looseObject({
-  total_cost: money,
-  details: z.number().nullish(),
-  cost_per_provider: z.record(z.string(), money).nullish(),
+  total_cost: cost,
+  /** The number of calls. */
+  details: z.number().int().nonnegative().nullish(),
+  cost_per_provider: z.record(z.string(), cost).nullish(),
 });
+
+/** A period's start: a calendar day, possibly with a time (`2026-03-01` or `2026-03-01T00:00:00Z`). */
+const periodStart = z
+  .string()
+  .refine((key) => toDay(key.slice(0, 10)) !== undefined, 'expected a YYYY-MM-DD date');
+
+/** Cost by period start, then by feature. */
+export const costData = z.record(periodStart, z.record(z.string(), costDetails));
 
 const costRow = z.looseObject({
   token: z.string(),
-  data: z.record(z.string(), z.record(z.string(), costDetails)).nullish(),
+  data: costData.nullish(),
 });
 
 /** A parsed cost row: whose usage (`T`: the token name, or null where the row names none), by day, by feature. */
 export interface CostRow<T> {
   token: T;
-  data?: Record<string, Record<string, z.output<typeof costDetails>>> | null | undefined;
+  data?: z.output<typeof costData> | null | undefined;
 }
 
 /** Cost rows → flat records, one per token × period × feature (v2 and v3 share Eden's cost shape). */

@@ -4,7 +4,13 @@
  */
 
 import { InvalidInputError } from '../core/errors.js';
-import { assertTokenName, assertMoney as checkMoney, RESET_PERIODS, TOKEN_TYPES } from '../core/limits.js';
+import {
+  assertFutureExpiry,
+  assertTokenName,
+  assertMoney as checkMoney,
+  RESET_PERIODS,
+  TOKEN_TYPES,
+} from '../core/limits.js';
 import { toDecimalString } from '../http/wire.js';
 
 export { assertTokenName };
@@ -15,11 +21,6 @@ import type { CreateTokenInput, ResetPeriod, UpdateTokenInput } from '../ports/b
 
 function invalid(field: string, message: string): never {
   throw new InvalidInputError(message, { field });
-}
-
-function assertDate(field: string, value: unknown): asserts value is Date {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime()))
-    invalid(field, `${field} must be a valid Date`);
 }
 
 function assertOneOf(field: string, value: unknown, allowed: readonly string[]): void {
@@ -51,8 +52,11 @@ function assertObject(field: string, value: unknown): void {
   if (value === null || typeof value !== 'object') invalid(field, `${field} must be an object`);
 }
 
-/** `POST /user/custom_token/` body: money as decimal strings, time as ISO with `Z`. */
-export function createBody(input: CreateTokenInput): Record<string, unknown> {
+/**
+ * `POST /user/custom_token/` body: money as decimal strings, time as ISO with `Z`. An expiry must
+ * be after `now` (the client's clock): Eden requires a future one, a past one would be expired at once.
+ */
+export function createBody(input: CreateTokenInput, now: Date): Record<string, unknown> {
   assertObject('input', input);
   assertTokenName(input.name);
   const body: Record<string, unknown> = { name: input.name };
@@ -69,7 +73,7 @@ export function createBody(input: CreateTokenInput): Record<string, unknown> {
     body['active_balance'] = input.activeBalance;
   }
   if (input.expireTime !== undefined) {
-    if (input.expireTime !== null) assertDate('expireTime', input.expireTime);
+    if (input.expireTime !== null) assertFutureExpiry(input.expireTime, now);
     body['expire_time'] = input.expireTime?.toISOString() ?? null;
   }
   assertReset(input.balanceResetPeriod, input.balanceResetAmount, false);
@@ -80,8 +84,8 @@ export function createBody(input: CreateTokenInput): Record<string, unknown> {
   return body;
 }
 
-/** `PATCH /user/custom_token/{name}/` body: money as numbers here (Eden's PATCH schema). */
-export function patchBody(patch: UpdateTokenInput): Record<string, unknown> {
+/** `PATCH /user/custom_token/{name}/` body: money as numbers here (Eden's PATCH schema); an expiry after `now`. */
+export function patchBody(patch: UpdateTokenInput, now: Date): Record<string, unknown> {
   assertObject('patch', patch);
   const body: Record<string, unknown> = {};
   if (patch.balance !== undefined) {
@@ -93,7 +97,7 @@ export function patchBody(patch: UpdateTokenInput): Record<string, unknown> {
     body['active_balance'] = patch.activeBalance;
   }
   if (patch.expireTime !== undefined) {
-    if (patch.expireTime !== null) assertDate('expireTime', patch.expireTime);
+    if (patch.expireTime !== null) assertFutureExpiry(patch.expireTime, now);
     body['expire_time'] = patch.expireTime?.toISOString() ?? null;
   }
   assertReset(patch.balanceResetPeriod, patch.balanceResetAmount, true);

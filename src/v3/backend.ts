@@ -29,6 +29,9 @@ export interface ManagementKeyBackendOptions {
   clock?: Clock;
 }
 
+/** What the backend calls on its client: checked at construction, not after a write landed. */
+const CLIENT_METHODS = ['list', 'get', 'create', 'update', 'revoke', 'rotate'] as const;
+
 /** A client (its methods), as opposed to an options object that holds one. */
 function isClient(value: unknown): value is ManagementKeyClient {
   return typeof (value as Partial<ManagementKeyClient> | null)?.list === 'function';
@@ -86,6 +89,18 @@ export class ManagementKeyBackend implements TokenBackend {
       : clientOrOptions;
     if (!isClient(options?.client))
       throw new ConfigurationError('ManagementKeyBackend needs a ManagementKeyClient: { client }');
+    const missing = CLIENT_METHODS.filter((m) => typeof options.client[m] !== 'function');
+    if (missing.length > 0) {
+      throw new ConfigurationError(
+        `ManagementKeyBackend: \`client\` is missing ${missing.map((m) => `${m}()`).join(', ')} (pass a ManagementKeyClient)`,
+      );
+    }
+    if (options.clock !== undefined && typeof options.clock !== 'function')
+      throw new ConfigurationError('ManagementKeyBackend: `clock` must be a function returning a Date');
+    if (options.member !== undefined && (typeof options.member !== 'string' || options.member === ''))
+      throw new ConfigurationError(
+        'ManagementKeyBackend: `member` must be the email of an organization member',
+      );
     this.client = options.client;
     this.#member = options.member;
     this.#maxAgeMs = options.maxCacheAgeMs ?? DEFAULT_MAX_CACHE_AGE_MS;

@@ -8,6 +8,7 @@ import {
 import type { RequestOptions } from '../core/types.js';
 import type { Found } from '../http/request-core.js';
 import type { UsageRecord, UsageSource } from '../ports/usage.js';
+import { assertAnswerAbout, KnownSecrets } from '../v2/schemas.js';
 import { ManagementCore, resolveManagementOptions } from './core.js';
 import type {
   CreateManagementKeyInput,
@@ -20,17 +21,15 @@ import type {
   ManagementWhoami,
 } from './types.js';
 import {
+  answerSchemas,
   assertKeyId,
   createKeyBody,
   type KeyPage,
-  keyPageSchema,
   keyPath,
-  keySchema,
   patchKeyBody,
   usageSchema,
   usageWindows,
   type WireUsageRecord,
-  whoamiSchema,
 } from './wire.js';
 
 const KEYS = 'manage/keys/';
@@ -73,9 +72,14 @@ function withSecret(key: ManagementKey, what: string): ManagementKeyWithSecret {
  */
 export class ManagementKeyClient implements UsageSource {
   readonly #core: ManagementCore;
+  readonly #clock: () => Date;
+  readonly #schemas: ReturnType<typeof answerSchemas>;
 
   constructor(options: ManagementKeyClientOptions = {}) {
-    this.#core = new ManagementCore(resolveManagementOptions(options));
+    const resolved = resolveManagementOptions(options);
+    this.#core = new ManagementCore(resolved);
+    this.#clock = resolved.clock;
+    this.#schemas = answerSchemas(new KnownSecrets(resolved.apiKey));
   }
 
   /**
@@ -97,7 +101,7 @@ export class ManagementKeyClient implements UsageSource {
         method: 'GET',
         path: KEYS,
         query: { limit, offset },
-        schema: keyPageSchema,
+        schema: this.#schemas.page,
         options,
       }),
     );
@@ -111,14 +115,14 @@ export class ManagementKeyClient implements UsageSource {
    * const key = await client.create({ name: 'staging-api', balance: 10, balanceResetPeriod: 'daily', balanceResetAmount: 10 });
    */
   async create(input: CreateManagementKeyInput, options?: RequestOptions): Promise<ManagementKeyWithSecret> {
-    const body = createKeyBody(input);
+    const body = createKeyBody(input, this.#clock());
     const name = body['name'] as string;
     const recover = () => this.#rotateLiveKeyNamed(name, options);
     const key = await this.#core.request({
       method: 'POST',
       path: KEYS,
       body,
-      schema: keySchema,
+      schema: this.#schemas.key,
       options,
       recovery: {
         // Our lost attempt made it: its value died with the answer, so rotate it once.
@@ -126,6 +130,7 @@ export class ManagementKeyClient implements UsageSource {
         afterLost: async (error) => (isDuplicateName(error) ? recover() : undefined),
       },
     });
+    assertAnswerAbout('name', name, key.name, { method: 'POST', path: KEYS });
     // A 201 without a value: the key is certainly ours, so a rotate can still hand one over.
     if (!key.secret && key.id) return this.rotate(key.id, options);
     return withSecret(key, 'create');
@@ -139,7 +144,14 @@ export class ManagementKeyClient implements UsageSource {
    */
   async get(id: string, options?: RequestOptions): Promise<ManagementKey> {
     assertKeyId(id);
-    return this.#core.request({ method: 'GET', path: keyPath(id), schema: keySchema, options });
+    const key = await this.#core.request({
+      method: 'GET',
+      path: keyPath(id),
+      schema: this.#schemas.key,
+      options,
+    });
+    assertAnswerAbout('id', id, key.id, { method: 'GET', path: keyPath(id) });
+    return key;
   }
 
   /**
@@ -151,8 +163,11 @@ export class ManagementKeyClient implements UsageSource {
    */
   async update(id: string, patch: ManagementKeyPatch, options?: RequestOptions): Promise<ManagementKey> {
     assertKeyId(id);
-    const body = patchKeyBody(patch);
-    return this.#core.request({ method: 'PATCH', path: keyPath(id), body, schema: keySchema, options });
+    const body = patchKeyBody(patch, this.#clock());
+    const path = keyPath(id);
+    const key = await this.#core.request({ method: 'PATCH', path, body, schema: this.#schemas.key, options });
+    assertAnswerAbout('id', id, key.id, { method: 'PATCH', path });
+    return key;
   }
 
   /**
@@ -184,14 +199,17 @@ export class ManagementKeyClient implements UsageSource {
    */
   async rotate(id: string, options?: RequestOptions): Promise<ManagementKeyWithSecret> {
     assertKeyId(id);
+    const path = keyPath(id, 'rotate/');
     const key = await this.#core.request({
       method: 'POST',
-      path: keyPath(id, 'rotate/'),
-      schema: keySchema,
+      path,
+      schema: this.#schemas.key,
       options,
       // Sending it again is safe: a value whose answer was lost was never delivered to anyone.
       recovery: {},
     });
+    // A value for another key would be stored as this one's.
+    assertAnswerAbout('id', id, key.id, { method: 'POST', path });
     return withSecret(key, 'rotate');
   }
 
@@ -237,7 +255,12 @@ export class ManagementKeyClient implements UsageSource {
    * const { scopes } = await client.whoami();
    */
   async whoami(options?: RequestOptions): Promise<ManagementWhoami> {
-    return this.#core.request({ method: 'GET', path: 'manage/whoami/', schema: whoamiSchema, options });
+    return this.#core.request({
+      method: 'GET',
+      path: 'manage/whoami/',
+      schema: this.#schemas.whoami,
+      options,
+    });
   }
 
   /** After a lost create: the live key with this name (made by that attempt) gets a fresh value. */
@@ -252,10 +275,23 @@ export class ManagementKeyClient implements UsageSource {
 /** Fetches the page at `offset` (the client binds auth, `limit` and request options). */
 export type PageFetcher = (offset: number) => Promise<KeyPage>;
 
+/** A listing longer than this many pages is a server that never ends it (100,000 keys at 100 a page). */
+const MAX_PAGES = 1000;
+
+/** Tells keys apart across pages; a legacy key has no id, so its visible fields stand in for one. */
+function identity(key: ManagementKey): string {
+  return key.id ?? JSON.stringify(['legacy', key.name, key.member, key.masked, key.last4, key.revokedAt]);
+}
+
 /**
  * The keys of `GET /manage/keys/`, page by page, fetched lazily as you iterate (revoked keys
  * included, marked `revoked`). Each iteration walks the pages again. A key that moves to a later
  * page while the walk runs (a key created meanwhile shifts the offsets) is yielded once.
+ *
+ * The walk ends when the announced total (`count`, or `total_count`) is reached, or, without one,
+ * when there is no `next` page; and in any case at an empty page or one that adds no key not seen
+ * yet (a server that ignores `offset`). A walk still going after 1000 pages is refused with a
+ * `ResponseValidationError`.
  *
  * @example
  * for await (const key of client.list()) if (!key.revoked) console.log(key.name);
@@ -278,19 +314,25 @@ export class ManagementKeyList implements AsyncIterable<ManagementKey> {
   async *pages(): AsyncGenerator<ManagementKey[], void, undefined> {
     const seen = new Set<string>();
     let offset = 0;
-    for (;;) {
+    for (let pages = 1; ; pages++) {
       const page = await this.#fetchPage(offset);
       offset += page.keys.length;
       const fresh = page.keys.filter((key) => {
-        if (key.id === null) return true;
-        if (seen.has(key.id)) return false;
-        seen.add(key.id);
+        const id = identity(key);
+        if (seen.has(id)) return false;
+        seen.add(id);
         return true;
       });
-      if (fresh.length > 0) yield fresh;
-      // An empty page ends the walk even if `next` says otherwise: no endless loop on a bad server.
-      const more = page.hasNext && page.keys.length > 0 && (page.count === null || offset < page.count);
+      if (fresh.length === 0) return;
+      yield fresh;
+      const more = page.count === null ? page.hasNext : offset < page.count;
       if (!more) return;
+      if (pages >= MAX_PAGES) {
+        throw new ResponseValidationError(
+          `the key listing did not end after ${MAX_PAGES} pages (${offset} keys): the server keeps announcing more`,
+          { method: 'GET', path: `/${KEYS}`, issues: [{ path: 'next', message: 'pagination never ends' }] },
+        );
+      }
     }
   }
 

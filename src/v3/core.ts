@@ -9,7 +9,7 @@ import {
   PermissionDeniedError,
   ResponseValidationError,
 } from '../core/errors.js';
-import { type ResolvedOptions, resolveOptions } from '../http/options.js';
+import { type ResolvedOptions, readEnv, resolveOptions } from '../http/options.js';
 import { type Call, RequestCore } from '../http/request-core.js';
 import type { ManagementKeyClientOptions } from './types.js';
 
@@ -26,7 +26,7 @@ export const MANAGEMENT_KEY_ENV = 'EDENAI_MANAGEMENT_KEY';
 
 /** Applies the v3 defaults, then the shared validation of the request core's options. */
 export function resolveManagementOptions(options: ManagementKeyClientOptions = {}): ResolvedOptions {
-  const apiKey = options.apiKey ?? process.env[MANAGEMENT_KEY_ENV];
+  const apiKey = options.apiKey ?? readEnv(MANAGEMENT_KEY_ENV);
   // Checked here: the shared resolver would fall back to EDENAI_API_KEY, an inference key.
   if (typeof apiKey !== 'string' || apiKey.trim() === '') {
     throw new ConfigurationError(

@@ -3,15 +3,16 @@
 // fields, a page or a bare array) and converting straight to SDK objects, so each body is parsed
 // once. Requests: inputs checked before anything is sent, and the bodies and usage query strings
 // built from them (the policy fields are the v2 ones, so they reuse the v2 builders).
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../core/errors.js';
 import { assertTokenName } from '../core/limits.js';
 import { Secret } from '../core/secret.js';
 import { formatDay, parseDay, utcDay } from '../core/time.js';
 import type { UsageRecord } from '../ports/usage.js';
 import {
-  costDetails,
+  costData,
   flattenCostRows,
+  type KnownSecrets,
   money,
   resetPeriods,
   time,
@@ -67,15 +68,17 @@ const wireKey = z.looseObject({
   token: z.unknown().optional(),
 });
 
-function secretOf(w: z.output<typeof wireKey>): Secret | undefined {
+/** The one-time value an answer carried, under any of its fields. */
+function valuesOf(w: z.output<typeof wireKey>): string[] {
+  const values: string[] = [];
   for (const field of SECRET_FIELDS) {
     const value = w[field];
-    if (typeof value === 'string' && value !== '') return new Secret(value);
+    if (typeof value === 'string' && value !== '') values.push(value);
   }
-  return undefined;
+  return values;
 }
 
-function toKey(w: z.output<typeof wireKey>): ManagementKey {
+function toKey(w: z.output<typeof wireKey>, known: KnownSecrets): ManagementKey {
   const revokedAt = w.revoked_at ?? null;
   const key: ManagementKey = {
     id: w.id ?? null,
@@ -90,8 +93,9 @@ function toKey(w: z.output<typeof wireKey>): ManagementKey {
     revoked: w.revoked ?? revokedAt !== null,
     revokedAt,
   };
-  const secret = secretOf(w);
-  if (secret) key.secret = secret;
+  const values = valuesOf(w);
+  for (const value of values) known.remember(value);
+  if (values[0]) key.secret = new Secret(values[0]);
   if (w.masked) key.masked = w.masked;
   if (w.last4) key.last4 = w.last4;
   const extra = unknownFields(w, KNOWN_KEY_FIELDS);
@@ -99,26 +103,37 @@ function toKey(w: z.output<typeof wireKey>): ManagementKey {
   return key;
 }
 
-/** One key (create 201, rotate, retrieve, patch). */
-export const keySchema: z.ZodType<ManagementKey> = wireKey.transform(toKey);
-
 /** One page of `GET /manage/keys/`: `{count, next, previous, results}`, or a bare array (one page). */
 export interface KeyPage {
   keys: ManagementKey[];
+  /** The total announced (`count`, or `total_count` as Eden's own tests read it), when any. */
   count: number | null;
   hasNext: boolean;
 }
 
-export const keyPageSchema: z.ZodType<KeyPage> = z.union([
-  z
-    .looseObject({
-      count: z.number().int().nonnegative().nullish(),
-      next: z.string().nullish(),
-      results: z.array(keySchema),
-    })
-    .transform((page) => ({ keys: page.results, count: page.count ?? null, hasNext: !!page.next })),
-  z.array(keySchema).transform((keys) => ({ keys, count: keys.length, hasNext: false })),
-]);
+const total = z.number().int().nonnegative().nullish();
+
+/**
+ * The schemas of a client's answers, built once per client: they remember the values they read
+ * into, and scrub the answers with, the client's `KnownSecrets` (its management key, the values
+ * create and rotate handed over), since v3 reads carry no value to compare with.
+ */
+export function answerSchemas(known: KnownSecrets) {
+  const raw = wireKey.transform((w) => toKey(w, known));
+  const key = raw.transform((k) => known.scrub([k])[0]!) as z.ZodType<ManagementKey>;
+  const page: z.ZodType<KeyPage> = z.union([
+    z
+      .looseObject({ count: total, total_count: total, next: z.string().nullish(), results: z.array(raw) })
+      .transform((p) => ({
+        keys: known.scrub(p.results),
+        count: p.count ?? p.total_count ?? null,
+        hasNext: !!p.next,
+      })),
+    z.array(raw).transform((keys) => ({ keys: known.scrub(keys), count: keys.length, hasNext: false })),
+  ]);
+  const whoami = wireWhoami.transform((w) => known.scrub([toWhoami(w)])[0]!) as z.ZodType<ManagementWhoami>;
+  return { key, page, whoami };
+}
 
 const usageRow = z.looseObject({
   // Per-key usage may not name its key: null, and the client fills it in.
@@ -126,7 +141,7 @@ const usageRow = z.looseObject({
     .string()
     .nullish()
     .transform((token) => token ?? null),
-  data: z.record(z.string(), z.record(z.string(), costDetails)).nullish(),
+  data: costData.nullish(),
 });
 
 /** A usage record whose row may not name its key (per-key usage): the client fills it in. */
@@ -189,9 +204,6 @@ function toWhoami(w: z.output<typeof wireWhoami>): ManagementWhoami {
   return me;
 }
 
-/** `GET /manage/whoami/`. */
-export const whoamiSchema: z.ZodType<ManagementWhoami> = wireWhoami.transform(toWhoami);
-
 // ── requests ─────────────────────────────────────────────────────────────
 
 function invalid(field: string, message: string): never {
@@ -215,8 +227,8 @@ export function keyPath(id: string, tail = ''): string {
 }
 
 /** `POST /manage/keys/` body. */
-export function createKeyBody(input: CreateManagementKeyInput): Record<string, unknown> {
-  const body = createBody(input);
+export function createKeyBody(input: CreateManagementKeyInput, now: Date): Record<string, unknown> {
+  const body = createBody(input, now);
   if (input.member !== undefined) {
     if (typeof input.member !== 'string' || !EMAIL.test(input.member))
       invalid('member', 'member must be the email of an organization member');
@@ -226,7 +238,7 @@ export function createKeyBody(input: CreateManagementKeyInput): Record<string, u
 }
 
 /** `PATCH /manage/keys/{id}/` body: policy fields (as on v2) and an optional rename. */
-export function patchKeyBody(patch: ManagementKeyPatch): Record<string, unknown> {
+export function patchKeyBody(patch: ManagementKeyPatch, now: Date): Record<string, unknown> {
   if (patch === null || typeof patch !== 'object') invalid('patch', 'patch must be an object');
   const { name, ...policy } = patch;
   const hasPolicy = Object.values(policy).some((v) => v !== undefined);
@@ -236,7 +248,7 @@ export function patchKeyBody(patch: ManagementKeyPatch): Record<string, unknown>
       'Empty update: give at least one of name, balance, activeBalance, expireTime, balanceResetPeriod, balanceResetAmount',
     );
   }
-  const body = hasPolicy ? patchBody(policy) : {};
+  const body = hasPolicy ? patchBody(policy, now) : {};
   if (name !== undefined) {
     assertTokenName(name);
     body['name'] = name;

@@ -139,6 +139,7 @@ describe('KubernetesSecretStore on the wire', () => {
       type: 'Opaque',
       data: { value: Buffer.from('x').toString('base64') },
     });
+    await new KubernetesSecretStore({ kubeConfig: kubeConfig(ns), prefix: 'other.' }).set('f', VALUE);
     expect(await s.list()).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(fake.requests.filter((r) => r.path.includes('continue=')).length).toBeGreaterThan(0);
   });
@@ -202,6 +203,17 @@ describe('KubernetesSecretStore on the wire', () => {
       /Unknown KubernetesSecretStore option "nope"/,
     );
     expect(new KubernetesSecretStore().capabilities).toEqual({ compareAndSet: 'atomic' });
+  });
+
+  it('a kubeconfig that cannot be loaded is a ConfigurationError', async () => {
+    vi.stubEnv('KUBECONFIG', '/nonexistent/kubeconfig');
+    try {
+      await expect(new KubernetesSecretStore().get('k')).rejects.toThrow(
+        /KubernetesSecretStore could not load a kubeconfig/,
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('a missing @kubernetes/client-node is a ConfigurationError that says what to install', async () => {

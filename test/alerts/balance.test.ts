@@ -56,7 +56,7 @@ describe('budget thresholds', () => {
     ]);
   });
 
-  it('without a reset, fire once per generation against the largest balance seen', async () => {
+  it('without a known budget, fire once per generation against the largest balance the token had', async () => {
     const clock = fakeClock('2024-05-01T08:00:00Z');
     const state = new MemoryStateStore();
     const registry = stubRegistry({ staging: {} }, [
@@ -72,18 +72,18 @@ describe('budget thresholds', () => {
     await alerts.run();
     await alerts.run();
     expect(rec.ids()).toEqual(['budget-threshold:staging-web:g1:50pct:generation']);
-    // The next generation starts afresh.
-    registry.update('staging-web', { generation: 2, balance: 40 });
+    // A rotation does not reset the baseline: the next generation is measured against $50 too.
+    registry.update('staging-web', { generation: 2, balance: 18 });
     await alerts.run();
     registry.update('staging-web', { balance: 6 });
     await alerts.run();
     expect(rec.ids().slice(1)).toEqual([
+      'budget-threshold:staging-web:g2:50pct:generation',
       'low-balance:staging-web:g2:generation',
       'budget-threshold:staging-web:g2:75pct:generation',
     ]);
-    // The retired generation is dropped from the stored peaks.
     expect(await state.get('alerts/peaks/staging')).toMatchObject({
-      value: { tokens: ['staging-web--g2'], balances: [40] },
+      value: { tokens: ['staging-web'], balances: [50] },
     });
   });
 

@@ -33,6 +33,8 @@ export function token(environment: string, app: string, patch: Partial<ManagedTo
     environment,
     app,
     tokenType: 'api_token',
+    budget: null,
+    budgetSource: null,
     balance: null,
     activeBalance: false,
     expireTime: null,

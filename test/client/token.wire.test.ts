@@ -36,7 +36,8 @@ describe('create', () => {
         active_balance: true,
         expire_time: null,
       });
-    const token = await client().create({
+    // The expiry must be ahead of the client's clock.
+    const token = await client({ clock: () => new Date('2026-06-01T00:00:00Z') }).create({
       name: 'prod-web-app',
       tokenType: 'api_token',
       balance: 50,
@@ -139,7 +140,7 @@ describe('reads', () => {
       balanceResetAmount: 20,
       masked: 'sk-eden-live…c5d6',
       last4: 'c5d6',
-      extra: { label: 'New style', revoked: false },
+      extra: { label: 'New style' },
     });
   });
 

@@ -8,6 +8,9 @@ const entries = [
   'src/stores/aws/index.ts',
   'src/stores/vault/index.ts',
   'src/stores/redis/index.ts',
+  'src/stores/azure/index.ts',
+  'src/stores/gcp/index.ts',
+  'src/stores/kubernetes/index.ts',
 ];
 
 it('documents every public value export with an example', () => {

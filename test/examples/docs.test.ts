@@ -4,12 +4,14 @@
 // ```ts secret-store (its exported classes must pass secretStoreConformance). Other blocks are
 // fragments that illustrate; they are not run.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { SecretStore } from 'edenai-token-manager';
 import { secretStoreConformance } from 'edenai-token-manager/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/cli/config.js';
+import { FAKE_VALUE, runCli } from '../cli/run-cli.js';
 
 const root = join(import.meta.dirname, '../..');
 const tsx = `file://${join(root, 'node_modules/tsx/dist/loader.mjs')}`;
@@ -24,15 +26,16 @@ interface Block {
   code: string;
 }
 
-/** Every marked ts block of a markdown page, in order. */
+/** Every marked block of a markdown page, in order; `kind` is `<language> <mark>`. */
 function blocks(page: string): Block[] {
   const found: Block[] = [];
   const lines = readFileSync(join(root, page), 'utf8').split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const open = /^```ts (\S+)$/.exec(lines[i]!);
+    const open = /^```(ts|bash|json) (\S+)$/.exec(lines[i]!);
     if (!open) continue;
     const end = lines.indexOf('```', i + 1);
-    found.push({ page, line: i + 1, kind: open[1]!, code: lines.slice(i + 1, end).join('\n') });
+    const kind = open[1] === 'ts' ? open[2]! : `${open[1]} ${open[2]}`;
+    found.push({ page, line: i + 1, kind, code: lines.slice(i + 1, end).join('\n') });
     i = end;
   }
   return found;
@@ -81,6 +84,10 @@ describe('docs code blocks', { timeout: 120_000 }, () => {
     for (const page of ['README.md', 'docs/getting-started.md', 'docs/http-client.md']) {
       expect(marked, page).toContain(page);
     }
+    expect(all.filter((b) => b.kind === 'bash run').map((b) => b.page)).toEqual([
+      'docs/cli.md',
+      'docs/getting-started.md',
+    ]);
     expect(all.filter((b) => b.kind === 'secret-store').map((b) => b.page)).toEqual([
       'docs/secret-store-adapters.md',
     ]);
@@ -91,7 +98,30 @@ describe('docs code blocks', { timeout: 120_000 }, () => {
     writeFileSync(file, code);
     const r = await runScript(file);
     expect(r.code, `${name}\n${r.stderr}`).toBe(0);
-    expect(r.stdout + r.stderr).not.toMatch(/sk-eden-fake-[0-9a-f]/); // no value printed, ever
+    expect(r.stdout + r.stderr).not.toMatch(FAKE_VALUE); // no value printed, ever
+  });
+});
+
+describe('docs command lines', { timeout: 120_000 }, () => {
+  it.each(all.filter((b) => b.kind === 'bash run'))('$page:$line runs on --fake', async ({ code }) => {
+    const cwd = mkdtempSync(join(dir, 'cli-'));
+    cpSync(join(root, 'docs/examples'), join(cwd, 'docs/examples'), { recursive: true });
+    const commands = code
+      .split('\n')
+      .map((l) => l.replace(/\s+#.*$/, '').trim())
+      .filter((l) => /^(npx )?edenai-tokens /.test(l));
+    expect(commands.length).toBeGreaterThan(0);
+    for (const line of commands) {
+      const args = line.replace(/^(npx )?edenai-tokens /, '').split(/\s+/);
+      expect(args, line).toContain('--fake'); // never the real API from a test
+      const r = await runCli(args, { cwd });
+      expect(r.code, `${line}\n${r.stderr}`).toBe(0);
+      expect(r.stdout + r.stderr).not.toMatch(FAKE_VALUE);
+    }
+  });
+
+  it.each(all.filter((b) => b.kind === 'json config'))('$page:$line is a valid config', ({ code }) => {
+    expect(() => resolveConfig(JSON.parse(code), join(dir, 'config.json'), dir)).not.toThrow();
   });
 });
 

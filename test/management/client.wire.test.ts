@@ -84,7 +84,8 @@ describe('create', () => {
           secret: SECRET,
         }),
       );
-    const key = await client().create({
+    // The expiry must be ahead of the client's clock.
+    const key = await client({ clock: () => new Date('2026-06-01T00:00:00Z') }).create({
       name: 'prod-web-app',
       balance: 25,
       balanceResetPeriod: 'monthly',

@@ -78,13 +78,30 @@ describe('WebhookNotifier + verifyWebhook', () => {
     expect(verifyWebhook(body, { ...headers, 'webhook-signature': signature }, SECRET, { now })).toEqual({
       test: 2432232314,
     });
-    // A raw (non-whsec_) secret is used as UTF-8 bytes.
-    const raw = createHmac('sha256', 'plain-secret').update(`${id}.${timestamp}.${body}`).digest('base64');
-    expect(
-      verifyWebhook(body, { ...headers, 'webhook-signature': `v1,${raw}` }, 'plain-secret', { now }),
-    ).toEqual({
+    // Without the whsec_ prefix the secret is the same base64, so the same key.
+    const bare = SECRET.slice('whsec_'.length);
+    expect(verifyWebhook(body, { ...headers, 'webhook-signature': signature }, bare, { now })).toEqual({
       test: 2432232314,
     });
+    const key = Buffer.from(bare, 'base64');
+    const byHand = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
+    expect(`v1,${byHand}`).toBe(signature);
+  });
+
+  it('refuses a secret that is not base64 and says how to make one', () => {
+    for (const bad of ['plain-secret', 'whsec_plain-secret', 'abc', 'whsec_']) {
+      const error = (() => {
+        try {
+          new WebhookNotifier({ url: 'https://example.com', secret: bad });
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect(error?.message).toContain("'whsec_'+require('crypto').randomBytes(24).toString('base64')");
+      expect(error?.message).not.toContain('plain-secret');
+      expect(() => verifyWebhook('{}', {}, bad)).toThrow(ConfigurationError);
+    }
   });
 
   it('rejects a tampered body, a wrong secret, replays, future timestamps and missing headers', async () => {
@@ -136,8 +153,9 @@ describe('WebhookNotifier + verifyWebhook', () => {
   });
 
   it('signs with every secret during a rotation; a receiver with either secret accepts', async () => {
-    const OLD = 'old-secret-0123456789';
+    const OLD = Buffer.from('old-secret-0123456789').toString('base64'); // no whsec_ prefix
     const NEW = 'whsec_bmV3LXNlY3JldC0wMTIzNDU2Nzg5';
+    const UNRELATED = 'whsec_dW5yZWxhdGVkLXNlY3JldA==';
     const req = await capture([OLD, NEW]);
     const sigs = String(req.headers['webhook-signature']).split(' ');
     expect(sigs).toHaveLength(2);
@@ -145,10 +163,51 @@ describe('WebhookNotifier + verifyWebhook', () => {
     const opts = { now: NOW };
     expect(verifyWebhook(req.body, req.headers, OLD, opts)).toMatchObject({ type: 'edenai.token.alerts' });
     expect(verifyWebhook(req.body, req.headers, NEW, opts)).toMatchObject({ type: 'edenai.token.alerts' });
-    expect(verifyWebhook(req.body, req.headers, ['unrelated', NEW], opts)).toMatchObject({
+    expect(verifyWebhook(req.body, req.headers, [UNRELATED, NEW], opts)).toMatchObject({
       type: 'edenai.token.alerts',
     });
-    expect(() => verifyWebhook(req.body, req.headers, 'unrelated', opts)).toThrow(WebhookVerificationError);
+    expect(() => verifyWebhook(req.body, req.headers, UNRELATED, opts)).toThrow(WebhookVerificationError);
+  });
+
+  it('answers a parsed body or missing headers with a WebhookVerificationError, not a TypeError', async () => {
+    const req = await capture();
+    const opts = { now: NOW };
+    const reasonOf = (fn: () => unknown) => {
+      try {
+        fn();
+        return 'accepted';
+      } catch (e) {
+        expect(e).toBeInstanceOf(WebhookVerificationError);
+        return (e as WebhookVerificationError).reason;
+      }
+    };
+    // What a JSON body parser (express.json()) hands over: the raw bytes are gone.
+    const parsed = JSON.parse(req.body) as unknown as string;
+    expect(reasonOf(() => verifyWebhook(parsed, req.headers, SECRET, opts))).toBe('invalid_body');
+    const error = (() => {
+      try {
+        verifyWebhook(parsed, req.headers, SECRET, opts);
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).toMatch(/raw body/);
+    for (const body of [null, undefined, 42]) {
+      expect(reasonOf(() => verifyWebhook(body as unknown as string, req.headers, SECRET, opts))).toBe(
+        'invalid_body',
+      );
+    }
+    for (const headers of [null, undefined, 'webhook-id: x']) {
+      expect(reasonOf(() => verifyWebhook(req.body, headers as never, SECRET, opts))).toBe('missing_header');
+    }
+    // The receiver's own options are configuration: a typo must not disable the replay window.
+    expect(() => verifyWebhook(req.body, req.headers, SECRET, { toleranceMs: Number.NaN })).toThrow(
+      ConfigurationError,
+    );
+    expect(() => verifyWebhook(req.body, req.headers, SECRET, { now: 'today' as never })).toThrow(
+      ConfigurationError,
+    );
+    expect(() => verifyWebhook(req.body, req.headers, SECRET, null as never)).toThrow(ConfigurationError);
   });
 
   it('retries 5xx with backoff, keeping the same webhook-id, then succeeds', async () => {
@@ -254,6 +313,13 @@ describe('WebhookNotifier + verifyWebhook', () => {
     );
     expect(() => new WebhookNotifier({ url: 'https://example.com', secret: SECRET, timeoutMs: 0 })).toThrow(
       /timeoutMs/,
+    );
+    // Collaborators are checked at construction, not when the first alert is sent.
+    expect(
+      () => new WebhookNotifier({ url: 'https://example.com', secret: SECRET, clock: 'now' as never }),
+    ).toThrow(/clock/);
+    expect(() => new WebhookNotifier({ url: 'https://example.com', secret: SECRET, name: '' })).toThrow(
+      /name/,
     );
   });
 });

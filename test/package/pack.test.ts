@@ -25,6 +25,16 @@ const checks = `
   const ok = typeof m.CustomTokenClient === 'function' && typeof m.Secret === 'function' && typeof m.isEdenAIError === 'function';
   const s = new m.Secret('sk-eden-packcheck-value');
   if (!ok || JSON.stringify({ s }).includes('packcheck')) throw new Error('bad exports');
+  // Node resolves the root entry with the Node-only stores; /node carries them too.
+  for (const name of ['FileSecretStore', 'EnvSecretStore', 'FileStateStore']) {
+    if (typeof m[name] !== 'function' || m[name] !== n[name]) throw new Error('Node-only store missing: ' + name);
+  }
+  // Internals stay internal; class names and error codes survive the build.
+  if ('errorClassForStatus' in m || 'environmentPolicySchema' in m) throw new Error('internal name exported');
+  const nf = new m.NotFoundError('x');
+  if (nf.name !== 'NotFoundError' || nf.code !== 'not_found' || m.NotFoundError.name !== 'NotFoundError') {
+    throw new Error('error identity lost in the build: ' + nf.name + ' ' + nf.code);
+  }
   (async () => {
     const fake = await t.createFakeEdenAI({ listen: false });
     const client = new m.CustomTokenClient(fake.clientOptions);
@@ -41,7 +51,7 @@ describe('packed tarball', () => {
   it('loads with import (ESM)', () => {
     writeFileSync(
       join(dir, 'esm.mjs'),
-      `import * as m from 'edenai-token-manager'; import * as t from 'edenai-token-manager/testing';${checks}`,
+      `import * as m from 'edenai-token-manager'; import * as n from 'edenai-token-manager/node'; import * as t from 'edenai-token-manager/testing';${checks}`,
     );
     expect(run('node', ['esm.mjs']).trim()).toBe('ok');
   });
@@ -49,7 +59,7 @@ describe('packed tarball', () => {
   it('loads with require (CJS)', () => {
     writeFileSync(
       join(dir, 'cjs.cjs'),
-      `const m = require('edenai-token-manager'); const t = require('edenai-token-manager/testing');${checks}`,
+      `const m = require('edenai-token-manager'); const n = require('edenai-token-manager/node'); const t = require('edenai-token-manager/testing');${checks}`,
     );
     expect(run('node', ['cjs.cjs']).trim()).toBe('ok');
   });

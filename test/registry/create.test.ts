@@ -18,6 +18,8 @@ describe.each(APIS)('TokenRegistry.create (fake Eden AI, %s)', (api) => {
       environment: 'prod',
       app: 'web-app',
       tokenType: 'api_token',
+      budget: 500,
+      budgetSource: 'reset-amount',
       balance: 500,
       activeBalance: true,
       expireTime: at(90),
@@ -51,7 +53,7 @@ describe.each(APIS)('TokenRegistry.create (fake Eden AI, %s)', (api) => {
     const value = world.fake.tokenValue('staging-api')!;
     const entry = await world.secrets.get(token.secretRef);
     expect(entry?.value.reveal()).toBe(value);
-    expect(entry?.metadata).toEqual({ tokenName: 'staging-api', generation: 1 });
+    expect(entry?.metadata).toEqual({ tokenName: 'staging-api', generation: 1, budget: 75 });
     expect(token).not.toHaveProperty('secret');
     expect(JSON.stringify(token)).not.toContain(value);
     expect(world.logger.lines.join('\n')).not.toContain(value);
@@ -62,6 +64,9 @@ describe.each(APIS)('TokenRegistry.create (fake Eden AI, %s)', (api) => {
     const token = await world.registry.create({ environment: 'dev', app: 'testing' });
     expect(token).toMatchObject({
       tokenType: 'sandbox_api_token',
+      budget: null,
+      budgetSource: null,
+      balance: null,
       activeBalance: false,
       expireTime: null,
       balanceResetPeriod: 'none',

@@ -74,7 +74,10 @@ describe.each(APIS)('plan on %s', (api) => {
         changes: [
           { field: 'balanceResetPeriod', from: 'monthly', to: 'weekly' },
           { field: 'balanceResetAmount', from: 500, to: 800 },
+          // The budget rises by 300, so does the balance: what was spent stays spent.
+          { field: 'balance', from: 400, to: 700 },
         ],
+        budget: { from: 500, to: 800 },
       },
     ]);
   });
@@ -107,8 +110,10 @@ describe.each(APIS)('plan on %s', (api) => {
         type: 'update',
         changes: [
           { field: 'activeBalance', from: false, to: true },
-          { field: 'balance', from: 50, to: 40 },
+          // What Eden reports for an unlimited token is not enforced: no balance to speak of.
+          { field: 'balance', from: null, to: 40 },
         ],
+        budget: { from: null, to: 40 },
       }),
     ]);
   });

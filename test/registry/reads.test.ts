@@ -72,13 +72,18 @@ describe.each(APIS)('TokenRegistry reads on %s', (api) => {
     expect(t).toMatchObject({ tokenName: 'prod-web-app', generation: 1, generations: ['prod-web-app'] });
   });
 
-  it('reads the SecretStore only for tokens with several live generations', async () => {
+  it('reads the SecretStore only for several live generations or a budget recorded there', async () => {
     const registry = await seeded();
     const spy = vi.spyOn(world.secrets, 'get');
     await registry.snapshot();
-    expect(spy.mock.calls).toEqual([['edenai/prod-web-app']]);
+    // Budgeted without a reset period: the allocated budget is in the entry. Unlimited: no read.
+    expect(spy.mock.calls.map(([key]) => key).sort()).toEqual([
+      'edenai/prod-api',
+      'edenai/prod-eu-web-app',
+      'edenai/prod-web-app',
+    ]);
     spy.mockClear();
-    await registry.get('prod-api');
+    await registry.get('dev-testing');
     expect(spy).not.toHaveBeenCalled();
   });
 

@@ -165,9 +165,12 @@ export async function createWorld(options: WorldOptions = {}) {
   const state = new MemoryStateStore();
   /** Called after every request the client sends (answered or not). */
   const afterRequest: (() => Promise<void>)[] = [];
+  /** Called before every request the client sends (to inject a fault into exactly that one). */
+  const beforeRequest: (() => void)[] = [];
   let kill = new KillSwitch();
   const fetchFn: typeof fetch = async (input, init) => {
     kill.check();
+    for (const hook of beforeRequest) hook();
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
     try {
       return await fake.fetch(input, init);
@@ -215,6 +218,7 @@ export async function createWorld(options: WorldOptions = {}) {
     clock,
     advance,
     afterRequest,
+    beforeRequest,
     get kill() {
       return kill;
     },

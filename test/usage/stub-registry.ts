@@ -15,6 +15,8 @@ export function managed(name: string, patch: Partial<ManagedToken> = {}): Manage
     environment: environment!,
     app: app.join('-'),
     tokenType: 'api_token',
+    budget: null,
+    budgetSource: null,
     balance: null,
     activeBalance: false,
     expireTime: null,

@@ -105,18 +105,23 @@ export class AwsSecretsManagerStore implements SecretStore {
   /**
    * Deletes with the configured recovery window. AWS has no conditional delete: with `ifVersion`,
    * the version is checked just before `DeleteSecret`, which leaves a window of one request.
+   * A forced delete of a missing secret succeeds at AWS without saying so, so the store looks first.
    */
   async delete(key: string, options: DeleteOptions = {}): Promise<boolean> {
     assertKey(key);
     assertIfVersion(options.ifVersion, false);
     const api = await this.#ready();
     const name = this.#name(key);
-    if (options.ifVersion !== undefined) {
-      const state = await api.describe(name, key);
-      const actual = state && !state.deleted ? (state.current ?? null) : null;
-      if (actual !== options.ifVersion) throw new VersionConflictError(key, options.ifVersion, actual);
-    }
-    return api.delete(name, key, this.#deleteMode);
+    const force = 'ForceDeleteWithoutRecovery' in this.#deleteMode;
+    if (options.ifVersion === undefined && !force) return api.delete(name, key, this.#deleteMode);
+    const state = await api.describe(name, key);
+    const actual = state && !state.deleted ? (state.current ?? null) : null;
+    if (options.ifVersion !== undefined && actual !== options.ifVersion)
+      throw new VersionConflictError(key, options.ifVersion, actual);
+    if (!state) return false;
+    // Already scheduled for deletion: absent for readers, but a forced delete still frees the name.
+    const deleted = await api.delete(name, key, this.#deleteMode);
+    return deleted && !state.deleted;
   }
 
   async list(prefix = ''): Promise<string[]> {

@@ -160,7 +160,12 @@ export class KubernetesSecretStore implements SecretStore {
       }
       for (const secret of page.items) {
         const key = secret.metadata?.annotations?.[KEY_ANNOTATION];
-        if (key?.startsWith(prefix) && secret.metadata?.name?.startsWith(this.prefix) && readEntry(secret))
+        // The name check leaves out Secrets of stores with another prefix in the same namespace.
+        if (
+          key?.startsWith(prefix) &&
+          secret.metadata?.name === secretName(this.prefix, key) &&
+          readEntry(secret)
+        )
           keys.push(key);
       }
       next = page.metadata?._continue || undefined;
@@ -234,7 +239,14 @@ export class KubernetesSecretStore implements SecretStore {
       let config = this.#options.kubeConfig;
       if (!config) {
         config = new sdk.KubeConfig();
-        config.loadFromDefault();
+        try {
+          config.loadFromDefault();
+        } catch (error) {
+          throw new ConfigurationError(
+            `KubernetesSecretStore could not load a kubeconfig (KUBECONFIG, ~/.kube/config or the pod's service account): ${(error as Error).message}`,
+            { cause: error },
+          );
+        }
       }
       const context = config.getContextObject(config.getCurrentContext());
       const namespace = this.#options.namespace ?? context?.namespace ?? 'default';

@@ -1,5 +1,5 @@
-import assert from 'node:assert/strict';
 import { isEdenAIError } from '../../core/errors.js';
+import * as assert from './assert.js';
 
 /**
  * The two functions of your test framework the suites need. vitest, jest, mocha and `node:test`

@@ -1,7 +1,6 @@
-import assert from 'node:assert/strict';
-import { inspect } from 'node:util';
 import { Secret } from '../../core/secret.js';
 import type { SecretStore } from '../../ports/stores.js';
+import * as assert from './assert.js';
 import { casIncrements, isConflict, rejectsWithConflict, type SuiteOptions, storeTest } from './harness.js';
 
 /**
@@ -28,6 +27,19 @@ export interface SecretStoreConformanceOptions<S extends SecretStore = SecretSto
 
 const VALUE = 'tok_live_conformance_7f3a9c';
 
+/**
+ * What `console.log` shows of `value` where the runtime has node:util (Node, Bun, Deno); JSON
+ * elsewhere. Loaded on use, in a try block that bundlers leave unresolved, so the suites load on
+ * Workers and edge runtimes too.
+ */
+async function inspected(value: unknown): Promise<string> {
+  try {
+    return (await import('node:util')).inspect(value, { depth: 5 });
+  } catch {
+    return JSON.stringify(value);
+  }
+}
+
 // Not `instanceof`: the store may have loaded its own copy of `Secret` (ESM vs CJS builds).
 const isSecretLike = (value: unknown) =>
   typeof (value as Secret | undefined)?.reveal === 'function' &&
@@ -36,8 +48,8 @@ const isSecretLike = (value: unknown) =>
 /**
  * The behaviour every `SecretStore` must have, as tests for your framework: get/set round trips
  * returning `Secret`s, versions, compare-and-set on set and delete, metadata, sorted listing,
- * concurrent writers without lost updates, unicode and large values. Uses `node:assert`, so it
- * runs under any test runner.
+ * concurrent writers without lost updates, unicode and large values. Throws plain assertion
+ * errors, so it runs under any test runner, on any runtime.
  *
  * @example
  * import { describe, it } from 'vitest';
@@ -108,7 +120,7 @@ function writableChecks<S extends SecretStore>(o: SecretStoreConformanceOptions<
     assert.equal(entry.value.reveal(), VALUE);
     assert.equal(entry.version, version);
     assert.ok(!JSON.stringify(entry).includes(VALUE), 'JSON.stringify(entry) shows the value');
-    assert.ok(!inspect(entry, { depth: 5 }).includes(VALUE), 'util.inspect(entry) shows the value');
+    assert.ok(!(await inspected(entry)).includes(VALUE), 'util.inspect(entry) shows the value');
     await store.set('app/two', new Secret(`${VALUE}-2`));
     assert.equal(
       (await store.get('app/two'))?.value.reveal(),

@@ -1,6 +1,6 @@
-import assert from 'node:assert/strict';
 import type { JsonValue } from 'type-fest';
 import type { StateStore } from '../../ports/stores.js';
+import * as assert from './assert.js';
 import { casIncrements, isConflict, rejectsWithConflict, type SuiteOptions, storeTest } from './harness.js';
 
 /**
@@ -14,8 +14,8 @@ export interface StateStoreConformanceOptions<S extends StateStore = StateStore>
 /**
  * The behaviour every `StateStore` must have, as tests for your framework: JSON round trips,
  * copies in and out, versions, compare-and-set on set and delete, sorted listing, concurrent
- * writers without lost updates, unicode and large values. Uses `node:assert`, so it runs under
- * any test runner.
+ * writers without lost updates, unicode and large values. Throws plain assertion errors, so it
+ * runs under any test runner, on any runtime.
  *
  * @example
  * import { describe, it } from 'vitest';

@@ -1,11 +1,11 @@
 // createFakeEdenAI: wires the store, the fault queue, the rate limiter, the handler and its two
-// transports (node:http server and in-process fetch).
-import { randomBytes } from 'node:crypto';
-import { inspect } from 'node:util';
+// transports (node:http server and in-process fetch). Web-standard APIs only, so the in-process
+// fake runs on Workers and edge runtimes; Node's modules load only to listen or for a state file.
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { FaultQueue, SlidingWindowLimiter } from './faults.js';
 import { type FakeContext, resolveOptions, resolveSpend } from './options.js';
 import { createFakeFetch, createHandler, type HttpServer, listen, waitOrAbort } from './server.js';
-import { exportState, importState, loadStateFile, saveStateFile } from './state.js';
+import { exportState, importState, loadNodeFs, loadStateFile, saveStateFile } from './state.js';
 import { FakeKeyIndex, FakeStore, tokenSnapshotFields } from './store.js';
 import type {
   FakeClientOptions,
@@ -18,10 +18,12 @@ import type {
 const LOCAL_ORIGIN = 'http://fake-edenai.local';
 /** The member who owns the keys created through the fake's Management API. */
 const OWNER = 'owner@fake-edenai.local';
+/** Node, Bun and Deno print an object through this method; they pass their `inspect` to it. */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /** A value shaped like Eden's `sk-eden-…` keys, clearly fake. */
 function newTokenValue(): string {
-  return `sk-eden-fake-${randomBytes(16).toString('hex')}`;
+  return `sk-eden-fake-${bytesToHex(crypto.getRandomValues(new Uint8Array(16)))}`;
 }
 
 /**
@@ -45,15 +47,16 @@ function newTokenValue(): string {
 export async function createFakeEdenAI(options?: FakeEdenAIOptions): Promise<FakeEdenAI> {
   const o = resolveOptions(options);
   const now = o.clock ?? (() => new Date());
+  const file = o.stateFile ? { fs: await loadNodeFs(), path: o.stateFile } : undefined;
   let loaded = false;
   const store = new FakeStore(
     now,
     () => {
-      if (o.stateFile && loaded) saveStateFile(store, o.stateFile);
+      if (file && loaded) saveStateFile(file.fs, store, file.path);
     },
     o.credits,
   );
-  if (o.stateFile) loadStateFile(store, o.stateFile);
+  if (file) loadStateFile(file.fs, store, file.path);
   loaded = true;
 
   const clock = o.clock;
@@ -85,15 +88,20 @@ export async function createFakeEdenAI(options?: FakeEdenAIOptions): Promise<Fak
   // Clients pace themselves to Eden's limit by default; against a fake that enforces no limit,
   // pacing would only slow tests down, so these options switch it off.
   const pacing = o.perSecond === undefined ? { maxRequestsPerSecond: false as const } : {};
-  const clientOptions: FakeClientOptions = server
-    ? { apiKey: o.apiKey, baseUrl, ...pacing }
-    : { apiKey: o.apiKey, baseUrl, fetch: fakeFetch, ...pacing };
-  const managementClientOptions: FakeManagementClientOptions = server
-    ? { apiKey: o.managementKey, baseUrl: v3BaseUrl, ...pacing }
-    : { apiKey: o.managementKey, baseUrl: v3BaseUrl, fetch: fakeFetch, ...pacing };
+  // A fake on an injected clock hands it to clients too: they check expiries against their clock.
+  const common = { ...pacing, ...(clock && { clock }), ...(server ? {} : { fetch: fakeFetch }) };
+  const clientOptions: FakeClientOptions = { apiKey: o.apiKey, baseUrl, ...common };
+  const managementClientOptions: FakeManagementClientOptions = {
+    apiKey: o.managementKey,
+    baseUrl: v3BaseUrl,
+    ...common,
+  };
 
   const describe = () => ({ baseUrl, v3BaseUrl, listening: server !== undefined, open });
-  const fake: FakeEdenAI & { toJSON(): unknown; [inspect.custom](): string } = {
+  const fake: FakeEdenAI & {
+    toJSON(): unknown;
+    [INSPECT](depth: number, options: unknown, inspect: (value: unknown, options: unknown) => string): string;
+  } = {
     baseUrl,
     apiKey: o.apiKey,
     fetch: fakeFetch,
@@ -126,7 +134,7 @@ export async function createFakeEdenAI(options?: FakeEdenAIOptions): Promise<Fak
     importState: (state) => importState(store, state),
     // Never print the API keys or token values when the fake itself is logged or serialised.
     toJSON: describe,
-    [inspect.custom]: () => `FakeEdenAI ${inspect(describe())}`,
+    [INSPECT]: (_depth, options, inspect) => `FakeEdenAI ${inspect(describe(), options)}`,
   };
   return fake;
 }

@@ -1,8 +1,9 @@
 // The one request handler behind both the HTTP server and `fake.fetch` (log → faults and latency →
 // rate limit → route → auth → endpoint), its URL routes, and its two transports: a node:http
 // server on 127.0.0.1 and an in-process `fetch`.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConfigurationError } from '../../core/errors.js';
 import { costReport, credits, keyUsage, orgUsage } from './costs.js';
 import { faultAnswer } from './faults.js';
 import { createKey, getKey, listKeys, revokeKey, rotateKey, updateKey, whoami } from './keys.js';
@@ -191,7 +192,8 @@ function routeV3(path: string): Methods | undefined {
 }
 
 // node:http adapter: turns IncomingMessage into a Request, writes the Response back, and destroys
-// the socket when the handler says the connection drops.
+// the socket when the handler says the connection drops. node:http is loaded only to listen, so
+// the in-process fake runs where Node's modules are missing (Workers, edge runtimes).
 
 export interface HttpServer {
   origin: string;
@@ -199,8 +201,8 @@ export interface HttpServer {
 }
 
 async function serveNode(handler: FakeHandler, origin: string, req: IncomingMessage, res: ServerResponse) {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  for await (const chunk of req) chunks.push(chunk as Uint8Array<ArrayBuffer>);
   const aborted = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) aborted.abort();
@@ -216,7 +218,7 @@ async function serveNode(handler: FakeHandler, origin: string, req: IncomingMess
       new Request(`${origin}${req.url ?? '/'}`, {
         method,
         headers,
-        body: hasBody ? Buffer.concat(chunks) : undefined,
+        body: hasBody ? new Blob(chunks) : undefined,
         signal: aborted.signal,
       }),
     );
@@ -224,7 +226,7 @@ async function serveNode(handler: FakeHandler, origin: string, req: IncomingMess
     req.socket.destroy();
     return;
   }
-  const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
+  const body = response.body ? new Uint8Array(await response.arrayBuffer()) : undefined;
   const out: Record<string, string> = {};
   response.headers.forEach((value, key) => {
     out[key] = value;
@@ -234,10 +236,19 @@ async function serveNode(handler: FakeHandler, origin: string, req: IncomingMess
 }
 
 /** Listens on 127.0.0.1:`port` (0: any free port). */
-export function listen(handler: FakeHandler, port: number): Promise<HttpServer> {
+export async function listen(handler: FakeHandler, port: number): Promise<HttpServer> {
+  let http: typeof import('node:http');
+  // In a try block, bundlers leave the import unresolved instead of failing the build.
+  try {
+    http = await import('node:http');
+  } catch (cause) {
+    throw new ConfigurationError('createFakeEdenAI: listening needs node:http; use { listen: false }', {
+      cause,
+    });
+  }
   return new Promise((resolve, reject) => {
     let origin = '';
-    const server: Server = createServer((req, res) => {
+    const server: Server = http.createServer((req, res) => {
       serveNode(handler, origin, req, res).catch(() => req.socket.destroy());
     });
     server.once('error', reject);

@@ -1,8 +1,7 @@
 // The fake's state as plain JSON (export / import / state file). Money travels as exact decimal
 // strings; imports also accept numbers for hand-written files.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { z } from 'zod';
-import { InvalidInputError } from '../../core/errors.js';
+import * as z from 'zod';
+import { ConfigurationError, InvalidInputError } from '../../core/errors.js';
 import { MAX_NAME_LENGTH, RESET_PERIODS, TOKEN_TYPES } from '../../core/limits.js';
 import { nanosFromDecimal, nanosToDecimal, toNanos } from '../../core/money.js';
 import { formatDay, parseDay } from '../../core/time.js';
@@ -107,12 +106,27 @@ export function importState(store: FakeStore, state: unknown): void {
   store.replace(moneyNanos(s.credits), tokens, usage);
 }
 
+type NodeFs = typeof import('node:fs');
+
+/**
+ * node:fs, for the state file. Loaded only when a state file is given, so the in-process fake runs
+ * where Node's modules are missing (Workers, edge runtimes); in a try block, bundlers leave the
+ * import unresolved instead of failing the build.
+ */
+export async function loadNodeFs(): Promise<NodeFs> {
+  try {
+    return await import('node:fs');
+  } catch (cause) {
+    throw new ConfigurationError('createFakeEdenAI: `stateFile` needs node:fs (Node, Bun, Deno)', { cause });
+  }
+}
+
 /** Loads `path` into the store when the file exists. */
-export function loadStateFile(store: FakeStore, path: string): void {
-  if (!existsSync(path)) return;
+export function loadStateFile(fs: NodeFs, store: FakeStore, path: string): void {
+  if (!fs.existsSync(path)) return;
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    data = JSON.parse(fs.readFileSync(path, 'utf8'));
   } catch {
     // No cause: JSON.parse messages quote the file's text, which holds token values.
     throw new InvalidInputError(`Fake Eden AI state file ${path} is not valid JSON`, { field: 'stateFile' });
@@ -121,8 +135,8 @@ export function loadStateFile(store: FakeStore, path: string): void {
 }
 
 /** Writes the state atomically (temp file + rename); owner-only, since it holds token values. */
-export function saveStateFile(store: FakeStore, path: string): void {
+export function saveStateFile(fs: NodeFs, store: FakeStore, path: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(exportState(store), null, 2)}\n`, { mode: 0o600 });
-  renameSync(tmp, path);
+  fs.writeFileSync(tmp, `${JSON.stringify(exportState(store), null, 2)}\n`, { mode: 0o600 });
+  fs.renameSync(tmp, path);
 }

@@ -1,6 +1,5 @@
 // The fake's data: live tokens, the v3 key view of them, the cost history (kept after deletes)
 // and the account credits, with Eden's budget refills at midnight Europe/Paris.
-import { randomUUID } from 'node:crypto';
 import { fromNanos } from '../../core/money.js';
 import { formatDay, parseDay } from '../../core/time.js';
 import type {
@@ -299,7 +298,7 @@ export class FakeKeyIndex {
 
   private add(record: TokenRecord, member: string): KeyEntry {
     const entry: KeyEntry = {
-      id: randomUUID(),
+      id: crypto.randomUUID(),
       name: record.name,
       member,
       value: record.value,

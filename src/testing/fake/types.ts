@@ -240,6 +240,8 @@ export interface FakeClientOptions {
   fetch?: typeof fetch;
   /** `false` (no client-side pacing) unless the fake enforces a rate limit. */
   maxRequestsPerSecond?: false;
+  /** The fake's `clock`, when it was given one: clients check expiries against it. */
+  clock?: () => Date;
 }
 
 /**
@@ -254,6 +256,8 @@ export interface FakeManagementClientOptions {
   fetch?: typeof fetch;
   /** `false` (no client-side pacing) unless the fake enforces a rate limit. */
   maxRequestsPerSecond?: false;
+  /** The fake's `clock`, when it was given one: clients check expiries against it. */
+  clock?: () => Date;
 }
 
 /**

@@ -1,6 +1,5 @@
 // Eden's wire conventions, as Django REST framework shapes them: the answers (three error body
 // shapes coexist), the field parsers with DRF's messages, JSON request bodies, and date-times.
-import { STATUS_CODES } from 'node:http';
 import { BALANCE_DECIMALS, MAX_NAME_LENGTH } from '../../core/limits.js';
 import { nanosFromDecimal, toNanos } from '../../core/money.js';
 import { MINUTE_MS } from '../../core/time.js';
@@ -9,6 +8,30 @@ import { MINUTE_MS } from '../../core/time.js';
 // 400 `{"error":{"type","message":{field:[…]}}}`, 404 `{"details":"Not Found"}`, DRF's `{"detail":…}`.
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
+
+// Reason phrases of the statuses Eden and its gateways send, and of any a fault injects (not
+// node:http's STATUS_CODES: the in-process fake runs on Workers and edge runtimes too).
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  402: 'Payment Required',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  418: "I'm a Teapot",
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
 
 export function json(status: number, body: unknown, headers?: Record<string, string>): Response {
   return new Response(JSON.stringify(body), {
@@ -49,17 +72,31 @@ export function throttled(retryAfterSeconds: number): Response {
 
 /** An nginx-style HTML error page, what a gateway in front of Eden sends. */
 export function htmlPage(status: number): Response {
-  const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
+  const title = `${status} ${STATUS_TEXT[status] ?? 'Error'}`;
   const body = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
   return new Response(body, { status, headers: { 'content-type': 'text/html' } });
 }
 
-/** An answer with the given status; the body defaults to DRF's `{"detail": reason phrase}`. */
+/**
+ * The body Eden documents for an error status: `{"error":{"type","message"}}` for 403 and 5xx,
+ * DRF's `{"detail": reason phrase}` otherwise (401 and 402 are documented that way).
+ */
+function defaultErrorBody(status: number): unknown {
+  if (status === 403) {
+    return {
+      error: { type: 'permission_error', message: 'You do not have permission to perform this action.' },
+    };
+  }
+  if (status >= 500) return { error: { type: 'api_error', message: STATUS_TEXT[status] ?? 'Server error' } };
+  return { detail: STATUS_TEXT[status] ?? 'Error' };
+}
+
+/** An answer with the given status; without a body, the one Eden documents for it. */
 export function statusAnswer(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   if (status === 204 || status === 304) return new Response(null, { status, headers });
   if (typeof body === 'string')
     return new Response(body, { status, headers: { 'content-type': 'text/plain', ...headers } });
-  return json(status, body === undefined ? { detail: STATUS_CODES[status] ?? 'Error' } : body, headers);
+  return json(status, body === undefined ? defaultErrorBody(status) : body, headers);
 }
 
 export function internalError(): Response {

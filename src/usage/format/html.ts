@@ -1,7 +1,8 @@
 // The HTML report: a self-contained page with a daily-spend chart (inline SVG) per scope. Pure
 // markup plus one hashed measuring script, no external asset, so the report works offline.
 
-import { createHash } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { parseDay } from '../../core/time.js';
 import type { DailyUsage, DayRange, UsageReport } from '../types.js';
 import { formatCount, formatUsd, type Totals, totalIncludingUnmanaged } from './text.js';
@@ -24,7 +25,7 @@ const MEASURE = `(() => {
 const CSP = [
   "default-src 'none'",
   "style-src 'unsafe-inline'",
-  `script-src 'sha256-${createHash('sha256').update(MEASURE).digest('base64')}'`,
+  `script-src 'sha256-${btoa(String.fromCharCode(...sha256(utf8ToBytes(MEASURE))))}'`,
 ].join('; ');
 
 const STYLE = `body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;margin:2rem auto;max-width:780px;padding:0 1rem}

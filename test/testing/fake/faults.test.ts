@@ -65,17 +65,36 @@ describe.each<Transport>(['http', 'in-process'])('faults over %s', (transport) =
     expect((await call('GET', TOKENS)).status).toBe(200);
   });
 
-  it('status: any status with a default DRF body, or the given body and headers', async () => {
+  it("status: any status with Eden's documented body, or the given body and headers", async () => {
     const call = await start();
     fake!.inject({ kind: 'status', status: 503 });
     fake!.inject({ kind: 'status', status: 500, body: { error: 'boom' }, headers: { 'x-request-id': 'r1' } });
     fake!.inject({ kind: 'status', status: 502, body: 'upstream gone' });
     const a = await call('GET', TOKENS);
-    expect([a.status, a.body]).toEqual([503, { detail: 'Service Unavailable' }]);
+    expect([a.status, a.body]).toEqual([
+      503,
+      { error: { type: 'api_error', message: 'Service Unavailable' } },
+    ]);
     const b = await call('GET', TOKENS);
     expect([b.status, b.body, b.headers.get('x-request-id')]).toEqual([500, { error: 'boom' }, 'r1']);
     const c = await call('GET', TOKENS);
     expect([c.status, c.text]).toEqual([502, 'upstream gone']);
+  });
+
+  it('status without a body: {"error":{type,message}} for 403 and 5xx, {"detail"} for 401 and 402', async () => {
+    const call = await start();
+    for (const status of [403, 500, 504, 401, 402]) fake!.inject({ kind: 'status', status });
+    expect((await call('GET', TOKENS)).body).toEqual({
+      error: { type: 'permission_error', message: 'You do not have permission to perform this action.' },
+    });
+    expect((await call('GET', TOKENS)).body).toEqual({
+      error: { type: 'api_error', message: 'Internal Server Error' },
+    });
+    expect((await call('GET', TOKENS)).body).toEqual({
+      error: { type: 'api_error', message: 'Gateway Timeout' },
+    });
+    expect((await call('GET', TOKENS)).body).toEqual({ detail: 'Unauthorized' });
+    expect((await call('GET', TOKENS)).body).toEqual({ detail: 'Payment Required' });
   });
 
   it('status faults answer before the server acts', async () => {

@@ -1,4 +1,4 @@
-import { ConfigurationError } from 'edenai-token-manager';
+import { ConfigurationError, CustomTokenClient } from 'edenai-token-manager';
 import { createFakeEdenAI, type FakeEdenAI, type FakeEdenAIOptions } from 'edenai-token-manager/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -37,6 +37,20 @@ describe('createFakeEdenAI options', () => {
       headers: { authorization: `Bearer ${fake.apiKey}` },
     });
     expect(await res.json()).toEqual({ credits: 100 });
+  });
+
+  it('with a clock, clientOptions carry it: clients check expiries against the same time', async () => {
+    const clock = () => new Date('2025-01-01T00:00:00Z');
+    fake = await createFakeEdenAI({ listen: false, clock });
+    expect(fake.clientOptions).toMatchObject({ clock });
+    expect(fake.managementClientOptions).toMatchObject({ clock });
+    // An expiry ahead of the fake's time is accepted even if the machine's clock is later.
+    const client = new CustomTokenClient(fake.clientOptions);
+    const token = await client.create({ name: 'dated', expireTime: new Date('2025-02-01T00:00:00Z') });
+    expect(token.expireTime).toEqual(new Date('2025-02-01T00:00:00Z'));
+    await expect(
+      client.create({ name: 'late', expireTime: new Date('2024-12-31T00:00:00Z') }),
+    ).rejects.toThrow(/not in the future/);
   });
 
   it('with a rate limit, clientOptions leave client pacing on', async () => {
