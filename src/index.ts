@@ -12,6 +12,8 @@ export {
 export { formatHealthReport } from './alerts/format.js';
 export type { AlertRules, AlertRulesInput } from './alerts/rules.js';
 export type {
+  AccountHealth,
+  CreditsSource,
   EnvironmentHealth,
   ExhaustionForecast,
   ForecastSource,
@@ -98,6 +100,7 @@ export type {
 } from './ports/stores.js';
 export type { UsageQuery, UsageRecord, UsageSource } from './ports/usage.js';
 // Registry.
+export type { BudgetSource } from './registry/budget.js';
 export type {
   EnvironmentAlertThresholds,
   EnvironmentPolicy,

@@ -64,7 +64,10 @@ export function accountAlerts(
   if (kinds['budgets-exceed-credits'] && allocated > credits + 5e-10) {
     const message = `Allocated token budgets (${usd(allocated)}) exceed the account's credits (${usd(credits)}): tokens may be refused (402) before their budgets run out`;
     alerts.push(
-      accountAlert('budgets-exceed-credits', 'warning', message, ctx, { balance: credits, budget: allocated }),
+      accountAlert('budgets-exceed-credits', 'warning', message, ctx, {
+        balance: credits,
+        budget: allocated,
+      }),
     );
   }
   return alerts;

@@ -337,7 +337,9 @@ function validateOptions(options: AlertSystemOptions): void {
     throw new ConfigurationError('AlertSystem `credits` must have a credits() method (a CostClient)');
   }
   if (lowCreditsAmount !== undefined && !(Number.isFinite(lowCreditsAmount) && lowCreditsAmount >= 0)) {
-    throw new ConfigurationError(`AlertSystem \`lowCreditsAmount\` must be a USD amount ≥ 0, got ${lowCreditsAmount}`);
+    throw new ConfigurationError(
+      `AlertSystem \`lowCreditsAmount\` must be a USD amount ≥ 0, got ${lowCreditsAmount}`,
+    );
   }
   if (state !== undefined && (typeof state?.get !== 'function' || typeof state.list !== 'function')) {
     throw new ConfigurationError(

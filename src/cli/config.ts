@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import * as z from 'zod';
 import { EDEN_REQUESTS_PER_SECOND } from '../core/limits.js';
 import { ConfigurationError } from '../index-node.js';
+import { plainObjectProblem, reservedNameProblem } from '../registry/naming.js';
 import { CliError, ExitCode } from './errors.js';
 import { API_VERSIONS, closest, parseDurationMs } from './values.js';
 
@@ -271,6 +272,32 @@ async function readConfigFile(path: string, cwd: string): Promise<RawConfig> {
 }
 
 /**
+ * The first environment or app the schema would silently drop (a `__proto__` key, or an object
+ * whose prototype a JS config's `__proto__` entry replaced) or that cannot name an environment:
+ * checked on the raw value, since the schema's copy has lost them already.
+ */
+function droppedName(raw: unknown): { path: string[]; problem: string } | undefined {
+  const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const config = (isObject(raw) ? raw : {}) as Record<string, unknown>;
+  // Each object whose keys are names: environments, desired's environments, then their apps.
+  const levels: [string[], unknown, 'environment' | 'app'][] = [
+    [['environments'], config['environments'], 'environment'],
+    [['desired'], config['desired'], 'environment'],
+  ];
+  for (const [path, value, kind] of levels) {
+    if (!isObject(value)) continue;
+    const problem = plainObjectProblem(value, path.join('.'));
+    if (problem) return { path, problem };
+    for (const [name, inner] of Object.entries(value)) {
+      const reserved = reservedNameProblem(kind, name);
+      if (reserved) return { path: [...path, name], problem: reserved };
+      if (path[0] === 'desired' && kind === 'environment') levels.push([[...path, name], inner, 'app']);
+    }
+  }
+  return undefined;
+}
+
+/**
  * Validates a raw config object; `source` names the file in messages and anchors relative paths,
  * `text` (a JSON file's) lets messages give the line and column of a mistake.
  */
@@ -281,6 +308,11 @@ export function resolveConfig(
   text?: string,
 ): CliConfig {
   const file = { source, text, cwd };
+  const dropped = droppedName(raw);
+  if (dropped)
+    throw new ConfigurationError(
+      `Invalid config${file.source ? ` in ${where(file, dropped.path)}` : ''}: ${dropped.problem}`,
+    );
   const r = configSchema.safeParse(raw ?? {});
   if (!r.success) throw schemaError(r.error, file);
   const c = r.data;

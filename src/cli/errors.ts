@@ -102,10 +102,18 @@ export async function classifyError(error: unknown): Promise<ClassifiedError> {
   if (error instanceof CliError) return { exitCode: error.exitCode, code: error.code, message };
   const e = await import('../index-node.js');
   const is = (cls: abstract new (...args: never[]) => unknown) => error instanceof cls;
-  const pick = (exitCode: ExitCodeValue, code: string): ClassifiedError => ({ exitCode, code, message });
+  // The SDK's own error codes (docs/api-conventions.md): one vocabulary for library and CLI users.
+  const sdkCode = is(e.EdenAIError) ? (error as InstanceType<typeof e.EdenAIError>).code : undefined;
+  const pick = (exitCode: ExitCodeValue, code: string): ClassifiedError => ({
+    exitCode,
+    code: sdkCode ?? code,
+    message,
+  });
   if (is(e.InvalidInputError)) return pick(ExitCode.usage, 'invalid_input');
   if (is(e.ConfigurationError)) return pick(ExitCode.config, 'configuration');
   if (is(e.AuthenticationError) || is(e.PermissionDeniedError)) return pick(ExitCode.config, 'auth');
+  // An HTML 404 means the base URL is wrong, not that a token is missing.
+  if (sdkCode === 'endpoint_not_found') return pick(ExitCode.config, 'endpoint_not_found');
   if (is(e.NotFoundError)) return pick(ExitCode.notFound, 'not_found');
   if (is(e.PolicyViolationError)) return pick(ExitCode.policy, 'policy_violation');
   if (is(e.RotationInProgressError)) return pick(ExitCode.conflict, 'rotation_in_progress');

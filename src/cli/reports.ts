@@ -45,10 +45,18 @@ function healthView(report: HealthReport) {
         status: t.status,
         balance: t.balance,
         budget: t.budget,
+        budgetSource: t.budgetSource,
         daysToExpiry: t.daysToExpiry,
         alerts: t.alerts.map((a) => a.id),
       })),
     })),
+    account: report.account
+      ? {
+          credits: report.account.credits,
+          allocated: report.account.allocated,
+          unlimited: report.account.unlimited,
+        }
+      : null,
     sent: report.sent.map((a) => a.id),
     failures: report.failures.map((f) => ({ notifier: f.notifier, message: f.error.message })),
   };

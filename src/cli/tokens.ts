@@ -25,6 +25,8 @@ export interface TokenView {
   environment: string;
   app: string;
   tokenType: string;
+  budget: number | null;
+  budgetSource: string | null;
   balance: number | null;
   activeBalance: boolean;
   expireTime: string | null;
@@ -43,6 +45,8 @@ export function tokenView(t: ManagedToken, now: Date): TokenView {
     environment: t.environment,
     app: t.app,
     tokenType: t.tokenType,
+    budget: t.budget,
+    budgetSource: t.budgetSource,
     balance: t.balance,
     activeBalance: t.activeBalance,
     expireTime: t.expireTime?.toISOString() ?? null,
@@ -94,7 +98,7 @@ const SOON_DAYS = 14;
 
 function lowBalanceLine(t: ManagedToken, policy: EnvironmentPolicy | undefined): number | undefined {
   if (policy?.alerts?.lowBalanceAmount !== undefined) return policy.alerts.lowBalanceAmount;
-  const reference = t.balanceResetAmount ?? policy?.budget?.default;
+  const reference = t.budget ?? undefined;
   return reference === undefined ? undefined : reference * (policy?.alerts?.lowBalanceRatio ?? 0.2);
 }
 

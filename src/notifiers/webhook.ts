@@ -2,7 +2,7 @@
 // sends it and `verifyWebhook`, which receivers use to check it.
 
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { ConfigurationError, EdenAIError, type ErrorCode } from '../core/errors.js';
+import { ConfigurationError, EdenAIError, type ErrorCode, InvalidInputError } from '../core/errors.js';
 import { Secret } from '../core/secret.js';
 import type { Clock } from '../core/types.js';
 import type { Alert, Notifier } from '../ports/notifier.js';
@@ -119,6 +119,8 @@ export class WebhookNotifier implements Notifier {
   }
 
   async notify(alerts: Alert[]): Promise<void> {
+    if (!Array.isArray(alerts))
+      throw new InvalidInputError('notify() takes an array of alerts', { field: 'alerts' });
     const id = `msg_${randomUUID().replaceAll('-', '')}`;
     const body = JSON.stringify(webhookPayload(alerts, this.#clock()));
     await postWithRetry(

@@ -17,6 +17,46 @@ import type { ManagedToken, ParsedName } from './types.js';
 export const GENERATION_SEPARATOR = '--g';
 const SEGMENT = /^[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*$/;
 const GENERATION = /--g([1-9][0-9]{0,5})$/;
+/** The highest generation a name can carry (six digits, as `GENERATION` parses them back). */
+const MAX_GENERATION = 999_999;
+/** The longest suffix a rotation may ever append: `--g999999`. */
+const LONGEST_SUFFIX = `${GENERATION_SEPARATOR}${MAX_GENERATION}`.length;
+/** Keys every object has (`constructor`, `toString`…, and `__proto__`, which vanishes as a key). */
+const OBJECT_MEMBERS: ReadonlySet<string> = new Set([
+  ...Object.getOwnPropertyNames(Object.prototype),
+  'prototype',
+]);
+
+/**
+ * Why `name` cannot name an environment or an app although it is well-formed, or `undefined`.
+ * Both are keys of plain objects (policies, desired states, configs, `byEnvironment()`): there
+ * `__proto__` vanishes (it sets the prototype), and an environment named `constructor`,
+ * `prototype` or `toString` would shadow what every object has.
+ *
+ * @example
+ * reservedNameProblem('environment', '__proto__'); // '"__proto__" cannot name an environment: …'
+ * reservedNameProblem('app', 'prototype'); // undefined: an app of that name is fine
+ */
+export function reservedNameProblem(kind: 'environment' | 'app', name: string): string | undefined {
+  if (name === '__proto__')
+    return `"__proto__" cannot name an ${kind}: as a key of a plain object (a config, a desired state) it vanishes`;
+  if (kind === 'environment' && OBJECT_MEMBERS.has(name))
+    return `"${name}" cannot name an environment: environments are keys of plain objects, where "${name}" is what every object has`;
+  return undefined;
+}
+
+/**
+ * Why `value` (environments, a desired state) is not a plain object, or `undefined`: an object
+ * literal's `__proto__: {…}` entry silently becomes its prototype instead of an entry.
+ *
+ * @example
+ * plainObjectProblem({ __proto__: { tokenType: 'api_token' } }, 'environments'); // 'environments must be a plain object: …'
+ */
+export function plainObjectProblem(value: object, what: string): string | undefined {
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return undefined;
+  return `${what} must be a plain object: a "__proto__" entry sets its prototype (and vanishes) instead of naming an entry`;
+}
 
 /**
  * Throws `InvalidInputError` unless `value` is a valid environment or app segment.
@@ -32,6 +72,8 @@ function assertSegment(kind: 'environment' | 'app', value: unknown): asserts val
       { field: kind },
     );
   }
+  const reserved = reservedNameProblem(kind, value);
+  if (reserved) throw new InvalidInputError(reserved, { field: kind });
 }
 
 /**
@@ -44,10 +86,11 @@ function assertSegment(kind: 'environment' | 'app', value: unknown): asserts val
 export function formatTokenName(environment: string, app: string, generation = 1): string {
   assertSegment('environment', environment);
   assertSegment('app', app);
-  if (!Number.isInteger(generation) || generation < 1) {
-    throw new InvalidInputError(`Invalid generation ${generation}: must be an integer ≥ 1`, {
-      field: 'generation',
-    });
+  if (!Number.isInteger(generation) || generation < 1 || generation > MAX_GENERATION) {
+    throw new InvalidInputError(
+      `Invalid generation ${generation}: must be an integer from 1 to ${MAX_GENERATION}`,
+      { field: 'generation' },
+    );
   }
   const name = `${environment}-${app}${generation > 1 ? `${GENERATION_SEPARATOR}${generation}` : ''}`;
   if (name.length > MAX_NAME_LENGTH) {
@@ -97,11 +140,19 @@ export function parseTokenName(name: string, environments: readonly string[]): P
 }
 
 /**
- * `{environment}-{app}`, refusing names that would read back as another environment: with `prod`
- * and `prod-eu` declared, app `eu-web` in `prod` would be `prod-eu-web`, which parses as `prod-eu`.
+ * `{environment}-{app}`, refusing names that would read back as another environment (with `prod`
+ * and `prod-eu` declared, app `eu-web` in `prod` would be `prod-eu-web`, which parses as
+ * `prod-eu`), and names whose later generations would not fit Eden's 200 characters: every name
+ * the SDK will build for the token is checked when it is created.
  */
 export function managedName(environment: string, app: string, environments: readonly string[]): string {
   const name = formatTokenName(environment, app);
+  if (name.length + LONGEST_SUFFIX > MAX_NAME_LENGTH) {
+    throw new InvalidInputError(
+      `Token name "${name}" is ${name.length} characters: rotation appends up to ${LONGEST_SUFFIX} ("${GENERATION_SEPARATOR}${MAX_GENERATION}") and Eden allows at most ${MAX_NAME_LENGTH}, so {environment}-{app} may have at most ${MAX_NAME_LENGTH - LONGEST_SUFFIX}`,
+      { field: 'app' },
+    );
+  }
   const parsedAs = parseTokenName(name, environments)?.environment;
   if (parsedAs !== environment) {
     throw new InvalidInputError(

@@ -14,7 +14,7 @@ import {
   sameMoney,
 } from './input.js';
 import type { TokenWrite } from './mutations.js';
-import { managedName } from './naming.js';
+import { managedName, plainObjectProblem } from './naming.js';
 import {
   checkBudget,
   checkPatch,
@@ -49,10 +49,12 @@ export function normalizeDesired(
   environments: readonly string[],
 ): DesiredEntry[] {
   assertObject(desired, 'desired state');
+  assertPlain(desired, 'the desired state');
   const entries: DesiredEntry[] = [];
   for (const [environment, apps] of Object.entries(desired)) {
     const policy = policyFor(environment);
     assertObject(apps, `desired apps of "${environment}"`);
+    assertPlain(apps, `the desired apps of "${environment}"`);
     for (const [app, raw] of Object.entries(apps)) {
       const name = managedName(environment, app, environments);
       const input = raw ?? {};
@@ -71,6 +73,11 @@ export function normalizeDesired(
     }
   }
   return entries;
+}
+
+function assertPlain(value: object, what: string): void {
+  const problem = plainObjectProblem(value, what);
+  if (problem) throw new InvalidInputError(problem, { field: 'desired' });
 }
 
 // ── plan ─────────────────────────────────────────────────────────────────

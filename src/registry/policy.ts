@@ -15,6 +15,7 @@ import {
 import { DAY_MS } from '../core/time.js';
 import type { ResetPeriod, TokenType, UpdateTokenInput } from '../ports/backend.js';
 import { addDays, usd } from './input.js';
+import { plainObjectProblem, reservedNameProblem } from './naming.js';
 
 const money = z.number().finite().nonnegative().max(MAX_BALANCE);
 const days = z.number().int().positive().max(MAX_EXPIRY_DAYS);
@@ -138,6 +139,8 @@ export function parseEnvironments(input: unknown): Record<string, EnvironmentPol
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ConfigurationError('`environments` must be an object: { dev: {...}, prod: {...} }');
   }
+  const notPlain = plainObjectProblem(input, '`environments`');
+  if (notPlain) throw new ConfigurationError(notPlain);
   const out: Record<string, EnvironmentPolicy> = {};
   for (const [name, policy] of Object.entries(input)) {
     if (!ENV_NAME.test(name)) {
@@ -145,6 +148,8 @@ export function parseEnvironments(input: unknown): Record<string, EnvironmentPol
         `Invalid environment name "${name}": use letters, digits and "_", separated by single dashes`,
       );
     }
+    const reserved = reservedNameProblem('environment', name);
+    if (reserved) throw new ConfigurationError(reserved);
     if (name === 'unmanaged')
       throw new ConfigurationError('"unmanaged" is reserved and cannot name an environment');
     const r = environmentPolicySchema.safeParse(policy ?? {});

@@ -1,9 +1,8 @@
-import pLimit from 'p-limit';
 import { ConfigurationError, InvalidInputError, NotFoundError } from '../core/errors.js';
 import { assertDays, assertMoney } from '../core/limits.js';
 import { type Clock, type Logger, type RequestOptions, silentLogger, systemClock } from '../core/types.js';
 import type { EdenToken, TokenBackend } from '../ports/backend.js';
-import type { Metadata, SecretStore } from '../ports/stores.js';
+import type { Metadata, SecretStore, StoredSecret } from '../ports/stores.js';
 import { budgetNeedsEntry, recordBudget, recordedBudget, resolveBudget } from './budget.js';
 import { assertName, assertObject } from './input.js';
 import {
@@ -346,19 +345,29 @@ export class TokenRegistry implements RegistryView {
    * with several live generations (it names the current one) or whose budget is recorded there.
    */
   async #resolveEntries(groups: TokenGroup[]): Promise<Resolved[]> {
-    const limit = pLimit(ENTRY_READS);
-    const resolved = await Promise.all(
-      groups.map(async (g): Promise<Resolved> => {
-        const last = g.members[g.members.length - 1]!;
-        const read = g.members.length > 1 || budgetNeedsEntry(last.token);
-        const entry = read ? await limit(() => this.secrets.get(this.secretRefFor(g.logicalName))) : undefined;
+    const needed = groups.filter(
+      (g) => g.members.length > 1 || budgetNeedsEntry(g.members[g.members.length - 1]!.token),
+    );
+    const entries = new Map<TokenGroup, StoredSecret | undefined>();
+    // A few workers, each reading one entry after the other: no promise per token that needs none.
+    let next = 0;
+    const worker = async () => {
+      while (next < needed.length) {
+        const g = needed[next++]!;
+        entries.set(g, await this.secrets.get(this.secretRefFor(g.logicalName)));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(ENTRY_READS, needed.length) }, worker));
+    return groups
+      .map((g): Resolved => {
+        const read = entries.has(g);
+        const entry = entries.get(g);
         return {
           token: this.#view(g, currentMember(g, entry?.metadata?.['tokenName']), entry?.metadata),
           hasEntry: read ? entry !== undefined : undefined,
         };
-      }),
-    );
-    return resolved.sort((a, b) => byName(a.token, b.token));
+      })
+      .sort((a, b) => byName(a.token, b.token));
   }
 
   /** The public view of `current`, its budget read from the entry's metadata (or a fallback). */

@@ -41,19 +41,21 @@ export async function drain(run: RotationRun): Promise<void> {
   if (j.budgeted) {
     let needed = true;
     if (uncertain || run.resumed) {
-      const old = await run.find(j.oldTokenName);
+      // Gone (404): a definitive failure. Never drained on the old snapshot instead: its split
+      // would give back what was spent since.
+      const old = await run.lookup(j.oldTokenName);
       // Did a previous attempt's PATCH land? A periodic token says so for sure (the drain turned its
       // period off); otherwise a balance at or below the allowance says yes (a "no" would need
       // the old generation to have spent 90 % of its budget since: documented residual risk).
-      if (uncertain && old) {
+      if (uncertain) {
         needed =
           j.oldResetPeriod !== 'none'
             ? old.balanceResetPeriod !== 'none'
             : !atMostCents(old.balance, j.allowanceCents);
       }
       // Not drained yet, and the snapshot may be old (the rotation paused or its process died):
-      // split what the old generation holds NOW, or the spending since would be given back.
-      if (old && needed) await resplit(run, old.balance);
+      // split what the old generation holds NOW.
+      if (needed) await resplit(run, old.balance);
     }
     // Unknown to the backend: `update` throws NotFoundError, a definitive failure.
     if (needed) await run.deps.backend.update(j.oldTokenName, drainPatch(run), run.requestOptions);

@@ -4,7 +4,7 @@ import { type ClientOptions, resolveOptions } from '../http/options.js';
 import { RequestCore } from '../http/request-core.js';
 import { toDay } from '../http/wire.js';
 import type { UsageQuery, UsageRecord, UsageSource } from '../ports/usage.js';
-import { creditsSchema, usageSchema } from './schemas.js';
+import { assertUsageOf, creditsSchema, usageSchema } from './schemas.js';
 
 const STEPS = new Set([1, 2, 3, 4]);
 
@@ -72,8 +72,9 @@ export class CostClient implements UsageSource {
       provider: filter('provider', query.provider),
       subfeature: filter('subfeature', query.subfeature),
     };
+    let records: UsageRecord[];
     try {
-      return await this.#core.request({
+      records = await this.#core.request({
         method: 'GET',
         path: 'cost_management/',
         query: searchParams,
@@ -84,6 +85,8 @@ export class CostClient implements UsageSource {
       if (isNoData(error)) return [];
       throw error;
     }
+    assertUsageOf(records, searchParams.token, { method: 'GET', path: 'cost_management/' });
+    return records;
   }
 
   /**

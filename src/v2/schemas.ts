@@ -175,7 +175,7 @@ export function tokenSchemas(known: KnownSecrets) {
  * not be taken for it: its balance, expiry or value would be attributed to the wrong token.
  */
 export function assertAnswerAbout(
-  field: 'name' | 'id',
+  field: 'name' | 'id' | 'token',
   expected: string,
   actual: string | null,
   where: { method: string; path: string },
@@ -193,6 +193,20 @@ export function assertAnswerAbout(
 
 /** A cost: money that usage cannot make negative. */
 const cost = money.refine((value) => value == null || value >= 0, 'a cost cannot be negative');
+
+/**
+ * Usage asked for one token (`token` filter) must be that token's: rows about another one would be
+ * counted against it.
+ */
+export function assertUsageOf(
+  records: readonly { token: string | null }[],
+  token: string | undefined,
+  where: { method: string; path: string },
+): void {
+  if (token === undefined) return;
+  const other = records.find((r) => r.token !== null && r.token !== token);
+  if (other) assertAnswerAbout('token', token, other.token, where);
+}
 
 /** One feature's cost on one day, as both the v2 cost report and the v3 usage answer send it. */
 export const costDetails = z.looseObject({

@@ -151,6 +151,8 @@ export class ManagementKeyBackend implements TokenBackend {
    * await backend.update('prod-web-app', { balance: 100, activeBalance: true });
    */
   async update(name: string, patch: UpdateTokenInput, options?: RequestOptions): Promise<EdenToken> {
+    if (typeof patch !== 'object' || patch === null)
+      throw new InvalidInputError('patch must be an object', { field: 'patch' });
     // The port never renames: a stray `name` would desynchronise names and ids.
     const { name: _rename, ...policy } = patch as UpdateTokenInput & { name?: unknown };
     return this.#withId(name, options, async (id) => {

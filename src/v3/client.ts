@@ -8,7 +8,7 @@ import {
 import type { RequestOptions } from '../core/types.js';
 import type { Found } from '../http/request-core.js';
 import type { UsageRecord, UsageSource } from '../ports/usage.js';
-import { assertAnswerAbout, KnownSecrets } from '../v2/schemas.js';
+import { assertAnswerAbout, assertUsageOf, KnownSecrets } from '../v2/schemas.js';
 import { ManagementCore, resolveManagementOptions } from './core.js';
 import type {
   CreateManagementKeyInput,
@@ -90,6 +90,8 @@ export class ManagementKeyClient implements UsageSource {
    * const names = (await client.list().toArray()).filter((k) => !k.revoked).map((k) => k.name);
    */
   list(query: ListKeysOptions = {}, options?: RequestOptions): ManagementKeyList {
+    if (typeof query !== 'object' || query === null)
+      throw new InvalidInputError('list() takes { limit? } as its first argument', { field: 'query' });
     const limit = query.limit ?? MAX_PAGE;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
       throw new InvalidInputError(`limit must be an integer from 1 to ${MAX_PAGE}, got ${limit}`, {
@@ -242,6 +244,7 @@ export class ManagementKeyClient implements UsageSource {
         if (!isNoData(error)) throw error;
       }
     }
+    if (keyId === undefined) assertUsageOf(rows, query.token, { method: 'GET', path });
     if (rows.every((r) => r.token !== null)) return rows as UsageRecord[];
     // Per-key rows may not name the key: name them after it.
     const name = keyId === undefined ? 'base_token' : (await this.get(keyId, options)).name;

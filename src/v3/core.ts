@@ -26,6 +26,8 @@ export const MANAGEMENT_KEY_ENV = 'EDENAI_MANAGEMENT_KEY';
 
 /** Applies the v3 defaults, then the shared validation of the request core's options. */
 export function resolveManagementOptions(options: ManagementKeyClientOptions = {}): ResolvedOptions {
+  if (typeof options !== 'object' || options === null)
+    throw new ConfigurationError('ManagementKeyClient options must be an object');
   const apiKey = options.apiKey ?? readEnv(MANAGEMENT_KEY_ENV);
   // Checked here: the shared resolver would fall back to EDENAI_API_KEY, an inference key.
   if (typeof apiKey !== 'string' || apiKey.trim() === '') {

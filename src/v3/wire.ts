@@ -90,7 +90,8 @@ function toKey(w: z.output<typeof wireKey>, known: KnownSecrets): ManagementKey 
     balanceResetPeriod: w.balance_reset_period ?? 'none',
     balanceResetAmount: w.balance_reset_amount ?? null,
     member: w.member ?? null,
-    revoked: w.revoked ?? revokedAt !== null,
+    // A revoke is irreversible: a revocation time means revoked, whatever the flag says.
+    revoked: w.revoked === true || revokedAt !== null,
     revokedAt,
   };
   const values = valuesOf(w);

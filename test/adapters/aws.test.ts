@@ -165,9 +165,67 @@ describe('AwsSecretsManagerStore on the wire', () => {
     const s = store({ recoveryWindowDays: 'force' });
     await s.set('k', 'v');
     const mark = fake.requests.length;
-    await s.delete('k');
-    expect(since(mark)[0]?.body).toMatchObject({ ForceDeleteWithoutRecovery: true });
+    expect(await s.delete('k')).toBe(true);
+    expect(since(mark).find((r) => r.op === 'DeleteSecret')?.body).toMatchObject({
+      ForceDeleteWithoutRecovery: true,
+    });
     expect(fake.secrets.has(`${s.prefix}k`)).toBe(false);
+  });
+
+  it("recoveryWindowDays: 'force' reports a missing secret as not deleted (AWS does not say so)", async () => {
+    const s = store({ recoveryWindowDays: 'force' });
+    expect(await s.delete('never-written')).toBe(false);
+    await s.set('k', 'v');
+    expect(await s.delete('k')).toBe(true);
+    expect(await s.delete('k')).toBe(false);
+    // Scheduled for deletion by another tool: absent for readers; a forced delete frees the name.
+    await store({ prefix: s.prefix, recoveryWindowDays: 7 }).set('soft', 'v');
+    await store({ prefix: s.prefix, recoveryWindowDays: 7 }).delete('soft');
+    expect(await s.delete('soft')).toBe(false);
+    expect(fake.secrets.has(`${s.prefix}soft`)).toBe(false);
+  });
+
+  it('a ListSecrets that repeats its NextToken is refused instead of walked forever', async () => {
+    let calls = 0;
+    const client = {
+      send: async () => {
+        calls++;
+        return { SecretList: [{ Name: 'k' }], NextToken: 'same-token' };
+      },
+    } as unknown as SecretsManagerClient;
+    await expect(new AwsSecretsManagerStore({ client }).list()).rejects.toThrow(/does not end/);
+    expect(calls).toBe(2);
+  });
+
+  it('options that are not an object are an InvalidInputError, not a TypeError', async () => {
+    const s = store();
+    await expect(s.set('k', 'v', null as never)).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(s.delete('k', 'x' as never)).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
+  it('the fake answers like AWS where it used to be kinder', async () => {
+    const client = new SecretsManagerClient({ ...awsClientConfig(fake), maxAttempts: 1 });
+    const sdk = await import('@aws-sdk/client-secrets-manager');
+    // A forced delete of a nonexistent secret succeeds (AWS documents it, for retries).
+    await expect(
+      client.send(
+        new sdk.DeleteSecretCommand({ SecretId: 'no/such/secret', ForceDeleteWithoutRecovery: true }),
+      ),
+    ).resolves.toMatchObject({ Name: 'no/such/secret' });
+    // Without force it is still a ResourceNotFoundException.
+    await expect(
+      client.send(new sdk.DeleteSecretCommand({ SecretId: 'no/such/secret', RecoveryWindowInDays: 7 })),
+    ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    // A ClientRequestToken has 32 to 64 characters; a page 1 to 100 entries.
+    await expect(
+      client.send(
+        new sdk.CreateSecretCommand({ Name: 'short-token', SecretString: 'v', ClientRequestToken: 'x' }),
+      ),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(client.send(new sdk.ListSecretsCommand({ MaxResults: 500 }))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
+    client.destroy();
   });
 
   it('escapes keys into valid secret names and lists them back', async () => {

@@ -173,6 +173,16 @@ describe('cost rows usage cannot produce', () => {
     expect((error as ResponseValidationError).issues.map((i) => i.path).join(' ')).toContain(field);
   });
 
+  it("usage asked for one token answered with another token's rows is refused", async () => {
+    const s = stub(report({}));
+    const costs = new CostClient(fastOptions({ fetch: s.fetch }).options);
+    const error = await costs
+      .usage({ begin: '2026-01-01', end: '2026-01-01', token: 'prod-web-app' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect((error as Error).message).toContain('token "t", not the requested "prod-web-app"');
+  });
+
   it('zero calls and zero cost, and a period with a time, are fine', async () => {
     const records = await usage(report({ details: 0, total_cost: 0 }, '2026-01-01T00:00:00Z'));
     expect(records).toEqual([

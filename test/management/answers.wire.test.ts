@@ -5,6 +5,7 @@
 import { inspect } from 'node:util';
 import {
   ConfigurationError,
+  InvalidInputError,
   ManagementKeyBackend,
   ManagementKeyClient,
   ResponseValidationError,
@@ -85,6 +86,28 @@ describe('an answer about another key', () => {
   });
 });
 
+describe('usage', () => {
+  it("asked for one key name, answered with another key's rows, is refused", async () => {
+    const { client } = serve(() => ({
+      usage: [
+        { token: 'someone-else', data: { '2026-01-01': { text__chat: { total_cost: 1, details: 1 } } } },
+      ],
+    }));
+    await expect(
+      client.usage({ begin: '2026-01-01', end: '2026-01-01', token: 'prod-web-app' }),
+    ).rejects.toThrow(/not the requested "prod-web-app"/);
+  });
+
+  it('negative call counts are refused here too', async () => {
+    const { client } = serve(() => ({
+      usage: [{ token: 't', data: { '2026-01-01': { text__chat: { total_cost: 1, details: -1 } } } }],
+    }));
+    await expect(client.usage({ begin: '2026-01-01', end: '2026-01-01' })).rejects.toBeInstanceOf(
+      ResponseValidationError,
+    );
+  });
+});
+
 describe('listings that would never end', () => {
   it.each([
     ['count null', null],
@@ -130,6 +153,18 @@ describe('listings that would never end', () => {
   });
 });
 
+describe('the revoked flag', () => {
+  it('a key with a revocation time is revoked even if the flag says otherwise, and the backend hides it', async () => {
+    const { client } = serve(() => ({
+      count: 2,
+      results: [key(1), key(2, { revoked: false, revoked_at: '2026-01-02T00:00:00Z' })],
+    }));
+    const keys = await client.list().toArray();
+    expect(keys.map((k) => k.revoked)).toEqual([false, true]);
+    expect((await new ManagementKeyBackend(client).list()).map((t) => t.name)).toEqual(['key-1']);
+  });
+});
+
 describe('ManagementKeyBackend collaborators', () => {
   it('are checked at construction', () => {
     const client = new ManagementKeyClient({ apiKey: MGMT_KEY });
@@ -141,5 +176,16 @@ describe('ManagementKeyBackend collaborators', () => {
     expect(() => new ManagementKeyBackend({ client, clock: 'now' as never })).toThrow(/clock/);
     expect(() => new ManagementKeyBackend({ client, member: 42 as never })).toThrow(/member/);
     expect(() => new ManagementKeyBackend({ client })).not.toThrow();
+  });
+});
+
+describe('bad input to public methods', () => {
+  it('is a typed error, never a TypeError', async () => {
+    expect(() => new ManagementKeyClient(null as never)).toThrow(ConfigurationError);
+    const { client, seen } = serve(() => ({ count: 0, results: [] }));
+    expect(() => client.list(null as never)).toThrow(InvalidInputError);
+    const backend = new ManagementKeyBackend(client);
+    await expect(backend.update('prod-web-app', null as never)).rejects.toBeInstanceOf(InvalidInputError);
+    expect(seen).toEqual([]);
   });
 });

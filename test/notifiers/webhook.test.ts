@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
 import {
   ConfigurationError,
+  InvalidInputError,
   NotifierDeliveryError,
   verifyWebhook,
   WebhookNotifier,
@@ -321,5 +322,10 @@ describe('WebhookNotifier + verifyWebhook', () => {
     expect(() => new WebhookNotifier({ url: 'https://example.com', secret: SECRET, name: '' })).toThrow(
       /name/,
     );
+  });
+
+  it('notify() with something else than an array of alerts is an InvalidInputError', async () => {
+    const n = new WebhookNotifier({ url: 'https://example.com', secret: SECRET });
+    await expect(n.notify('alerts' as never)).rejects.toBeInstanceOf(InvalidInputError);
   });
 });

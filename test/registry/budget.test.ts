@@ -43,9 +43,16 @@ describe.each(APIS)('allocated budgets on %s', (api) => {
     await r.create({ environment: 'prod', app: 'web', budget: 500 });
     await r.create({ environment: 'monthly', app: 'job' });
     world.fake.simulateUsage({ token: 'prod-web', cost: 100 });
-    expect(await r.topUp('prod-web', 50)).toMatchObject({ budget: 550, balance: 450, budgetSource: 'recorded' });
+    expect(await r.topUp('prod-web', 50)).toMatchObject({
+      budget: 550,
+      balance: 450,
+      budgetSource: 'recorded',
+    });
     expect(await r.setBudget('prod-web', 800)).toMatchObject({ budget: 800, balance: 800 });
-    expect(await secondProcess(world).get('prod-web')).toMatchObject({ budget: 800, budgetSource: 'recorded' });
+    expect(await secondProcess(world).get('prod-web')).toMatchObject({
+      budget: 800,
+      budgetSource: 'recorded',
+    });
     // A top-up of a refilling budget lasts until the next refill: the budget is the reset amount.
     expect(await r.topUp('monthly-job', 20)).toMatchObject({
       budget: 300,
@@ -60,7 +67,13 @@ describe.each(APIS)('allocated budgets on %s', (api) => {
       api,
       environments: FLAT,
       seed: [
-        { name: 'monthly-legacy', balance: 120, activeBalance: true, balanceResetPeriod: 'monthly', balanceResetAmount: 250 },
+        {
+          name: 'monthly-legacy',
+          balance: 120,
+          activeBalance: true,
+          balanceResetPeriod: 'monthly',
+          balanceResetAmount: 250,
+        },
         { name: 'staging-legacy', balance: 30, activeBalance: true, expireTime: at(30) },
         { name: 'staging-topped', balance: 70, activeBalance: true, expireTime: at(30) },
         { name: 'prod-legacy', balance: 12, activeBalance: true, expireTime: at(30) },
@@ -80,7 +93,9 @@ describe.each(APIS)('allocated budgets on %s', (api) => {
     world = await fakeWorld({ api, environments: FLAT });
     await world.registry.create({ environment: 'prod', app: 'old', budget: 200 });
     const entry = (await world.secrets.get('edenai/prod-old'))!;
-    await world.secrets.set('edenai/prod-old', entry.value, { metadata: { tokenName: 'prod-old', generation: 1 } });
+    await world.secrets.set('edenai/prod-old', entry.value, {
+      metadata: { tokenName: 'prod-old', generation: 1 },
+    });
     expect(await world.registry.get('prod-old')).toMatchObject({ budget: 200, budgetSource: 'observed' });
     await world.registry.setBudget('prod-old', 200);
     const after = await world.secrets.get('edenai/prod-old');
@@ -157,7 +172,9 @@ describe.each(APIS)('plan() against the allocated budget on %s', (api) => {
     const r = world.registry;
     await r.create({ environment: 'prod', app: 'web', budget: 500 });
     const entry = (await world.secrets.get('edenai/prod-web'))!;
-    await world.secrets.set('edenai/prod-web', entry.value, { metadata: { tokenName: 'prod-web', generation: 1 } });
+    await world.secrets.set('edenai/prod-web', entry.value, {
+      metadata: { tokenName: 'prod-web', generation: 1 },
+    });
     world.fake.simulateUsage({ token: 'prod-web', cost: 100 });
     const plan = await r.plan({ prod: { web: { budget: 600 } } });
     expect(plan.actions).toEqual([

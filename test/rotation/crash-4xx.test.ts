@@ -85,7 +85,7 @@ async function scenario(flavour: Flavour, graceMs: number, limit: number, status
     state,
   );
   // A 404 proves absence, so one told about a live token can forfeit budget; never add any.
-  try { await expectCleanEnd(world, NAME, { min: 0, max: B - spent }); } catch (e) { console.log("DEBUG", limit, status, at, JSON.stringify(world.requestLines()), JSON.stringify(world.fake.requests.map(r=>r.status))); throw e; }
+  await expectCleanEnd(world, NAME, { min: 0, max: B - spent });
   expect(violations, `limit ${limit}, ${status} on request ${at}`).toEqual([]);
   await world.fake.close();
   return hit;

@@ -208,6 +208,7 @@ describe('rotate() with gracePeriodMs: 0', () => {
     expect(world.fake.tokenValue('staging-web')).not.toBe(oldValue);
     expect(await world.current('staging-web')).toEqual({ tokenName: 'staging-web', valueMatches: true });
     expect((await world.secrets.get('edenai/staging-web'))?.metadata).toEqual({
+      budget: 33.33, // the allocated budget, carried to the new value's entry
       tokenName: 'staging-web',
       generation: 1,
       rotationId: result.rotationId,

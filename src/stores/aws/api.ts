@@ -13,6 +13,7 @@ import {
   isEdenAIError,
   PermissionDeniedError,
   RateLimitError,
+  ResponseValidationError,
 } from '../../core/errors.js';
 import type { Metadata } from '../../ports/stores.js';
 import { copyMetadata } from '../cas.js';
@@ -201,6 +202,9 @@ export interface SecretState {
 
 export type DeleteMode = { RecoveryWindowInDays: number } | { ForceDeleteWithoutRecovery: true };
 
+/** 10,000 pages of 100: a million secrets, far more than a prefix of this store holds. */
+const MAX_LIST_PAGES = 10_000;
+
 export class SecretsApi {
   constructor(
     private readonly sdk: AwsSdk,
@@ -295,11 +299,24 @@ export class SecretsApi {
     }
   }
 
-  /** Names starting with `prefix` (case-sensitive), every page of `ListSecrets`. */
+  /**
+   * Names starting with `prefix` (case-sensitive), every page of `ListSecrets`. A `NextToken` seen
+   * before would repeat the walk forever: that is refused, as is a walk past 10,000 pages.
+   */
   async listNames(prefix: string): Promise<string[]> {
     const names: string[] = [];
+    const tokens = new Set<string>();
     let NextToken: string | undefined;
     do {
+      if (NextToken !== undefined) {
+        if (tokens.has(NextToken) || tokens.size >= MAX_LIST_PAGES) {
+          throw new ResponseValidationError(
+            `AWS Secrets Manager ListSecrets of "${prefix}*" does not end (a NextToken repeats, or more than ${MAX_LIST_PAGES} pages)`,
+            { issues: [{ path: 'NextToken', message: 'pagination never ends' }] },
+          );
+        }
+        tokens.add(NextToken);
+      }
       let out: Awaited<ReturnType<typeof this.listPage>>;
       try {
         out = await this.listPage(prefix, NextToken);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
-import { ConfigurationError, VersionConflictError } from '../../core/errors.js';
+import { ConfigurationError, InvalidInputError, VersionConflictError } from '../../core/errors.js';
 import type { Secret } from '../../core/secret.js';
 import type { DeleteOptions, SecretStore, StoredSecret, WriteOptions } from '../../ports/stores.js';
 import { assertIfVersion, assertKey, assertPrefix, copyMetadata, rawValue, toStored } from '../cas.js';
@@ -89,6 +89,7 @@ export class AwsSecretsManagerStore implements SecretStore {
 
   async set(key: string, value: Secret | string, options: WriteOptions = {}): Promise<{ version: string }> {
     assertKey(key);
+    assertOptions(options);
     assertIfVersion(options.ifVersion, true);
     const text = encodePayload(rawValue(value), copyMetadata(options.metadata));
     const write: Write = { api: await this.#ready(), key, name: this.#name(key), text, token: randomUUID() };
@@ -109,6 +110,7 @@ export class AwsSecretsManagerStore implements SecretStore {
    */
   async delete(key: string, options: DeleteOptions = {}): Promise<boolean> {
     assertKey(key);
+    assertOptions(options);
     assertIfVersion(options.ifVersion, false);
     const api = await this.#ready();
     const name = this.#name(key);
@@ -162,6 +164,12 @@ export class AwsSecretsManagerStore implements SecretStore {
     });
     return this.#api;
   }
+}
+
+/** `null` or a string where the options object goes is a caller bug: say so, not a TypeError. */
+function assertOptions(options: unknown): void {
+  if (typeof options !== 'object' || options === null)
+    throw new InvalidInputError('options must be an object { ifVersion?, metadata? }', { field: 'options' });
 }
 
 function encodeListPrefix(prefix: string): string {

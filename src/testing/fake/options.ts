@@ -29,6 +29,7 @@ function fail(message: string): never {
 const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n > 0;
 
 export function resolveOptions(o: FakeEdenAIOptions = {}): ResolvedOptions {
+  if (typeof o !== 'object' || o === null) fail('options must be an object');
   if (o.apiKey !== undefined && (typeof o.apiKey !== 'string' || o.apiKey.trim() === ''))
     fail('`apiKey` must be a non-empty string');
   if (o.managementKey !== undefined && (typeof o.managementKey !== 'string' || o.managementKey.trim() === ''))

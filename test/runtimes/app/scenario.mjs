@@ -15,19 +15,6 @@ import {
 } from 'edenai-token-manager';
 import { createFakeEdenAI } from 'edenai-token-manager/testing';
 
-export const STEPS = [
-  'client',
-  'registry.create',
-  'registry.list',
-  'secret.fingerprint',
-  'rotate',
-  'alerts.run',
-  'webhook.sign',
-  'webhook.verify',
-  'webhook.tampered',
-  'close',
-];
-
 function check(condition, what) {
   if (!condition) throw new Error(`check failed: ${what}`);
 }

@@ -53,6 +53,10 @@ describe('createFakeEdenAI options', () => {
     ).rejects.toThrow(/not in the future/);
   });
 
+  it('options that are not an object are a ConfigurationError', async () => {
+    await expect(createFakeEdenAI(null as never)).rejects.toBeInstanceOf(ConfigurationError);
+  });
+
   it('with a rate limit, clientOptions leave client pacing on', async () => {
     fake = await createFakeEdenAI({ listen: false, rateLimit: { perSecond: 5 } });
     expect(fake.clientOptions).toEqual({ apiKey: fake.apiKey, baseUrl: fake.baseUrl, fetch: fake.fetch });
