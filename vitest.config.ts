@@ -17,7 +17,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/package/**'],
+    exclude: ['test/package/**', 'test/runtimes/**'],
     testTimeout: 20_000,
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
   },

@@ -64,6 +64,12 @@ interface StartOptions {
  * the two generations together never hold more than the old balance (balances are always lowered
  * before anything is raised); a crash or a lost response at any step is continued by `resume()`
  * (in any process sharing the same `state` store), and running it twice does nothing new.
+ * Recovery and rollback act only on what they have proven: only a 404 proves a token absent, so a
+ * lookup refused with 401 or 403 (a wrong key, a gateway) pauses the rotation for `resume()`, and
+ * a rollback revokes a new generation whose create answer was lost before the old one gets
+ * anything back. Before its first write at Eden a rotation checks that its SecretStore can write
+ * and delete (a throwaway entry at the pending key): a read-only store (`EnvSecretStore`) ends it
+ * there, with nothing changed.
  *
  * Budget: Eden can only SET a balance, so each move is read-then-set, and spending that happens
  * between the read and the set is the one thing a rotation can get wrong. The windows are kept

@@ -373,9 +373,10 @@ function unproven(tokenName: string, error: unknown): unknown {
 const TRANSIENT_STATUS = new Set([408, 409, 429]);
 
 /**
- * Definitive: retrying cannot help (a 4xx answer, bad input, a refused check), so the rotation is
- * rolled back. Anything else (5xx, 429, timeouts, dropped connections, an odd body, a crash of
- * our own process, an abort) leaves the journal for `resume()`.
+ * Definitive: retrying cannot help (a write refused with a 4xx answer, bad input, a refused
+ * check), so the rotation is rolled back. Anything else (5xx, 429, timeouts, dropped connections,
+ * an odd body, a lookup that proved nothing (`Unproven`), a crash of our own process, an abort)
+ * leaves the journal for `resume()`.
  */
 export function isDefinitive(error: unknown): boolean {
   if (error instanceof VerifyRejected || error instanceof UnreadableValue) return true;

@@ -7,6 +7,7 @@ import { fromCents, toCents, toNanos } from '../core/money.js';
 import type { Secret } from '../core/secret.js';
 import type { CreateTokenInput, EdenToken, UpdateTokenInput } from '../ports/backend.js';
 import { carriedMetadata } from '../registry/budget.js';
+import { formatTokenName } from '../registry/naming.js';
 import type { SecretEntryMetadata } from '../registry/types.js';
 import {
   checkSecretStore,
@@ -196,7 +197,8 @@ async function unreadable(run: RotationRun): Promise<'recreate'> {
   }
   await run.remove(j.newTokenName);
   const generation = j.newGeneration + 1;
-  const newTokenName = j.newTokenName.replace(/--g\d+$/, '') + `--g${generation}`;
+  // Built like every other name (checked: a generation past the last one a name can carry throws).
+  const newTokenName = formatTokenName(j.environment, j.name.slice(j.environment.length + 1), generation);
   run.deps.logger.warn(
     `rotation ${j.name}: no value for ${j.newTokenName}; creating ${newTokenName} instead`,
     {

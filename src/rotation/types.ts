@@ -63,7 +63,8 @@ export type NativeRotation = 'auto' | 'always' | 'never';
 /**
  * Where a rotation stands:
  * - `running`: between `lock` and `promote` (or its process died there: `resume()` continues it);
- * - `failed`: stopped on a transient error before `promote`; `resume()` continues it;
+ * - `failed`: stopped before `promote` on a transient error, or on an answer that proves nothing
+ *   about Eden's state (a lookup refused with 401 or 403); `resume()` continues it;
  * - `rollingBack` / `rolledBack`: abandoned (verify refused, or a definitive API error); the old
  *   generation is current again;
  * - `grace`: the new generation is current, the old one still works until `graceEndsAt`;

@@ -5,7 +5,14 @@ import { averagePerCall, fromNanos, toNanos } from '../core/money.js';
 import type { DayRange } from '../core/time.js';
 import type { UsageRecord } from '../ports/usage.js';
 import type { ParsedName } from '../registry/types.js';
-import type { DailyUsage, TokenUsage, TokenUsageRow, UsageReport } from './types.js';
+import type {
+  DailyUsage,
+  FeatureUsage,
+  ProviderUsage,
+  TokenUsage,
+  TokenUsageRow,
+  UsageReport,
+} from './types.js';
 
 /** Running totals for one key. */
 class Bucket {
@@ -92,23 +99,33 @@ export function aggregateToken(
     totalCalls,
     avgCostPerCall,
     byDay: dailyOf(days),
-    byFeature: [...features]
-      .sort(
-        byCostThenName(
-          ([f]) => f,
-          ([, b]) => b.nanos,
-        ),
-      )
-      .map(([feature, b]) => ({ feature, cost: fromNanos(b.nanos), calls: b.calls })),
-    byProvider: [...providers]
-      .sort(
-        byCostThenName(
-          ([p]) => p,
-          ([, n]) => n,
-        ),
-      )
-      .map(([provider, n]) => ({ provider, cost: fromNanos(n) })),
+    byFeature: featureList(features),
+    byProvider: providerList(providers),
   };
+}
+
+/** Most expensive first (ties by name). */
+function featureList(features: Map<string, Bucket>): FeatureUsage[] {
+  return [...features]
+    .sort(
+      byCostThenName(
+        ([f]) => f,
+        ([, b]) => b.nanos,
+      ),
+    )
+    .map(([feature, b]) => ({ feature, cost: fromNanos(b.nanos), calls: b.calls }));
+}
+
+/** Most expensive first (ties by name). */
+function providerList(providers: Map<string, number>): ProviderUsage[] {
+  return [...providers]
+    .sort(
+      byCostThenName(
+        ([p]) => p,
+        ([, n]) => n,
+      ),
+    )
+    .map(([provider, n]) => ({ provider, cost: fromNanos(n) }));
 }
 
 /** What the report needs to know about the tokens the registry manages now. */
@@ -178,6 +195,9 @@ export function aggregateReport(input: ReportInput): UsageReport {
     envCounts.set(t.environment, (envCounts.get(t.environment) ?? 0) + 1);
   }
 
+  // Feature and provider breakdowns over the declared environments (unmanaged usage is apart).
+  const features = new Map<string, Bucket>();
+  const providers = new Map<string, number>();
   const targets = new Map<string, Target>();
   const targetOf = (tokenName: string): Target => {
     const parsed = input.parse(tokenName);
@@ -213,6 +233,12 @@ export function aggregateReport(input: ReportInput): UsageReport {
     day.calls += r.calls;
     t.row.nanos += nanos;
     t.row.calls += r.calls;
+    if (t.scope === unmanaged) continue;
+    const feature = bucketOf(features, r.feature);
+    feature.nanos += nanos;
+    feature.calls += r.calls;
+    const cpp = r.costPerProvider;
+    for (const p in cpp) providers.set(p, (providers.get(p) ?? 0) + toNanos(cpp[p]!));
   }
 
   const all = new Bucket();
@@ -234,6 +260,8 @@ export function aggregateReport(input: ReportInput): UsageReport {
     environments,
     tokenRows: [...rowsOf(managedRows, input.environments), ...rowsOf(unmanagedRows, [])],
     ...totalsOf(all),
+    byFeature: featureList(features),
+    byProvider: providerList(providers),
   };
   if (unmanagedRows.size > 0) {
     report.unmanaged = {

@@ -113,6 +113,10 @@ export interface UsageReport {
   totalCost: number;
   totalCalls: number;
   avgCostPerCall: number;
+  /** Spend per feature over the declared environments, most expensive first. */
+  byFeature: FeatureUsage[];
+  /** Spend per provider over the declared environments, most expensive first. */
+  byProvider: ProviderUsage[];
   /** Present when some usage matched no declared environment. */
   unmanaged?: UnmanagedUsage;
 }

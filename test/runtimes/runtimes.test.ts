@@ -65,7 +65,8 @@ function nodeImports(metafile: Metafile): string[] {
   );
 }
 
-// Node-only paths of the fake (listening, a state file), loaded on demand and never taken in-process.
+// The testing entry's Node-only paths, loaded on demand and never taken by the scenario: the fake's
+// listening server and state file, the conformance suites' util.inspect check.
 const LAZY_FAKE_IMPORTS = ['dynamic-import node:fs', 'dynamic-import node:http', 'dynamic-import node:util'];
 
 /** What app/scenario.mjs reports when every step passed. */
@@ -130,19 +131,28 @@ describe('the packed package on other runtimes', () => {
       execFile(
         file,
         [...args, 'script.mjs'],
-        { cwd: dir, encoding: 'utf8', env: { PATH: process.env['PATH'], HOME: dir, NO_COLOR: '1', ...env } },
+        {
+          cwd: dir,
+          encoding: 'utf8',
+          timeout: 120_000,
+          env: { PATH: process.env['PATH'], HOME: dir, NO_COLOR: '1', ...env },
+        },
         (error, stdout, stderr) =>
           error ? fail(new Error(`${error.message}\n${stderr}`)) : done(JSON.parse(stdout)),
       );
     });
   }
 
+  it('runs the scenario under Node', async () => {
+    expect(await script(process.execPath, [])).toEqual({ inProcess: passed, listening: passed });
+  });
+
   it('runs the scenario under Bun', async () => {
     expect(await script(bin('bun'), ['run'])).toEqual({ inProcess: passed, listening: passed });
   });
 
-  it('runs the scenario under Deno (read and 127.0.0.1 only)', async () => {
-    const deno = ['run', '--no-prompt', `--allow-read=${dir}`, '--allow-net=127.0.0.1'];
+  it('runs the scenario under Deno, with no permission but 127.0.0.1 (for the listening fake)', async () => {
+    const deno = ['run', '--no-prompt', '--allow-net=127.0.0.1'];
     const env = { DENO_DIR: join(dir, '.deno'), DENO_NO_UPDATE_CHECK: '1' };
     expect(await script(bin('deno'), deno, env)).toEqual({ inProcess: passed, listening: passed });
   });

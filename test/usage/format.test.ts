@@ -109,7 +109,13 @@ describe('html', () => {
     expect(html).toContain('default-src &#39;none&#39;');
     expect(html).toContain('data-chart="prod" data-bars="9"');
     expect(html).toContain('data-chart="staging" data-bars="1"');
-    expect(html).toContain('data-chart="dev" data-bars="0"');
+    // An environment that spent nothing gets no empty chart; the summary table still lists it.
+    expect(html).not.toContain('data-chart="dev"');
+    expect(html).toMatch(/<td>dev<\/td>/);
+    // Readable date, and the breakdowns tokenUsage computes.
+    expect(html).toMatch(/Generated \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    expect(html).toContain('<h2>By feature</h2>');
+    expect(html).toContain('<h2>By provider</h2>');
   });
 });
 

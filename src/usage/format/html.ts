@@ -3,6 +3,7 @@
 
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { formatDateTime } from '../../core/format.js';
 import { parseDay } from '../../core/time.js';
 import type { DailyUsage, DayRange, UsageReport } from '../types.js';
 import { formatCount, formatUsd, type Totals, totalIncludingUnmanaged } from './text.js';
@@ -54,7 +55,7 @@ export function formatUsageHtml(report: UsageReport): string {
   const title = `Token Usage Report: ${from} to ${to}`;
   const body: string[] = [
     `<h1>${escapeHtml(title)}</h1>`,
-    `<p class="meta">Generated ${escapeHtml(report.generatedAt)}</p>`,
+    `<p class="meta">Generated ${escapeHtml(readable(report.generatedAt))}</p>`,
     '<table class="summary">',
     `<thead><tr><th>Environment</th><th class="num">Tokens</th>${moneyHead()}</tr></thead>`,
     '<tbody>',
@@ -81,10 +82,14 @@ export function formatUsageHtml(report: UsageReport): string {
   }
   body.push('</tfoot>', '</table>');
 
-  for (const e of report.environments) {
+  // A chart per environment that spent something: an empty axis says less than the table above.
+  const spent = report.environments.filter((e) => barDays(report.range, e.byDay).length > 0);
+  for (const e of spent) {
     body.push(`<section class="environment">`, `<h2>${escapeHtml(e.environment)}</h2>`);
     body.push(dailySpendChart(e.environment, e.environment, report.range, e.byDay), '</section>');
   }
+  if (spent.length === 0 && !report.unmanaged) body.push('<p class="muted">No spend in this period.</p>');
+  body.push(...breakdown(report));
   if (report.unmanaged) {
     body.push('<section class="environment">', '<h2>unmanaged</h2>');
     body.push(
@@ -125,6 +130,39 @@ export function formatUsageHtml(report: UsageReport): string {
     '</html>',
     '',
   ].join('\n');
+}
+
+/** `2026-12-06 09:00 UTC` from the report's ISO timestamp (left as is if it is not one). */
+function readable(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : formatDateTime(date);
+}
+
+/** Spend by feature and by provider, as `tokenUsage` computes them, over the managed environments. */
+function breakdown(report: UsageReport): string[] {
+  const out: string[] = [];
+  if (report.byFeature.length > 0) {
+    out.push('<h2>By feature</h2>', '<table class="features">');
+    out.push(
+      '<thead><tr><th>Feature</th><th class="num">Cost</th><th class="num">Calls</th></tr></thead>',
+      '<tbody>',
+    );
+    for (const f of report.byFeature) {
+      out.push(
+        `<tr><td>${escapeHtml(f.feature)}</td><td class="num">${formatUsd(f.cost)}</td><td class="num">${formatCount(f.calls)}</td></tr>`,
+      );
+    }
+    out.push('</tbody>', '</table>');
+  }
+  if (report.byProvider.length > 0) {
+    out.push('<h2>By provider</h2>', '<table class="providers">');
+    out.push('<thead><tr><th>Provider</th><th class="num">Cost</th></tr></thead>', '<tbody>');
+    for (const p of report.byProvider) {
+      out.push(`<tr><td>${escapeHtml(p.provider)}</td><td class="num">${formatUsd(p.cost)}</td></tr>`);
+    }
+    out.push('</tbody>', '</table>');
+  }
+  return out;
 }
 
 function moneyHead(): string {
