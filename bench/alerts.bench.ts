@@ -39,6 +39,8 @@ export function registry(count = TOKENS): RegistryView {
       app: `app${i}`,
       tokenType: environment === 'dev' ? 'sandbox_api_token' : 'api_token',
       balance: budgeted ? Math.round(rand() * 10_000) / 100 : null,
+      budget: environment === 'prod' ? 100 : budgeted ? 100 : null,
+      budgetSource: environment === 'prod' ? 'reset-amount' : budgeted ? 'recorded' : null,
       activeBalance: budgeted,
       expireTime: rand() < 0.9 ? new Date(NOW.getTime() + rand() * 120 * DAY) : null,
       balanceResetPeriod: environment === 'prod' ? 'monthly' : 'none',

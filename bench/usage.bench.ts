@@ -67,6 +67,8 @@ function registryView(): RegistryView {
       app: parsed.app,
       tokenType: 'api_token',
       balance: 100,
+      budget: 100,
+      budgetSource: 'recorded',
       activeBalance: true,
       expireTime: null,
       balanceResetPeriod: 'none',

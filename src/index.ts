@@ -10,6 +10,13 @@ export {
   type CheckLowBalanceTokensOptions,
 } from './alerts/alert-system.js';
 export { formatHealthReport } from './alerts/format.js';
+// Audit sinks that run anywhere.
+export {
+  CallbackAuditSink,
+  type CallbackAuditSinkOptions,
+  LoggerAuditSink,
+  type LoggerAuditSinkOptions,
+} from './audit/sinks.js';
 export type { AlertRules, AlertRulesInput } from './alerts/rules.js';
 export type {
   AccountHealth,
@@ -58,6 +65,14 @@ export {
   type Sleep,
 } from './http/rate-limiter.js';
 export type { RetryDelay } from './http/retry.js';
+// OpenTelemetry metrics (docs/metrics.md).
+export {
+  FleetMetrics,
+  type FleetMetricsOptions,
+  type FleetRotationState,
+  type FleetRotations,
+  type FleetToken,
+} from './metrics/fleet.js';
 export { type HttpDeliveryOptions, NotifierDeliveryError } from './notifiers/delivery.js';
 export {
   CallbackNotifier,
@@ -79,6 +94,15 @@ export {
   type WebhookVerificationReason,
 } from './notifiers/webhook.js';
 // The interfaces users implement, and what they carry.
+// The scheduled pass (docs/fleet.md).
+export { ListCacheBackend } from './operations/list-cache.js';
+export {
+  type ReconcileFailure,
+  type ReconcileOptions,
+  type ReconcileStep,
+  type ReconcileSummary,
+  reconcile,
+} from './operations/reconcile.js';
 export type {
   CreateTokenInput,
   EdenToken,
@@ -88,6 +112,7 @@ export type {
   UpdateTokenInput,
 } from './ports/backend.js';
 export type { Alert, AlertKind, Notifier, Severity } from './ports/notifier.js';
+export type { AuditAction, AuditEvent, AuditSink, AuditValue } from './ports/audit.js';
 export type {
   DeleteOptions,
   Metadata,
@@ -123,6 +148,7 @@ export type {
   TokensByEnvironment,
 } from './registry/types.js';
 // Rotation.
+export type { LeakResponse, LeakResponseOptions } from './rotation/leak.js';
 export { RotationManager } from './rotation/manager.js';
 export {
   type ScheduledRotation,

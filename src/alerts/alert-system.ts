@@ -1,5 +1,7 @@
+import type { MeterProvider } from '@opentelemetry/api';
 import { ConfigurationError, InvalidInputError } from '../core/errors.js';
 import { type Clock, type Logger, type RequestOptions, silentLogger, systemClock } from '../core/types.js';
+import { AlertMetrics } from '../metrics/alerts.js';
 import type { Alert, AlertKind, Notifier } from '../ports/notifier.js';
 import type { StateStore } from '../ports/stores.js';
 import type { RegistryView } from '../registry/types.js';
@@ -50,6 +52,8 @@ export interface AlertSystemOptions {
   logger?: Logger;
   /** Time zone of budget resets (an IANA name). Default `Europe/Paris` (Eden's). */
   timeZone?: string;
+  /** Receives each run's alert metrics (docs/metrics.md). Default: OpenTelemetry's global provider. */
+  meterProvider?: MeterProvider;
 }
 
 /**
@@ -119,6 +123,7 @@ export class AlertSystem {
   private readonly logger: Logger;
   private readonly timeZone: string;
   private readonly rulesFor: (environment: string) => AlertRules;
+  private readonly metrics: AlertMetrics;
   /** Runs of one instance never overlap (a slow run and the next tick would double-send). */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -147,6 +152,7 @@ export class AlertSystem {
     this.logger = logger ?? silentLogger;
     this.timeZone = timeZone;
     this.rulesFor = resolveRules(registry.environments, options.rules).forEnvironment;
+    this.metrics = new AlertMetrics(options.meterProvider);
   }
 
   /**
@@ -274,6 +280,7 @@ export class AlertSystem {
       });
     }
     const sent = ev.alerts.filter((a) => sentIds.has(a.id));
+    this.metrics.record(ev.alerts, sent);
     this.logger.debug('alerts: run finished', {
       alerts: ev.alerts.length,
       sent: sent.length,

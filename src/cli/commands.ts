@@ -44,6 +44,10 @@ export interface GlobalFlags {
   json: boolean;
   noColor: boolean;
   debug: boolean;
+  /** `--actor`: who acts, for the audit trail (default `user@host`). */
+  actor: string | undefined;
+  /** `--reason`: why, for the audit trail. */
+  reason: string | undefined;
 }
 
 export interface CommandContext {
@@ -87,6 +91,12 @@ export const globalOptions: Record<string, OptionSpec> = {
     description: 'no colours (also: NO_COLOR=1; colours need a terminal anyway)',
   },
   debug: { type: 'boolean', description: 'print stack traces (and their causes) with errors' },
+  actor: {
+    type: 'string',
+    value: 'who',
+    description: 'who acts, recorded in the audit trail (default: user@host)',
+  },
+  reason: { type: 'string', value: 'text', description: 'why, recorded in the audit trail' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
   version: { type: 'boolean', description: 'print the version' },
 };
@@ -275,6 +285,53 @@ export const commands: CommandSpec[] = [
     details: ['Prints the plan, then the failures and a summary; --verbose adds one line per action.'],
     examples: ['edenai-tokens apply environments.json', 'edenai-tokens --fake apply environments.json'],
     load: async () => (await import('./plan.js')).apply,
+  },
+  {
+    name: 'leaked',
+    summary: 'a key leaked: revoke it at once, store a new value, alert, and say what services must do',
+    args: [{ name: 'name', description: 'logical name; or use --value-from-stdin' }],
+    options: {
+      'value-from-stdin': {
+        type: 'boolean',
+        description: 'find the token whose stored value is the one on stdin (compared locally, never printed)',
+      },
+    },
+    details: [
+      'Rotates with no grace period: services still using the leaked value get 401 errors until they',
+      'reload the new one. Sends a critical alert to the configured notifiers and writes the audit',
+      'trail (EDENAI_AUDIT_FILE, default ./.edenai-audit.jsonl). See docs/if-a-key-leaks.md.',
+    ],
+    examples: [
+      'edenai-tokens leaked prod-web-app --reason "pasted in a public issue"',
+      'pbpaste | edenai-tokens leaked --value-from-stdin --reason "found by gitleaks in CI"',
+    ],
+    load: async () => (await import('./leaked.js')).leaked,
+  },
+  {
+    name: 'audit',
+    summary: 'check an audit file’s hash chain (verify <file>), or list its entries (show)',
+    args: [
+      { name: 'action', required: true, description: 'verify or show' },
+      { name: 'file', description: 'the audit file to verify (default: --file, EDENAI_AUDIT_FILE)' },
+    ],
+    options: {
+      token: { type: 'string', value: 'name', description: 'show: only this logical token' },
+      since: { type: 'string', value: 'day', description: 'show: from this day (YYYY-MM-DD) or 7d ago' },
+      file: {
+        type: 'string',
+        value: 'path',
+        description: 'the audit file (default EDENAI_AUDIT_FILE, else ./.edenai-audit.jsonl)',
+      },
+    },
+    details: [
+      '`verify` says which entry was edited, removed or reordered, and exits 9 when the chain is',
+      'broken; a torn last line (a crash mid-write) is reported but is no failure.',
+    ],
+    examples: [
+      'edenai-tokens audit verify /var/log/edenai/audit.jsonl',
+      'edenai-tokens audit show --token prod-web-app --since 30d --json',
+    ],
+    load: async () => (await import('./audit.js')).audit,
   },
   {
     name: 'demo',

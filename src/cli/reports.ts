@@ -4,6 +4,7 @@ import { formatDate } from '../core/format.js';
 import { DAY_MS } from '../core/time.js';
 import {
   AlertSystem,
+  type CreditsSource,
   formatHealthReport,
   formatUsageReport,
   type HealthReport,
@@ -93,6 +94,10 @@ export function colorHealthReport(text: string, style: Style): string {
     .join('\n');
 }
 
+function hasCredits(source: object): source is CreditsSource {
+  return typeof (source as Partial<CreditsSource>).credits === 'function';
+}
+
 /** `edenai-tokens health [--fail-on warning|critical]`: report, and send each new alert once. */
 export async function health(ctx: CommandContext): Promise<number> {
   const f = ctx.options['fail-on'];
@@ -106,6 +111,8 @@ export async function health(ctx: CommandContext): Promise<number> {
       state: rt.state,
       clock: rt.clock,
       rotations: openRotations(rt),
+      // Budgets against the account's credits, where the API has a credits endpoint (v2).
+      ...(hasCredits(rt.usageSource) ? { credits: rt.usageSource } : {}),
     });
     const report = await alerts.run();
     const status = rotationStatus(report, ROTATE_WITHIN_DAYS);

@@ -128,6 +128,8 @@ export async function run(argv: string[], io: RunIO): Promise<number> {
       json,
       noColor,
       debug: Boolean(values['debug']),
+      actor: values['actor'] as string | undefined,
+      reason: values['reason'] as string | undefined,
     };
     const command = await spec.load();
     const code = await command({

@@ -56,12 +56,17 @@ export function isSensitiveKey(key: string): boolean {
   return SENSITIVE_KEY.test(key);
 }
 
+/** Shorter strings are never redacted: a toy key of a few characters would shred every message. */
+const MIN_SECRET = 8;
+
 /**
  * Replaces every occurrence of `secret` (the API key) in `text`. Real keys are long; a toy key of
  * a few characters (tests) would otherwise shred every message it happens to appear in.
  */
 export function redactText(text: string, secret: string | undefined): string {
-  return secret && secret.length >= 8 && text.includes(secret) ? text.split(secret).join('[redacted]') : text;
+  return secret && secret.length >= MIN_SECRET && text.includes(secret)
+    ? text.split(secret).join('[redacted]')
+    : text;
 }
 
 /**
@@ -73,22 +78,50 @@ export function scrubBody(value: unknown, apiKey?: string): unknown {
   const secrets = new Set<string>();
   if (apiKey) secrets.add(apiKey);
   collectSecrets(value, secrets, 0);
-  return scrub(value, [...secrets], 0);
+  const list = [...secrets];
+  return scrub(value, (text) => redactAll(text, list), 0);
 }
 
 /**
- * A copy of `value` with every occurrence of `secrets` cut out of its strings, and `token`/`secret`-like
- * fields replaced: for values kept beside a token (unknown wire fields), where a server may repeat the
- * token value under a name we do not know. Walks at most {@link MAX_DEPTH} levels.
+ * Secrets to cut out of what a client keeps beside a token (unknown wire fields, display forms),
+ * where a server may repeat a token value under a name we do not know. Found by their last
+ * characters (the random part: Eden's values share their first ones), so a text costs one map
+ * lookup per position, not one search per secret (a client may know a thousand token values).
  */
-export function redactValues(value: unknown, secrets: readonly string[]): unknown {
-  return scrub(value, secrets, 0);
+export class SecretIndex {
+  readonly #byEnd = new Map<string, string[]>();
+
+  constructor(secrets: Iterable<string>) {
+    for (const secret of secrets) {
+      if (secret.length < MIN_SECRET) continue;
+      const end = secret.slice(-MIN_SECRET);
+      const same = this.#byEnd.get(end);
+      if (same) same.push(secret);
+      else this.#byEnd.set(end, [secret]);
+    }
+  }
+
+  /** `text` with every known secret replaced. */
+  redact(text: string): string {
+    if (this.#byEnd.size === 0) return text;
+    let out = text;
+    for (let i = MIN_SECRET; i <= text.length; i++) {
+      const candidates = this.#byEnd.get(text.slice(i - MIN_SECRET, i));
+      if (candidates) for (const secret of candidates) out = redactText(out, secret);
+    }
+    return out;
+  }
+
+  /** A copy of `value` with the secrets cut out of its strings and `token`/`secret`-like fields replaced. */
+  redactIn(value: unknown): unknown {
+    return scrub(value, (text) => this.redact(text), 0);
+  }
 }
 
 function collectSecrets(value: unknown, into: Set<string>, depth: number): void {
   if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return;
   for (const [k, v] of Object.entries(value)) {
-    if (typeof v === 'string' && isSensitiveKey(k) && v.length >= 8) into.add(v);
+    if (typeof v === 'string' && isSensitiveKey(k) && v.length >= MIN_SECRET) into.add(v);
     else collectSecrets(v, into, depth + 1);
   }
 }
@@ -100,14 +133,14 @@ export function redactAll(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-function scrub(value: unknown, secrets: readonly string[], depth: number): unknown {
-  if (typeof value === 'string') return redactAll(value, secrets);
+function scrub(value: unknown, redact: (text: string) => string, depth: number): unknown {
+  if (typeof value === 'string') return redact(value);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '[nested too deeply]';
-  if (Array.isArray(value)) return value.map((v) => scrub(v, secrets, depth + 1));
+  if (Array.isArray(value)) return value.map((v) => scrub(v, redact, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = isSensitiveKey(k) && v != null ? '[redacted]' : scrub(v, secrets, depth + 1);
+    out[k] = isSensitiveKey(k) && v != null ? '[redacted]' : scrub(v, redact, depth + 1);
   }
   return out;
 }

@@ -1,6 +1,8 @@
+import type { MeterProvider } from '@opentelemetry/api';
 import { ConfigurationError } from '../core/errors.js';
 import { EDEN_REQUESTS_PER_SECOND } from '../core/limits.js';
 import { type Logger, silentLogger } from '../core/types.js';
+import { HttpMetrics } from '../metrics/http.js';
 import { RateLimiter, type RequestLimiter, sharedRateLimiter } from './rate-limiter.js';
 import { defaultRetryDelay, type RetryDelay } from './retry.js';
 
@@ -93,6 +95,12 @@ export interface ClientOptions {
   retryDelay?: RetryDelay | undefined;
   /** Time source used to read `Retry-After` dates and deadlines. Default: the system clock. */
   clock?: (() => Date) | undefined;
+  /**
+   * Receives the client's metrics (requests by status class, retries, 429 answers, durations; see
+   * docs/metrics.md). Default: OpenTelemetry's global provider, a no-op until your application
+   * registers an OpenTelemetry SDK.
+   */
+  meterProvider?: MeterProvider | undefined;
 }
 
 /** Options after defaults, validated once at construction. */
@@ -108,6 +116,7 @@ export interface ResolvedOptions {
   rateLimiter: RequestLimiter | undefined;
   retryDelay: RetryDelay;
   clock: () => Date;
+  metrics: HttpMetrics;
 }
 
 /** setTimeout's limit: a longer delay would fire at once. */
@@ -231,5 +240,6 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
     rateLimiter: limiterFor(options, baseUrl),
     retryDelay: options.retryDelay ?? defaultRetryDelay,
     clock: options.clock ?? (() => new Date()),
+    metrics: new HttpMetrics(options.meterProvider),
   };
 }

@@ -236,8 +236,7 @@ export class RequestCore {
     timeoutMs: number,
   ): Promise<Response> {
     const logger = this.#o.logger;
-    // The default logger is silent: skip timing and building log lines nobody reads.
-    const started = logger === silentLogger ? 0 : performance.now();
+    const started = performance.now();
     let status: number | undefined;
     let failure: string | undefined;
     try {
@@ -264,12 +263,15 @@ export class RequestCore {
     } finally {
       state.release?.();
       state.release = undefined;
+      const ms = performance.now() - started;
+      this.#o.metrics.attempt(state.ctx.method, status, ms / 1000);
+      // The default logger is silent: skip building log lines nobody reads.
       if (logger !== silentLogger) {
         logger.debug('Eden AI request', {
           method: state.ctx.method,
           path: state.ctx.path,
           status,
-          ms: Math.round((performance.now() - started) * 10) / 10,
+          ms: Math.round(ms * 10) / 10,
           attempt: state.attempt,
           ...(failure && status === undefined ? { error: failure } : {}),
         });
@@ -308,6 +310,7 @@ export class RequestCore {
     const delayMs = this.#o.retryDelay(retryCount, retryAfterMs);
     if (deadlineAt !== undefined && this.#o.clock().getTime() + delayMs >= deadlineAt) return false;
     state.nextDelayMs = Math.max(0, delayMs);
+    this.#o.metrics.retry(state.ctx.method, status);
     return true;
   }
 

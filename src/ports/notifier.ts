@@ -11,7 +11,10 @@ export type AlertKind =
   | 'unmanaged-token'
   | 'rotation-failed'
   | 'low-credits'
-  | 'budgets-exceed-credits';
+  | 'budgets-exceed-credits'
+  | 'leaked-token'
+  | 'usage-anomaly'
+  | 'stale-token';
 
 /**
  * One condition that holds now. `id` is derived from kind, token generation, threshold and budget

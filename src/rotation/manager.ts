@@ -23,6 +23,7 @@ import {
   resolveRotationOptions,
 } from './plan.js';
 import { RotationEmitter, RotationRun, type RunDeps } from './run.js';
+import { type LeakResponse, type LeakResponseOptions, respondToLeak } from './leak.js';
 import { drive } from './runner.js';
 import type {
   BulkFailure,
@@ -48,6 +49,8 @@ interface StartOptions {
   expiresInDays: number | undefined;
   windowMs: number;
   signal: AbortSignal | undefined;
+  /** Overrides the manager's grace period for this rotation (a leak response uses 0). */
+  gracePeriodMs?: number;
 }
 
 /**
@@ -293,6 +296,40 @@ export class RotationManager implements RotationFailureSource {
   }
 
   /**
+   * Emergency response to a leaked value of `name`: rotates with no grace period, so the leaked
+   * generation is revoked at once (a rotation in its grace period is finished first: both of its
+   * values may have leaked), stores the new value, sends a critical `leaked-token` alert to
+   * `notifiers`, writes a `token.leak-response` audit event, and returns what services must do.
+   * On the v3 Management API the key is rotated natively (same key, new value).
+   *
+   * @example
+   * const r = await manager.respondToLeak('prod-web-app', { reason: 'committed to a public repo', notifiers });
+   * console.log(r.actions.join('\n'));
+   */
+  async respondToLeak(name: string, options: LeakResponseOptions): Promise<LeakResponse> {
+    if (typeof options?.reason !== 'string' || options.reason.trim() === '')
+      throw new InvalidInputError('respondToLeak needs a reason: where the value was exposed', {
+        field: 'reason',
+      });
+    const { logicalName, environment } = this.#parse(name);
+    return respondToLeak(
+      {
+        clock: this.#o.clock,
+        logger: this.#o.logger,
+        audit: undefined,
+        actor: undefined,
+        environmentOf: () => environment,
+        secretRefFor: (n) => this.#o.registry.secretRefFor(n),
+        finishGrace: (n, signal) => this.#finishGrace(n, signal),
+        rotateNow: (n, signal) =>
+          this.#start(n, undefined, { expiresInDays: undefined, windowMs: ROTATE_WINDOW_MS, signal, gracePeriodMs: 0 }),
+      },
+      logicalName,
+      options,
+    );
+  }
+
+  /**
    * Rotations that need `resume()` or a human: paused on an error, interrupted (their process
    * died), rolled back, or whose finish failed. AlertSystem reads this.
    * @example for (const f of await manager.failures()) console.warn(f.name, f.step, f.message);
@@ -329,21 +366,38 @@ export class RotationManager implements RotationFailureSource {
     return value === undefined ? this.#o.concurrency : assertConcurrency(value);
   }
 
-  #plan(token: ManagedToken, expiresInDays: number | undefined, windowMs: number): RotationPlan {
+  #plan(
+    token: ManagedToken,
+    expiresInDays: number | undefined,
+    windowMs: number,
+    gracePeriodMs = this.#o.gracePeriodMs,
+  ): RotationPlan {
     return planRotation(token, {
       policy: this.#o.registry.policyFor(token.environment),
       now: this.#o.clock(),
-      gracePeriodMs: this.#o.gracePeriodMs,
+      gracePeriodMs,
       graceAllowance: this.#o.graceAllowance,
       expiresInDays,
       windowMs,
-      native: this.#native(),
+      native: this.#native(gracePeriodMs),
     });
   }
 
+  /** Finishes `name`'s rotation now if it is in its grace period (its old generation revoked). */
+  async #finishGrace(name: string, signal: AbortSignal | undefined): Promise<RotationResult | undefined> {
+    const loaded = await this.#journals.load(name);
+    if (loaded?.journal.status !== 'grace') return undefined;
+    const out: FinalizeResult = { finalized: [], failed: [], pending: [], skipped: [] };
+    const inGrace = (j: Journal) => j.status === 'grace';
+    await this.#each([loaded], 1, out.finalized, out.failed, out.skipped, inGrace, signal, true);
+    if (out.failed[0]) throw out.failed[0].error;
+    if (out.skipped[0]) throw new RotationInProgressError(name, loaded.journal.rotationId);
+    return out.finalized[0];
+  }
+
   /** Whether new rotations use the backend's native rotate (see the `native` option). */
-  #native(): boolean {
-    const { native, gracePeriodMs, registry } = this.#o;
+  #native(gracePeriodMs = this.#o.gracePeriodMs): boolean {
+    const { native, registry } = this.#o;
     if (native === 'never' || typeof registry.backend.rotate !== 'function') return false;
     return native === 'always' || gracePeriodMs === 0;
   }
@@ -394,8 +448,9 @@ export class RotationManager implements RotationFailureSource {
           };
       if (source && loaded && Date.parse(loaded.journal.updatedAt) > snapshot.takenAt.getTime())
         throw new StaleSnapshot(`${name} was rotated after this run listed it`);
-      const plan = this.#plan(snapshot.token, options.expiresInDays, options.windowMs);
-      const journal = newJournal(plan, this.#o.gracePeriodMs, this.#o.clock());
+      const gracePeriodMs = options.gracePeriodMs ?? this.#o.gracePeriodMs;
+      const plan = this.#plan(snapshot.token, options.expiresInDays, options.windowMs, gracePeriodMs);
+      const journal = newJournal(plan, gracePeriodMs, this.#o.clock());
       const version = await this.#journals.save(journal, loaded?.version ?? null);
       handedOver = true;
       const run = new RotationRun(this.#deps, { journal, version }, lock, options.signal);

@@ -1,8 +1,8 @@
 // One rotation in flight: its journal (and store version), its lock, and the few things it
 // remembers between steps in this process (never persisted: the value only goes to the SecretStore),
-// with the primitives every step uses: journaled begin/done, reads and deletes that tolerate a
-// missing token, raising a balance exactly once, the user's verify hook, the event emitter, and
-// which failures end a rotation.
+// with the primitives every step uses: journaled begin/done, reads and deletes that take only a
+// proven absence (a 404) for "missing", the SecretStore's write check, raising a balance exactly
+// once, the user's verify hook, the event emitter, and which failures end a rotation.
 import {
   APIConnectionError,
   APIError,

@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { ResponseValidationError } from '../core/errors.js';
 import { Secret } from '../core/secret.js';
-import { isSensitiveKey, redactAll, redactValues } from '../http/errors-map.js';
+import { isSensitiveKey, SecretIndex } from '../http/errors-map.js';
 import { parseWireTime, toDay } from '../http/wire.js';
 import type { EdenToken } from '../ports/backend.js';
 import type { UsageRecord } from '../ports/usage.js';
@@ -132,10 +132,10 @@ export class KnownSecrets {
   /** `items`, each with the known secrets cut out of `extra` and `masked` (in place: fresh parses). */
   scrub<T extends Displayed>(items: T[]): T[] {
     if (!items.some((item) => item.extra || item.masked)) return items;
-    const secrets = [this.#apiKey, ...this.#values];
+    const index = new SecretIndex([this.#apiKey, ...this.#values]);
     for (const item of items) {
-      if (item.extra) item.extra = redactValues(item.extra, secrets) as Record<string, unknown>;
-      if (item.masked) item.masked = redactAll(item.masked, secrets);
+      if (item.extra) item.extra = index.redactIn(item.extra) as Record<string, unknown>;
+      if (item.masked) item.masked = index.redact(item.masked);
     }
     return items;
   }

@@ -1,5 +1,5 @@
 // The crash matrix, extended with 4xx answers during recovery: the rotation is killed after each
-// of its effects, then the process that recovers it gets a 401, 403, 404 or 409 on one of its
+// of its effects (lock writes aside), then the process that recovers it gets a 401, 403, 404 or 409 on one of its
 // requests (each in turn). Whatever that answer was, and whatever it was told, the invariants hold
 // after every request (the current entry names a live token; the generations together hold no more
 // than the old balance), no message claims a generation was revoked while it is still live, and a
@@ -18,11 +18,11 @@ afterEach(async () => {
   await world?.fake.close();
 });
 
+/** v2, v3 by generations and v3 native; the finalize path (leftover moved, old revoked) on v2. */
 const CASES: [string, Flavour, number][] = [
   ['v2, gracePeriodMs: 0', V2, GRACE.none],
   ['v2, a grace period', V2, GRACE.day],
   ['v3 native (gracePeriodMs: 0)', V3, GRACE.none],
-  ['v3 by generations, a grace period', V3, GRACE.day],
   ['v3 by generations, gracePeriodMs: 0', V3_GENERATIONS, GRACE.none],
 ];
 
@@ -91,8 +91,11 @@ async function scenario(flavour: Flavour, graceMs: number, limit: number, status
   return hit;
 }
 
-/** Effects of an uninterrupted rotation (and finalize): the crash points to try. */
-async function effects(flavour: Flavour, graceMs: number): Promise<number> {
+/**
+ * The crash points to try: each effect of an uninterrupted rotation (and finalize), except lock
+ * writes (a crash after one leaves what a crash after the previous effect leaves, the lease aside).
+ */
+async function crashPoints(flavour: Flavour, graceMs: number): Promise<number[]> {
   world = await createWorld({ flavour });
   await world.registry.create({ environment: 'prod', app: 'web-app', budget: B / 100 });
   world.advance(DAY);
@@ -104,7 +107,7 @@ async function effects(flavour: Flavour, graceMs: number): Promise<number> {
     await manager.finalize();
   }
   await world.fake.close();
-  return kill.effects;
+  return kill.kinds.flatMap((kind, i) => (kind === 'lock' ? [] : [i + 1]));
 }
 
 describe.each(CASES)(
@@ -113,12 +116,12 @@ describe.each(CASES)(
     it.each([401, 403, 404, 409])(
       'a %i on any request of the recovery: invariants hold, nothing false is claimed, and it converges',
       async (status) => {
-        const total = await effects(flavour, graceMs);
+        const limits = await crashPoints(flavour, graceMs);
         let runs = 0;
-        for (let limit = 1; limit <= total; limit++) {
+        for (const limit of limits) {
           for (let at = 1; await scenario(flavour, graceMs, limit, status, at); at++) runs++;
         }
-        expect(runs).toBeGreaterThan(total);
+        expect(runs).toBeGreaterThan(limits.length);
       },
     );
   },

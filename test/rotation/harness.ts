@@ -49,12 +49,15 @@ export class Crash extends Error {
 export class KillSwitch {
   effects = 0;
   dead = false;
+  /** What each effect was: `lock` (a lock write), `state`, `secret` or `http`. */
+  readonly kinds: string[] = [];
   constructor(public limit = Number.POSITIVE_INFINITY) {}
   check(): void {
     if (this.dead) throw new Crash('process is dead');
   }
   /** Call after an effect took place. */
-  effect(): void {
+  effect(kind = 'http'): void {
+    this.kinds.push(kind);
     this.effects++;
     if (this.effects >= this.limit) {
       this.dead = true;
@@ -76,13 +79,13 @@ export function killableState(inner: StateStore, kill: KillSwitch): StateStore {
     set: async (key, value, options) => {
       kill.check();
       const r = await inner.set(key, value, options);
-      kill.effect();
+      kill.effect(key.startsWith('rotation/lock/') ? 'lock' : 'state');
       return r;
     },
     delete: async (key, options) => {
       kill.check();
       const r = await inner.delete(key, options);
-      kill.effect();
+      kill.effect(key.startsWith('rotation/lock/') ? 'lock' : 'state');
       return r;
     },
   };
@@ -101,13 +104,13 @@ export function killableSecrets(inner: SecretStore, kill: KillSwitch): SecretSto
     set: async (key: string, value: Secret | string, options?: WriteOptions) => {
       kill.check();
       const r = await inner.set(key, value, options);
-      kill.effect();
+      kill.effect('secret');
       return r;
     },
     delete: async (key: string, options?: DeleteOptions) => {
       kill.check();
       const r = await inner.delete(key, options);
-      kill.effect();
+      kill.effect('secret');
       return r;
     },
   };
