@@ -10,13 +10,6 @@ export {
   type CheckLowBalanceTokensOptions,
 } from './alerts/alert-system.js';
 export { formatHealthReport } from './alerts/format.js';
-// Audit sinks that run anywhere.
-export {
-  CallbackAuditSink,
-  type CallbackAuditSinkOptions,
-  LoggerAuditSink,
-  type LoggerAuditSinkOptions,
-} from './audit/sinks.js';
 export type { AlertRules, AlertRulesInput } from './alerts/rules.js';
 export type {
   AccountHealth,
@@ -28,6 +21,13 @@ export type {
   NotifierFailure,
   TokenHealth,
 } from './alerts/types.js';
+// Audit sinks that run anywhere.
+export {
+  CallbackAuditSink,
+  type CallbackAuditSinkOptions,
+  LoggerAuditSink,
+  type LoggerAuditSinkOptions,
+} from './audit/sinks.js';
 export {
   APIConnectionError,
   APIError,
@@ -103,6 +103,7 @@ export {
   type ReconcileSummary,
   reconcile,
 } from './operations/reconcile.js';
+export type { AuditAction, AuditEvent, AuditSink, AuditValue } from './ports/audit.js';
 export type {
   CreateTokenInput,
   EdenToken,
@@ -112,7 +113,6 @@ export type {
   UpdateTokenInput,
 } from './ports/backend.js';
 export type { Alert, AlertKind, Notifier, Severity } from './ports/notifier.js';
-export type { AuditAction, AuditEvent, AuditSink, AuditValue } from './ports/audit.js';
 export type {
   DeleteOptions,
   Metadata,

@@ -180,7 +180,10 @@ export interface StaleToken {
  * @example
  * const stale = detectStaleTokens(usageOfEveryToken, { now: new Date(), timeZone: 'UTC', days: 30 });
  */
-export function detectStaleTokens(tokens: readonly TokenDailyUsage[], options: StaleTokenOptions): StaleToken[] {
+export function detectStaleTokens(
+  tokens: readonly TokenDailyUsage[],
+  options: StaleTokenOptions,
+): StaleToken[] {
   const limit = options.days ?? 30;
   const today = todayIn(options.now, options.timeZone);
   const out: StaleToken[] = [];
@@ -188,7 +191,12 @@ export function detectStaleTokens(tokens: readonly TokenDailyUsage[], options: S
     let last: number | undefined;
     for (const d of t.byDay) {
       const day = parseDay(d.date);
-      if (day !== undefined && day < today && (d.cost > 0 || d.calls > 0) && (last === undefined || day > last))
+      if (
+        day !== undefined &&
+        day < today &&
+        (d.cost > 0 || d.calls > 0) &&
+        (last === undefined || day > last)
+      )
         last = day;
     }
     const since = last ?? (t.since === undefined ? undefined : parseDay(t.since));

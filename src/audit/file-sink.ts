@@ -1,9 +1,8 @@
 // The append-only audit file: JSON Lines whose entries are hash-chained, so that an edited, removed
 // or reordered entry is detected by `verifyAuditLog`. Node-only.
 import { createHash } from 'node:crypto';
-import { open, readFile, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { mkdir } from 'node:fs/promises';
 import { ConfigurationError } from '../core/errors.js';
 import { type Clock, systemClock } from '../core/types.js';
 import type { AuditEvent, AuditSink } from '../ports/audit.js';
@@ -112,7 +111,8 @@ async function readTail(
   try {
     size = (await stat(path)).size;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { last: undefined, size: 0, endsWithNewline: true };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { last: undefined, size: 0, endsWithNewline: true };
     throw error;
   }
   const handle = await open(path, 'r');

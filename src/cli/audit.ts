@@ -5,8 +5,8 @@ import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { formatDateTime } from '../core/format.js';
 import { formatDay, utcDay } from '../core/time.js';
-import { FileAuditSink, readAuditLog, verifyAuditLog } from '../node.js';
 import type { AuditLogEntry } from '../node.js';
+import { FileAuditSink, readAuditLog, verifyAuditLog } from '../node.js';
 import type { CommandContext } from './commands.js';
 import { ExitCode, usageError } from './errors.js';
 import { table } from './format.js';
@@ -43,7 +43,8 @@ export async function audit(ctx: CommandContext): Promise<number> {
   const [action, file] = ctx.args as [string, string | undefined];
   if (action === 'verify') return verify(ctx, file);
   if (action === 'show') {
-    if (file !== undefined) throw usageError('audit show reads --file (or EDENAI_AUDIT_FILE), not an argument');
+    if (file !== undefined)
+      throw usageError('audit show reads --file (or EDENAI_AUDIT_FILE), not an argument');
     return show(ctx);
   }
   throw usageError(`audit expects one of ${ACTIONS.join(', ')}; got "${action}"`);

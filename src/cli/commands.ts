@@ -293,7 +293,8 @@ export const commands: CommandSpec[] = [
     options: {
       'value-from-stdin': {
         type: 'boolean',
-        description: 'find the token whose stored value is the one on stdin (compared locally, never printed)',
+        description:
+          'find the token whose stored value is the one on stdin (compared locally, never printed)',
       },
     },
     details: [

@@ -4,7 +4,6 @@
 //   process can tell exactly how far a dead one got; and its public views (status, result);
 // - the lock: a per-token lease, renewed while working, taken over once it has passed on the
 //   injected clock.
-import { randomUUID } from 'node:crypto';
 import type { JsonValue } from 'type-fest';
 import { RotationInProgressError, VersionConflictError } from '../core/errors.js';
 import { fromCents } from '../core/money.js';
@@ -252,7 +251,7 @@ export function newJournal(plan: RotationPlan, gracePeriodMs: number, at: Date):
   const now = at.toISOString();
   return {
     v: 1,
-    rotationId: randomUUID(),
+    rotationId: globalThis.crypto.randomUUID(),
     name: plan.name,
     environment: plan.environment,
     mode: plan.mode,

@@ -1,7 +1,7 @@
 // The emergency response to a leaked token value: rotate with no grace period (the leaked
 // generation stops working at once), raise a critical alert, write the audit event, and tell the
 // people running the services what to do.
-import { emitAudit, auditEvent } from '../audit/event.js';
+import { auditEvent, emitAudit } from '../audit/event.js';
 import type { Clock, Logger } from '../core/types.js';
 import type { AuditSink } from '../ports/audit.js';
 import type { Alert, Notifier } from '../ports/notifier.js';
@@ -117,7 +117,9 @@ export async function respondToLeak(
     generation: rotation.generation,
     environment,
     message: `${name} leaked (${options.reason}): ${
-      native ? 'its value was replaced' : `${revoked.join(', ')} revoked, ${rotation.newTokenName} replaces it`
+      native
+        ? 'its value was replaced'
+        : `${revoked.join(', ')} revoked, ${rotation.newTokenName} replaces it`
     }; every service must reload its value now`,
     at,
   };

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { InvalidInputError, RotationInProgressError } from '../core/errors.js';
 import type { ManagedToken } from '../registry/types.js';
@@ -13,6 +12,7 @@ import {
   readLock,
   toStatus,
 } from './journal.js';
+import { type LeakResponse, type LeakResponseOptions, respondToLeak } from './leak.js';
 import {
   assertConcurrency,
   checkExpiresInDays,
@@ -23,7 +23,6 @@ import {
   resolveRotationOptions,
 } from './plan.js';
 import { RotationEmitter, RotationRun, type RunDeps } from './run.js';
-import { type LeakResponse, type LeakResponseOptions, respondToLeak } from './leak.js';
 import { drive } from './runner.js';
 import type {
   BulkFailure,
@@ -134,7 +133,7 @@ export class RotationManager implements RotationFailureSource {
   readonly #emitter: RotationEmitter;
   readonly #deps: RunDeps;
   /** Identifies this manager as a lock holder. */
-  readonly #holder = `rm-${randomUUID()}`;
+  readonly #holder = `rm-${globalThis.crypto.randomUUID()}`;
   /** Work in flight in this manager, by logical name: a second call joins it. */
   readonly #active = new Map<string, Promise<RotationResult | undefined>>();
 
@@ -322,7 +321,12 @@ export class RotationManager implements RotationFailureSource {
         secretRefFor: (n) => this.#o.registry.secretRefFor(n),
         finishGrace: (n, signal) => this.#finishGrace(n, signal),
         rotateNow: (n, signal) =>
-          this.#start(n, undefined, { expiresInDays: undefined, windowMs: ROTATE_WINDOW_MS, signal, gracePeriodMs: 0 }),
+          this.#start(n, undefined, {
+            expiresInDays: undefined,
+            windowMs: ROTATE_WINDOW_MS,
+            signal,
+            gracePeriodMs: 0,
+          }),
       },
       logicalName,
       options,

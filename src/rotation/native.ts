@@ -160,5 +160,7 @@ async function finishStep(run: RotationRun): Promise<void> {
     const expireTime = j.newExpireTime === null ? null : new Date(j.newExpireTime);
     await run.deps.backend.update(j.newTokenName, { expireTime }, run.requestOptions);
   }
+  // The rotate revoked the old value: stores that keep history drop it too.
+  await run.deps.secrets.forgetPrevious?.(j.secretRef);
   await run.done('finish', { status: 'completed', error: null });
 }

@@ -17,7 +17,12 @@ const day = (i: number) => formatDay(START + i);
 const noonOf = (i: number) => new Date((START + i) * DAY_MS + DAY_MS / 2);
 
 /** Steady traffic: a base spend varying ±30 % from day to day, with `spikes` days tripled. */
-function simulate(token: string, days: number, random: () => number, spikes: ReadonlySet<number> = new Set()) {
+function simulate(
+  token: string,
+  days: number,
+  random: () => number,
+  spikes: ReadonlySet<number> = new Set(),
+) {
   const base = 5 + random() * 50;
   const byDay = Array.from({ length: days }, (_, i) => {
     const steady = base * (0.7 + 0.6 * random());
@@ -40,7 +45,12 @@ describe('detectUsageAnomalies', () => {
       tokens.push(simulate(token, 60, random, spikes));
     }
     for (const metric of ['cost', 'calls'] as const) {
-      const { anomalies } = detectUsageAnomalies(tokens, { now: noonOf(60), timeZone: 'UTC', days: 60, metric });
+      const { anomalies } = detectUsageAnomalies(tokens, {
+        now: noonOf(60),
+        timeZone: 'UTC',
+        days: 60,
+        metric,
+      });
       const found = new Set(anomalies.map((a) => a.id));
       expect(injected.size).toBeGreaterThan(80);
       expect([...injected].filter((id) => !found.has(id))).toEqual([]);
@@ -57,7 +67,11 @@ describe('detectUsageAnomalies', () => {
   });
 
   it('says the day’s figure and the baseline, once per token per day', () => {
-    const byDay = Array.from({ length: 20 }, (_, i) => ({ date: day(i), cost: i === 19 ? 90 : 10, calls: 1 }));
+    const byDay = Array.from({ length: 20 }, (_, i) => ({
+      date: day(i),
+      cost: i === 19 ? 90 : 10,
+      calls: 1,
+    }));
     const { anomalies } = detectUsageAnomalies([{ token: 'prod-web-app', environment: 'prod', byDay }], {
       now: noonOf(20),
       timeZone: 'UTC',
@@ -74,12 +88,18 @@ describe('detectUsageAnomalies', () => {
   });
 
   it('judges today only once it is complete, in the report’s time zone', () => {
-    const byDay = Array.from({ length: 20 }, (_, i) => ({ date: day(i), cost: i === 19 ? 90 : 10, calls: 1 }));
+    const byDay = Array.from({ length: 20 }, (_, i) => ({
+      date: day(i),
+      cost: i === 19 ? 90 : 10,
+      calls: 1,
+    }));
     const tokens = [{ token: 'prod-web-app', environment: 'prod', byDay }];
     // 23:30 UTC on day 19: still day 19 in UTC (partial), already day 20 in Tokyo (day 19 complete).
     const lateEvening = new Date((START + 19) * DAY_MS + 23.5 * 3_600_000);
     expect(detectUsageAnomalies(tokens, { now: lateEvening, timeZone: 'UTC' }).anomalies).toEqual([]);
-    expect(detectUsageAnomalies(tokens, { now: lateEvening, timeZone: 'Asia/Tokyo' }).anomalies).toHaveLength(1);
+    expect(detectUsageAnomalies(tokens, { now: lateEvening, timeZone: 'Asia/Tokyo' }).anomalies).toHaveLength(
+      1,
+    );
   });
 
   it('skips tokens too young for a baseline, and says so', () => {
@@ -90,7 +110,11 @@ describe('detectUsageAnomalies', () => {
     });
     expect(result.anomalies).toEqual([]);
     expect(result.skipped).toEqual([
-      { token: 'dev-new', environment: 'dev', reason: 'too young for a usage baseline: 3 of 7 days of history' },
+      {
+        token: 'dev-new',
+        environment: 'dev',
+        reason: 'too young for a usage baseline: 3 of 7 days of history',
+      },
     ]);
   });
 });

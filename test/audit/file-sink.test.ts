@@ -38,7 +38,10 @@ describe('FileAuditSink and verifyAuditLog', () => {
     const entries = await readAuditLog(path);
     expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(entries[1]!.prev).toBe(entries[0]!.hash);
-    expect(entries[4]).toMatchObject({ action: 'token.budget-set', changes: { balance: { before: 5, after: 6 } } });
+    expect(entries[4]).toMatchObject({
+      action: 'token.budget-set',
+      changes: { balance: { before: 5, after: 6 } },
+    });
     const result = await verifyAuditLog(path);
     expect(result).toMatchObject({ ok: true, entries: 5, problems: [] });
     expect(result.head).toEqual({ seq: 5, hash: entries[4]!.hash });

@@ -1,4 +1,4 @@
-import { CallbackAuditSink, LoggerAuditSink, type AuditEvent } from 'edenai-token-manager';
+import { type AuditEvent, CallbackAuditSink, LoggerAuditSink } from 'edenai-token-manager';
 import { describe, expect, it, vi } from 'vitest';
 import { auditEvent, emitAudit } from '../../src/audit/event.js';
 
@@ -32,11 +32,7 @@ describe('audit events and in-process sinks', () => {
     await emitAudit(sink, [e], console);
     expect(seen).toEqual([[e]]);
     const logger = { error: vi.fn() };
-    await emitAudit(
-      new CallbackAuditSink(() => Promise.reject(new Error('down'))),
-      [e],
-      logger,
-    );
+    await emitAudit(new CallbackAuditSink(() => Promise.reject(new Error('down'))), [e], logger);
     expect(logger.error).toHaveBeenCalledOnce();
   });
 });

@@ -6,9 +6,17 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { CustomTokenClient, reconcile } from 'edenai-token-manager';
 import { createFakeEdenAI } from 'edenai-token-manager/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collect, DAY, MemoryReader, openFleet, points } from './harness.js';
+import { collect, DAY, MemoryReader, openFleet, points } from '../helpers/fleet.js';
 
-const ALLOWED_ATTRIBUTES = new Set(['environment', 'token', 'kind', 'severity', 'state', 'method', 'status_class']);
+const ALLOWED_ATTRIBUTES = new Set([
+  'environment',
+  'token',
+  'kind',
+  'severity',
+  'state',
+  'method',
+  'status_class',
+]);
 
 describe('client metrics', () => {
   afterEach(() => metrics.disable());
@@ -17,7 +25,11 @@ describe('client metrics', () => {
     const fake = await createFakeEdenAI({ listen: false });
     const reader = new MemoryReader();
     const provider = new MeterProvider({ readers: [reader] });
-    const client = new CustomTokenClient({ ...fake.clientOptions, retryDelay: () => 0, meterProvider: provider });
+    const client = new CustomTokenClient({
+      ...fake.clientOptions,
+      retryDelay: () => 0,
+      meterProvider: provider,
+    });
     fake.inject({ kind: 'rateLimit', retryAfterSeconds: 0, match: { method: 'GET' } });
     fake.inject({ kind: 'status', status: 503, match: { method: 'GET' } });
     await client.list();

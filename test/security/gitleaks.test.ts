@@ -69,7 +69,10 @@ function scan(text: string): { id: string; secret: string }[] {
 
 // Seeded, so a failure is reproducible.
 let seed = 42;
-function random(n: number, alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'): string {
+function random(
+  n: number,
+  alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
+): string {
   let s = '';
   for (let i = 0; i < n; i++) {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -78,8 +81,7 @@ function random(n: number, alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmno
   return s;
 }
 const b64url = (n: number) => random(n, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_');
-const jwt = () =>
-  `eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ${b64url(60)}.${b64url(43)}`;
+const jwt = () => `eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ${b64url(60)}.${b64url(43)}`;
 
 describe('security/gitleaks.toml', () => {
   it('has a rule per key format (two for the legacy JWT keys)', () => {

@@ -27,9 +27,17 @@ describe.each([V2, V3])('RotationManager.respondToLeak on $label', (flavour) => 
     // The leaked value works nowhere any more; the stored value is the one live token's.
     expect(world.fake.tokens().map((t) => world.fake.tokenValue(t.name))).not.toContain(leaked);
     expect(world.generations('prod-web-app')).toHaveLength(1);
-    expect(await world.current('prod-web-app')).toEqual({ tokenName: result.newTokenName, valueMatches: true });
+    expect(await world.current('prod-web-app')).toEqual({
+      tokenName: result.newTokenName,
+      valueMatches: true,
+    });
     expect(alerts).toEqual([
-      expect.objectContaining({ kind: 'leaked-token', severity: 'critical', token: 'prod-web-app', environment: 'prod' }),
+      expect.objectContaining({
+        kind: 'leaked-token',
+        severity: 'critical',
+        token: 'prod-web-app',
+        environment: 'prod',
+      }),
     ]);
     expect(events).toEqual([
       expect.objectContaining({
@@ -43,7 +51,9 @@ describe.each([V2, V3])('RotationManager.respondToLeak on $label', (flavour) => 
     expect(result.actions.join('\n')).toMatch(/Reload the new value from the secret store entry/);
     const text = JSON.stringify({ result, alerts, events });
     expect(text).not.toContain(leaked);
-    expect(text).not.toContain((await world.secrets.get(world.registry.secretRefFor('prod-web-app')))!.value.reveal());
+    expect(text).not.toContain(
+      (await world.secrets.get(world.registry.secretRefFor('prod-web-app')))!.value.reveal(),
+    );
   });
 
   it('finishes a rotation in its grace period first: both of its values may have leaked', async () => {
@@ -65,8 +75,8 @@ describe.each([V2, V3])('RotationManager.respondToLeak on $label', (flavour) => 
 
   it('needs a reason', async () => {
     world = await createWorld({ flavour });
-    await expect(
-      world.manager().respondToLeak('prod-web-app', { reason: ' ' }),
-    ).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(world.manager().respondToLeak('prod-web-app', { reason: ' ' })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
   });
 });

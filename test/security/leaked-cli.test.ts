@@ -53,7 +53,10 @@ describe('edenai-tokens leaked and audit', { timeout: 60_000 }, () => {
     expect(values).toHaveLength(2);
     leaked = values[0]!;
 
-    const r = await cli(['leaked', '--value-from-stdin', '--reason', 'pasted in a public issue', '--json'], `${leaked}\n`);
+    const r = await cli(
+      ['leaked', '--value-from-stdin', '--reason', 'pasted in a public issue', '--json'],
+      `${leaked}\n`,
+    );
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(['prod-web-app', 'prod-api']).toContain(out.name);
@@ -95,7 +98,15 @@ describe('edenai-tokens leaked and audit', { timeout: 60_000 }, () => {
   it('takes --actor over user@host, and refuses a name with --value-from-stdin', async () => {
     const both = await cli(['leaked', 'prod-api', '--value-from-stdin'], 'x');
     expect(both.code).toBe(2);
-    const r = await cli(['leaked', 'prod-api', '--actor', 'secops-bot', '--reason', 'rotated on suspicion', '--json']);
+    const r = await cli([
+      'leaked',
+      'prod-api',
+      '--actor',
+      'secops-bot',
+      '--reason',
+      'rotated on suspicion',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const shown = JSON.parse((await cli(['audit', 'show', '--token', 'prod-api', '--json'])).stdout);
     expect(shown.entries.at(-1)).toMatchObject({ actor: 'secops-bot', reason: 'rotated on suspicion' });

@@ -1,6 +1,6 @@
 // A fleet on the fake Eden AI with the real OpenTelemetry SDK: an in-memory reader collects what
 // the SDK recorded, and `secrets()` lists everything that must never show up in a metric.
-import { type MetricData, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type MetricData, MetricReader } from '@opentelemetry/sdk-metrics';
 import {
   AlertSystem,
   CallbackNotifier,
@@ -43,7 +43,7 @@ export interface Fleet {
   fake: FakeEdenAI;
   clock: { now: Date; (): Date };
   provider: MeterProvider;
-  reader: MemoryReader;
+  reader: MetricReader;
   registry: TokenRegistry;
   rotation: RotationManager;
   alerts: AlertSystem;
@@ -54,13 +54,22 @@ export interface Fleet {
   close(): Promise<void>;
 }
 
-/** One process of the job. `shared` makes a second process on the same account and stores. */
-export async function openFleet(shared?: Fleet): Promise<Fleet> {
+/**
+ * One process of the job, its metrics going to `reader` (default: a new in-memory reader).
+ * `shared` makes a second process on the same account and stores.
+ */
+export async function openFleet(options: { shared?: Fleet; reader?: MetricReader } = {}): Promise<Fleet> {
+  const { shared } = options;
   const clock: Fleet['clock'] = shared?.clock ?? Object.assign(() => clock.now, { now: START });
   const fake = shared?.fake ?? (await createFakeEdenAI({ listen: false, clock }));
-  const reader = new MemoryReader();
+  const reader = options.reader ?? new MemoryReader();
   const provider = new MeterProvider({ readers: [reader] });
-  const client = new CustomTokenClient({ ...fake.clientOptions, retryDelay: () => 0, clock, meterProvider: provider });
+  const client = new CustomTokenClient({
+    ...fake.clientOptions,
+    retryDelay: () => 0,
+    clock,
+    meterProvider: provider,
+  });
   const secrets = shared ? (shared.registry.secrets as MemorySecretStore) : new MemorySecretStore();
   const state = shared?.state ?? new MemoryStateStore();
   const registry = new TokenRegistry({
