@@ -9,6 +9,16 @@ export {
   type CheckExpiringTokensOptions,
   type CheckLowBalanceTokensOptions,
 } from './alerts/alert-system.js';
+export {
+  detectStaleTokens,
+  detectUsageAnomalies,
+  type StaleToken,
+  type StaleTokenOptions,
+  type TokenDailyUsage,
+  type UsageAnomaly,
+  type UsageAnomalyOptions,
+  type UsageAnomalyResult,
+} from './alerts/anomaly.js';
 export { formatHealthReport } from './alerts/format.js';
 export type { AlertRules, AlertRulesInput } from './alerts/rules.js';
 export type {
@@ -103,7 +113,7 @@ export {
   type ReconcileSummary,
   reconcile,
 } from './operations/reconcile.js';
-export type { AuditAction, AuditEvent, AuditSink, AuditValue } from './ports/audit.js';
+export type { AuditAction, AuditContext, AuditEvent, AuditSink, AuditValue } from './ports/audit.js';
 export type {
   CreateTokenInput,
   EdenToken,

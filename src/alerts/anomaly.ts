@@ -212,7 +212,7 @@ export function detectStaleTokens(
       idleDays,
       message: lastUsed
         ? `${t.token} has not been used for ${idleDays} days (last use ${lastUsed}): revoke it if nothing needs it`
-        : `${t.token} has never been used in ${idleDays} days: revoke it if nothing needs it`,
+        : `${t.token} has had no usage for at least ${idleDays} days: revoke it if nothing needs it`,
     });
   }
   return out;

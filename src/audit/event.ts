@@ -49,7 +49,11 @@ export async function emitAudit(
 
 function errorOf(error: unknown): { code: string; message: string } {
   if (isEdenAIError(error)) return { code: error.code, message: error.message };
-  return { code: 'unknown', message: error instanceof Error ? error.message : String(error) };
+  const code = (error as { code?: unknown } | null)?.code;
+  return {
+    code: typeof code === 'string' ? code : 'unknown',
+    message: error instanceof Error ? error.message : String(error),
+  };
 }
 
 function dropUndefined<T extends object>(value: T): T {

@@ -335,6 +335,28 @@ export const commands: CommandSpec[] = [
     load: async () => (await import('./audit.js')).audit,
   },
   {
+    name: 'reconcile',
+    summary: 'one idempotent pass for schedulers: resume, apply the config, rotate, finalize, alerts',
+    options: {
+      within: {
+        type: 'string',
+        value: 'days',
+        description: 'rotate tokens expiring within this many days (default 7d)',
+      },
+      prune,
+    },
+    details: [
+      'Runs every step a scheduled job needs; a second run in a row changes nothing, and a copy',
+      'that starts while another holds the lease (in the state store) does nothing. Exit 0: all',
+      'good; 9: done, with warning or critical alerts; 6: some work failed; 3 or 7: could not run.',
+    ],
+    examples: [
+      'edenai-tokens reconcile',
+      'edenai-tokens --config fleet.json reconcile --within 14d --prune --json',
+    ],
+    load: async () => (await import('./reconcile.js')).reconcileCommand,
+  },
+  {
     name: 'demo',
     summary: "the tutorial's story in a few seconds, on an in-process fake (no API key, no files)",
     options: {

@@ -69,3 +69,14 @@ export interface AuditSink {
   readonly name: string;
   write(events: AuditEvent[]): Promise<void>;
 }
+
+/**
+ * Who acts and why, for the audit events of one call (a manager's `actor` option is the default).
+ *
+ * @example
+ * await registry.setBudget('prod-web-app', 750, { reason: 'Q3 traffic', actor: 'alice' });
+ */
+export interface AuditContext {
+  actor?: string;
+  reason?: string;
+}

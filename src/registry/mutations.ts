@@ -34,6 +34,44 @@ interface Deps {
   logger: Logger;
 }
 
+/** The store's class name for messages (`EnvSecretStore`), or `SecretStore`. */
+export function storeName(secrets: SecretStore): string {
+  const name = (Object.getPrototypeOf(secrets) as { constructor?: { name?: unknown } } | null)?.constructor
+    ?.name;
+  return typeof name === 'string' && name !== '' && name !== 'Object' ? name : 'SecretStore';
+}
+
+/**
+ * Proves the store can take a value at `key`'s neighbourhood before anything is written at Eden:
+ * writes and deletes a throwaway entry at `{key}.pending`. Returns the failed step and its error.
+ */
+export async function probeStore(
+  secrets: SecretStore,
+  key: string,
+): Promise<{ doing: 'write' | 'delete'; key: string; error: unknown } | undefined> {
+  const probe = `${key}.pending`;
+  let doing: 'write' | 'delete' = 'write';
+  try {
+    await secrets.set(probe, 'edenai-token-manager: write check');
+    doing = 'delete';
+    await secrets.delete(probe);
+    return undefined;
+  } catch (error) {
+    return { doing, key: probe, error };
+  }
+}
+
+/** Before a create: a store that cannot hold the value fails now, with its own reason, not after Eden made a token. */
+export async function assertStoreCanHold(secrets: SecretStore, secretRef: string): Promise<void> {
+  const failed = await probeStore(secrets, secretRef);
+  if (!failed) return;
+  const reason = failed.error instanceof Error ? failed.error.message : String(failed.error);
+  throw new ConfigurationError(
+    `The secret store (${storeName(secrets)}) cannot ${failed.doing} ${failed.key}: ${reason}. Nothing was created at Eden AI: the new token's value would have nowhere to go. Configure a writable secret store, then create again.`,
+    { cause: failed.error },
+  );
+}
+
 /**
  * After `backend.create`: finds the new token's value (in the create answer, else by reading the
  * token, since Eden's v2 create never returns it) and stores it at `secretRef`, with the allocated

@@ -6,6 +6,7 @@ import type { Metadata, SecretStore, StoredSecret } from '../ports/stores.js';
 import { budgetNeedsEntry, recordBudget, recordedBudget, resolveBudget } from './budget.js';
 import { assertName, assertObject } from './input.js';
 import {
+  assertStoreCanHold,
   budgetPatch,
   createBody,
   extendPatch,
@@ -199,6 +200,7 @@ export class TokenRegistry implements RegistryView {
     const name = managedName(input.environment, input.app, this.#envNames);
     const settings = resolveSettings(input.environment, policy, input);
     const secretRef = this.secretRefFor(name);
+    await assertStoreCanHold(this.secrets, secretRef);
     const created = await this.backend.create(createBody(name, settings, this.clock()), options);
     const deps = { backend: this.backend, secrets: this.secrets, logger: this.#logger };
     const token = await storeNewValue(deps, created, secretRef, settings.budget, options);

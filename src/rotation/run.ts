@@ -19,6 +19,7 @@ import type { Secret } from '../core/secret.js';
 import type { Clock, Logger, RequestOptions } from '../core/types.js';
 import type { EdenToken, TokenBackend, UpdateTokenInput } from '../ports/backend.js';
 import type { SecretStore } from '../ports/stores.js';
+import { probeStore, storeName } from '../registry/mutations.js';
 import type { Journal, JournalStore, LeaseLock, PendingRaise } from './journal.js';
 import type {
   RotationEventName,
@@ -177,25 +178,13 @@ export class RotationRun {
  */
 export async function checkSecretStore(run: RotationRun): Promise<void> {
   const { secrets } = run.deps;
-  const key = run.pendingRef;
-  let doing = 'write';
-  try {
-    await secrets.set(key, 'edenai-token-manager: write check before a rotation');
-    doing = 'delete';
-    await secrets.delete(key);
-  } catch (error) {
-    if (!isDefinitive(error)) throw error;
-    throw new ConfigurationError(
-      `the SecretStore (${storeName(secrets)}) cannot ${doing} ${key} (${describe(error)}), and a rotation writes the new value there, then deletes it. Nothing was changed at Eden: rotate where a writable store is configured`,
-      { cause: error },
-    );
-  }
-}
-
-function storeName(secrets: SecretStore): string {
-  const name = (Object.getPrototypeOf(secrets) as { constructor?: { name?: unknown } } | null)?.constructor
-    ?.name;
-  return typeof name === 'string' && name !== '' && name !== 'Object' ? name : 'SecretStore';
+  const failed = await probeStore(secrets, run.journal.secretRef);
+  if (!failed) return;
+  if (!isDefinitive(failed.error)) throw failed.error;
+  throw new ConfigurationError(
+    `the SecretStore (${storeName(secrets)}) cannot ${failed.doing} ${failed.key} (${describe(failed.error)}), and a rotation writes the new value there, then deletes it. Nothing was changed at Eden: rotate where a writable store is configured`,
+    { cause: failed.error },
+  );
 }
 
 /** Calls the hook (if any) with the new value; a throw or `false` rejects the new value. */
