@@ -1,7 +1,8 @@
 // The webhook wire format (Standard Webhooks): the payload, its HMAC signature, the notifier that
 // sends it and `verifyWebhook`, which receivers use to check it.
 
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hmac as hmacOf } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { ConfigurationError, EdenAIError, type ErrorCode, InvalidInputError } from '../core/errors.js';
 import { Secret } from '../core/secret.js';
 import type { Clock } from '../core/types.js';
@@ -48,8 +49,33 @@ export type WebhookSecret = string | Secret;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const MAKE_ONE = `make one with: node -e "console.log('whsec_'+require('crypto').randomBytes(24).toString('base64'))"`;
 
+// Web-standard on purpose (no node:crypto, no Buffer): webhooks are signed and verified on edge
+// runtimes too, and `verifyWebhook` stays synchronous.
+const utf8 = new TextEncoder();
+
+function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
+
+/** Compares every byte whatever the first difference, so timing says nothing about the signature. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
 /** Turns one or several secrets into HMAC keys. Never echoes a secret in an error. */
-function signingKeys(secrets: WebhookSecret | readonly WebhookSecret[] | undefined, where: string): Buffer[] {
+function signingKeys(secrets: WebhookSecret | readonly WebhookSecret[] | undefined, where: string): Uint8Array[] {
   const list = Array.isArray(secrets) ? secrets : secrets === undefined ? [] : [secrets];
   if (list.length === 0) throw new ConfigurationError(`${where}: give a signing \`secret\` (or \`secrets\`)`);
   return list.map((s, i) => {
@@ -64,18 +90,21 @@ function signingKeys(secrets: WebhookSecret | readonly WebhookSecret[] | undefin
         `${where}: secret #${i + 1} is not valid base64 (with or without the whsec_ prefix), so receivers built on Standard Webhooks could not verify with it; ${MAKE_ONE}`,
       );
     }
-    return Buffer.from(b64, 'base64');
+    return fromBase64(b64);
   });
 }
 
 /** HMAC-SHA256 over `${id}.${timestamp}.${body}`, per the Standard Webhooks spec. */
-function hmac(key: Buffer, id: string, timestamp: string, body: string | Uint8Array): Buffer {
-  return createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest();
+function hmac(key: Uint8Array, id: string, timestamp: string, body: string | Uint8Array): Uint8Array {
+  const mac = hmacOf.create(sha256, key);
+  mac.update(utf8.encode(`${id}.${timestamp}.`));
+  mac.update(typeof body === 'string' ? utf8.encode(body) : body);
+  return mac.digest();
 }
 
 /** The `webhook-signature` header: `v1,<base64>` per key, space-separated (several during rotation). */
-function signatureHeader(keys: readonly Buffer[], id: string, timestamp: string, body: string): string {
-  return keys.map((k) => `v1,${hmac(k, id, timestamp, body).toString('base64')}`).join(' ');
+function signatureHeader(keys: readonly Uint8Array[], id: string, timestamp: string, body: string): string {
+  return keys.map((k) => `v1,${toBase64(hmac(k, id, timestamp, body))}`).join(' ');
 }
 
 export interface WebhookNotifierOptions extends HttpDeliveryOptions {
@@ -102,7 +131,7 @@ export class WebhookNotifier implements Notifier {
   readonly name: string;
   // Private fields: never shown by JSON.stringify or util.inspect.
   readonly #url: URL;
-  readonly #keys: Buffer[];
+  readonly #keys: Uint8Array[];
   readonly #options: HttpDeliveryOptions;
   readonly #clock: Clock;
 
@@ -121,7 +150,7 @@ export class WebhookNotifier implements Notifier {
   async notify(alerts: Alert[]): Promise<void> {
     if (!Array.isArray(alerts))
       throw new InvalidInputError('notify() takes an array of alerts', { field: 'alerts' });
-    const id = `msg_${randomUUID().replaceAll('-', '')}`;
+    const id = `msg_${globalThis.crypto.randomUUID().replaceAll('-', '')}`;
     const body = JSON.stringify(webhookPayload(alerts, this.#clock()));
     await postWithRetry(
       this.name,
@@ -245,12 +274,18 @@ export function verifyWebhook<T = WebhookPayload>(
   const given = signatures
     .split(' ')
     .filter((s) => s.startsWith('v1,'))
-    .map((s) => Buffer.from(s.slice(3), 'base64'));
-  const ok = given.some((g) => expected.some((e) => e.length === g.length && timingSafeEqual(e, g)));
+    .flatMap((s) => {
+      try {
+        return [fromBase64(s.slice(3))];
+      } catch {
+        return []; // not base64: matches nothing
+      }
+    });
+  const ok = given.some((g) => expected.some((e) => sameBytes(e, g)));
   if (!ok) throw new WebhookVerificationError('invalid_signature', 'No webhook signature matches');
 
   try {
-    return JSON.parse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8')) as T;
+    return JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as T;
   } catch {
     throw new WebhookVerificationError('invalid_body', 'Webhook body is not JSON');
   }

@@ -22,7 +22,8 @@ function blocks(info: string): string[] {
   return [...page.matchAll(new RegExp(`^\`\`\`${info}\\n([\\s\\S]*?)^\`\`\`$`, 'gm'))].map((m) => m[1]!);
 }
 
-type Doc = Record<string, any>; // biome-ignore lint/suspicious/noExplicitAny: manifests are free-form
+// biome-ignore lint/suspicious/noExplicitAny: manifests are free-form YAML
+type Doc = Record<string, any>;
 const yamlBlocks = blocks('yaml').map((text) => {
   const docs = parseAllDocuments(text);
   for (const d of docs) expect(d.errors).toEqual([]);
