@@ -135,15 +135,13 @@ export type {
 } from './ports/stores.js';
 export type { UsageQuery, UsageRecord, UsageSource } from './ports/usage.js';
 // Registry.
-export type { BudgetSource } from './registry/budget.js';
-export type {
-  EnvironmentAlertThresholds,
-  EnvironmentPolicy,
-  EnvironmentPolicyInput,
-} from './registry/policy.js';
 export { TokenRegistry } from './registry/registry.js';
 export type {
   ApplyOptions,
+  BudgetSource,
+  EnvironmentAlertThresholds,
+  EnvironmentPolicy,
+  EnvironmentPolicyInput,
   ApplyResult,
   CreateManagedTokenInput,
   DesiredState,
@@ -195,6 +193,8 @@ export type {
   StatusOptions,
   VerifyHook,
 } from './rotation/types.js';
+// The service side of rotation (docs/fleet.md).
+export { CurrentSecret, type CurrentSecretOptions } from './service/current-secret.js';
 // Stores that run anywhere.
 export { MemorySecretStore, MemoryStateStore } from './stores/memory.js';
 export { formatUsageReport, USAGE_REPORT_FORMATS, type UsageReportFormat } from './usage/format/index.js';

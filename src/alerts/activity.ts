@@ -27,7 +27,7 @@ import {
 export interface ActivityOptions
   extends Pick<
     UsageAnomalyOptions,
-    'metric' | 'baselineDays' | 'minHistoryDays' | 'factor' | 'deviations' | 'minFigure'
+    'metric' | 'baselineDays' | 'minHistoryDays' | 'factor' | 'deviations' | 'minFigure' | 'days'
   > {
   source: UsageSource;
   /** A managed token with no usage for this many days is stale. Default 30. */
@@ -55,6 +55,8 @@ interface ActivityInput {
   timeZone: string;
   logger: Logger;
   signal: AbortSignal | undefined;
+  /** Read the first-seen marks but write none (`check()` changes no state). */
+  readOnly: boolean;
 }
 
 export async function checkActivity(
@@ -64,7 +66,7 @@ export async function checkActivity(
   const staleDays = options.staleDays ?? 30;
   const baselineDays = options.baselineDays ?? 14;
   const today = parseDay(periodKeys(now, timeZone).daily)!;
-  const from = today - Math.max(baselineDays + 1, staleDays);
+  const from = today - Math.max(baselineDays + (options.days ?? 1), staleDays);
   const signal = input.signal ? { signal: input.signal } : undefined;
   let tokens: ManagedToken[];
   const byToken = new Map<string, DailyUsage[]>();
@@ -77,8 +79,8 @@ export async function checkActivity(
     for (const r of records) {
       const logical = registry.parseName(r.token)?.logicalName;
       if (!logical) continue;
-      let days = byToken.get(logical);
-      if (!days) byToken.set(logical, (days = []));
+      const days = byToken.get(logical) ?? [];
+      if (days.length === 0) byToken.set(logical, days);
       days.push({ date: r.date, cost: r.totalCost, calls: r.calls });
     }
   } catch (error) {
@@ -86,7 +88,7 @@ export async function checkActivity(
     input.logger.warn('alerts: usage could not be read; usage checks skipped', { error: message });
     return { alerts: [], health: { anomalies: [], stale: [], skipped: [], error: message } };
   }
-  const firstSeen = await markFirstSeen(input.state, tokens, formatDay(today), input.logger);
+  const firstSeen = await markFirstSeen(input, tokens, formatDay(today));
   const series: TokenDailyUsage[] = tokens.map((t) => ({
     token: t.name,
     environment: t.environment,
@@ -126,16 +128,15 @@ export async function checkActivity(
 
 /** Records today as the first-seen day of tokens seen for the first time; returns every mark. */
 async function markFirstSeen(
-  state: StateStore,
+  { state, logger, readOnly }: ActivityInput,
   tokens: readonly ManagedToken[],
   today: string,
-  logger: Logger,
 ): Promise<Record<string, string>> {
   try {
     const stored = await state.get<Record<string, string>>(FIRST_SEEN_KEY);
     const marks = { ...(stored?.value ?? {}) };
     const unseen = tokens.filter((t) => marks[t.name] === undefined);
-    if (unseen.length === 0) return marks;
+    if (unseen.length === 0 || readOnly) return marks;
     for (const t of unseen) marks[t.name] = today;
     await state.set(FIRST_SEEN_KEY, marks, { ifVersion: stored?.version ?? null });
     return marks;

@@ -1,6 +1,13 @@
 import type { MeterProvider } from '@opentelemetry/api';
 import { ConfigurationError, InvalidInputError } from '../core/errors.js';
-import { type Clock, type Logger, type RequestOptions, silentLogger, systemClock } from '../core/types.js';
+import {
+  type Clock,
+  checkedLogger,
+  type Logger,
+  type RequestOptions,
+  silentLogger,
+  systemClock,
+} from '../core/types.js';
 import { AlertMetrics } from '../metrics/alerts.js';
 import type { Alert, AlertKind, Notifier } from '../ports/notifier.js';
 import type { StateStore } from '../ports/stores.js';
@@ -149,7 +156,7 @@ export class AlertSystem {
     this.lowCreditsAmount = lowCreditsAmount;
     this.state = state ?? new MemoryStateStore();
     this.clock = clock ?? systemClock;
-    this.logger = logger ?? silentLogger;
+    this.logger = checkedLogger(logger, 'AlertSystem options');
     this.timeZone = timeZone;
     this.rulesFor = resolveRules(registry.environments, options.rules).forEnvironment;
     this.metrics = new AlertMetrics(options.meterProvider);

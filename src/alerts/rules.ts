@@ -1,9 +1,10 @@
 // Alert rules: the thresholds of each environment, from defaults, policies and the `rules` option.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConfigurationError } from '../core/errors.js';
 import { MAX_EXPIRY_DAYS } from '../core/limits.js';
+import { safeParse } from '../core/zod.js';
 import type { AlertKind } from '../ports/notifier.js';
-import type { EnvironmentPolicy } from '../registry/policy.js';
+import type { EnvironmentPolicy } from '../registry/types.js';
 
 /** Alert thresholds of one environment. */
 export interface AlertRules {
@@ -67,18 +68,20 @@ export const ALERT_KINDS = [
   'budgets-exceed-credits',
 ] as const satisfies readonly AlertKind[];
 
+const expiryDays = z.number().check(z.int(), z.nonnegative(), z.lte(MAX_EXPIRY_DAYS));
+
 const partialRules = z.strictObject({
-  expiryDays: z.array(z.number().int().nonnegative().max(MAX_EXPIRY_DAYS)).optional(),
-  criticalDays: z.number().int().nonnegative().max(MAX_EXPIRY_DAYS).optional(),
-  lowBalanceRatio: z.number().min(0).max(1).optional(),
-  lowBalanceAmount: z.number().finite().nonnegative().nullable().optional(),
-  budgetThresholds: z.array(z.number().gt(0).max(1)).optional(),
-  repeatEveryMs: z.number().int().positive().nullable().optional(),
-  disabled: z.array(z.enum(ALERT_KINDS)).optional(),
+  expiryDays: z.optional(z.array(expiryDays)),
+  criticalDays: z.optional(expiryDays),
+  lowBalanceRatio: z.optional(z.number().check(z.gte(0), z.lte(1))),
+  lowBalanceAmount: z.optional(z.nullable(z.number().check(z.nonnegative()))),
+  budgetThresholds: z.optional(z.array(z.number().check(z.gt(0), z.lte(1)))),
+  repeatEveryMs: z.optional(z.nullable(z.number().check(z.int(), z.positive()))),
+  disabled: z.optional(z.array(z.enum(ALERT_KINDS))),
 });
 
-const rulesInput = partialRules.extend({
-  environments: z.record(z.string(), partialRules).optional(),
+const rulesInput = z.extend(partialRules, {
+  environments: z.optional(z.record(z.string(), partialRules)),
 });
 
 /** Drops `undefined` so a spread never erases a default. */
@@ -108,7 +111,7 @@ export function resolveRules(
   policies: Readonly<Record<string, EnvironmentPolicy>>,
   input: AlertRulesInput | undefined,
 ): { forEnvironment(environment: string): AlertRules } {
-  const parsed = rulesInput.safeParse(input ?? {});
+  const parsed = safeParse(rulesInput, input ?? {});
   if (!parsed.success) {
     throw new ConfigurationError(`Invalid alert rules:\n${z.prettifyError(parsed.error)}`);
   }

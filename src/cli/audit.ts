@@ -7,9 +7,9 @@ import { formatDateTime } from '../core/format.js';
 import { formatDay, utcDay } from '../core/time.js';
 import type { AuditLogEntry } from '../node.js';
 import { FileAuditSink, readAuditLog, verifyAuditLog } from '../node.js';
-import type { CommandContext } from './commands.js';
 import { ExitCode, usageError } from './errors.js';
 import { table } from './format.js';
+import type { CommandContext } from './spec.js';
 import { parseDay, parseDays } from './values.js';
 
 /** The CLI's audit file: `EDENAI_AUDIT_FILE`, else `.edenai-audit.jsonl` in the working directory. */

@@ -1,105 +1,11 @@
 // Every command's metadata: its arguments, options, help text and where its code lives. Enough for
 // parsing and help without loading any command (or the SDK): implementations load on demand.
 import { type CliError, usageError } from './errors.js';
-import type { Output, Source } from './output.js';
-import { type ApiVersion, closest } from './values.js';
+import type { CommandSpec, OptionSpec } from './spec.js';
+import { closest } from './values.js';
 
-/** One option of a command, as `node:util` `parseArgs` wants it plus help text. */
-export interface OptionSpec {
-  type: 'string' | 'boolean';
-  short?: string;
-  /** Placeholder shown in help: `--budget <usd>`. */
-  value?: string;
-  description: string;
-}
-
-export interface ArgSpec {
-  name: string;
-  required?: boolean;
-  description: string;
-}
-
-/** Runs a command; returns the exit code (default 0). Throws for failures; `run` maps errors to codes. */
-export type CommandRun = (ctx: CommandContext) => Promise<number | undefined>;
-
-export interface CommandSpec {
-  name: string;
-  summary: string;
-  /** Extra paragraphs for `<command> --help`. */
-  details?: string[];
-  args?: ArgSpec[];
-  options?: Record<string, OptionSpec>;
-  examples: string[];
-  /** Loads the implementation on demand (keeps start-up fast). */
-  load(): Promise<CommandRun>;
-}
-
-/** Options every command accepts. */
-export interface GlobalFlags {
-  config: string | undefined;
-  /** `--api`, else EDENAI_API_VERSION; undefined when neither is set (the config file decides). */
-  api: ApiVersion | undefined;
-  fake: boolean;
-  fakeFile: string | undefined;
-  json: boolean;
-  noColor: boolean;
-  debug: boolean;
-  /** `--actor`: who acts, for the audit trail (default `user@host`). */
-  actor: string | undefined;
-  /** `--reason`: why, for the audit trail. */
-  reason: string | undefined;
-}
-
-export interface CommandContext {
-  command: string;
-  /** Positional arguments after the command name. */
-  args: string[];
-  /** The command's own options, parsed. */
-  options: Record<string, string | boolean | undefined>;
-  global: GlobalFlags;
-  out: Output;
-  /** Where a question's answer comes from (`delete` asks on a terminal). */
-  stdin: Source;
-  env: Record<string, string | undefined>;
-  cwd: string;
-}
-
-/** Options every command accepts (listed once in `--help`). */
-export const globalOptions: Record<string, OptionSpec> = {
-  config: {
-    type: 'string',
-    value: 'path',
-    description: 'config file (.json, .js or .mjs); default ./edenai-tokens.config.json if present',
-  },
-  api: {
-    type: 'string',
-    value: 'v2|v3',
-    description: 'v2: custom tokens (default); v3: the Management API (keys by id, a management key)',
-  },
-  fake: {
-    type: 'boolean',
-    description: 'use the built-in fake Eden AI; its state persists in local files across runs',
-  },
-  'fake-file': {
-    type: 'string',
-    value: 'path',
-    description: 'where --fake keeps the fake server state (default ./.edenai-fake.json)',
-  },
-  json: { type: 'boolean', description: 'machine-readable JSON on stdout (stable keys)' },
-  'no-color': {
-    type: 'boolean',
-    description: 'no colours (also: NO_COLOR=1; colours need a terminal anyway)',
-  },
-  debug: { type: 'boolean', description: 'print stack traces (and their causes) with errors' },
-  actor: {
-    type: 'string',
-    value: 'who',
-    description: 'who acts, recorded in the audit trail (default: user@host)',
-  },
-  reason: { type: 'string', value: 'text', description: 'why, recorded in the audit trail' },
-  help: { type: 'boolean', short: 'h', description: 'show help' },
-  version: { type: 'boolean', description: 'print the version' },
-};
+export type { CommandContext, CommandRun, CommandSpec, GlobalFlags, OptionSpec } from './spec.js';
+export { globalOptions } from './spec.js';
 
 const environment: OptionSpec = { type: 'string', value: 'env', description: 'only this environment' };
 const prune: OptionSpec = {
@@ -117,6 +23,7 @@ const verbose: OptionSpec = {
 };
 
 /** Every command, in the order `--help` lists them. */
+
 export const commands: CommandSpec[] = [
   {
     name: 'list',
@@ -373,7 +280,11 @@ export const commands: CommandSpec[] = [
     summary: 'help for every command, or for the one named',
     args: [{ name: 'command', description: 'a command name, e.g. rotate' }],
     examples: ['edenai-tokens help', 'edenai-tokens help rotate'],
-    load: async () => (await import('./help.js')).help,
+    // The table is handed over, so help.ts never imports this file back.
+    load: async () => {
+      const { help } = await import('./help.js');
+      return (ctx) => help(ctx, commands, findCommand, unknownCommand);
+    },
   },
 ];
 

@@ -24,7 +24,7 @@ export const ExitCode = {
   api: 7,
   /** Someone else holds the lock (a rotation in progress, a concurrent write): retry later. */
   conflict: 8,
-  /** `health --fail-on …` found alerts at or above that severity. */
+  /** `health --fail-on …` found alerts at or above that severity, or `reconcile` finished with alerts. */
   unhealthy: 9,
 } as const;
 
@@ -41,7 +41,10 @@ export const exitCodeHelp: readonly [number, string][] = [
   [ExitCode.partial, 'partial failure: some items failed, or a rotation needs `resume`'],
   [ExitCode.api, 'Eden AI API or network error'],
   [ExitCode.conflict, 'conflict: a rotation is already in progress, or a concurrent write'],
-  [ExitCode.unhealthy, 'health check found alerts at or above --fail-on'],
+  [
+    ExitCode.unhealthy,
+    'alerts: health found alerts at or above --fail-on, or reconcile finished with alerts',
+  ],
 ];
 
 /** An error the CLI itself raises, carrying the exit code it ends with. */
@@ -69,7 +72,7 @@ export interface ClassifiedError {
 }
 
 const ISO_INSTANT = /\b(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}):\d{2}(?:\.\d+)?Z\b/g;
-const LIBRARY_CALL = /\b(call |run )?(resume|finalize)\(\)/g;
+const LIBRARY_CALL = /\b(call |run )?(resume|finalize)\((\{ force: true \})?\)/g;
 
 /**
  * The library's text speaks to programs (`call resume()`, ISO instants); the CLI's speaks to
@@ -77,9 +80,10 @@ const LIBRARY_CALL = /\b(call |run )?(resume|finalize)\(\)/g;
  */
 export function cliWording(text: string): string {
   return text
-    .replace(LIBRARY_CALL, (_, verb: string | undefined, command: string) =>
-      verb ? `run \`edenai-tokens ${command}\`` : `\`edenai-tokens ${command}\``,
-    )
+    .replace(LIBRARY_CALL, (_, verb: string | undefined, command: string, force: string | undefined) => {
+      const cli = `edenai-tokens ${command}${force ? ' --force' : ''}`;
+      return verb ? `run \`${cli}\`` : `\`${cli}\``;
+    })
     .replace(ISO_INSTANT, '$1 $2 UTC');
 }
 

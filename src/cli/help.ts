@@ -2,17 +2,9 @@
 // and where its documentation is on this machine.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  type CommandContext,
-  type CommandSpec,
-  commands,
-  findCommand,
-  globalOptions,
-  type OptionSpec,
-  unknownCommand,
-} from './commands.js';
-import { exitCodeHelp } from './errors.js';
+import { type CliError, exitCodeHelp } from './errors.js';
 import type { Style } from './output.js';
+import { type CommandContext, type CommandSpec, globalOptions, type OptionSpec } from './spec.js';
 
 const BIN = 'edenai-tokens';
 
@@ -65,7 +57,7 @@ function usageLine(spec: CommandSpec): string {
 }
 
 /** `edenai-tokens --help`. */
-export function generalHelp(style: Style, version: string): string {
+export function generalHelp(style: Style, version: string, commands: readonly CommandSpec[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     `${style.bold(BIN)} ${version} — manage Eden AI API tokens across environments`,
@@ -126,10 +118,15 @@ export function commandHelp(spec: CommandSpec, style: Style): string {
 }
 
 /** `edenai-tokens help [command]`: the same text as `--help`, on stdout, exit 0. */
-export async function help(ctx: CommandContext): Promise<number> {
+export async function help(
+  ctx: CommandContext,
+  commands: readonly CommandSpec[],
+  findCommand: (name: string) => CommandSpec | undefined,
+  unknownCommand: (name: string) => CliError,
+): Promise<number> {
   const name = ctx.args[0];
   if (name === undefined) {
-    ctx.out.raw(`${generalHelp(ctx.out.style, readVersion())}\n`);
+    ctx.out.raw(`${generalHelp(ctx.out.style, readVersion(), commands)}\n`);
     return 0;
   }
   const spec = findCommand(name);

@@ -3,9 +3,9 @@
 // value on this machine (it is never sent anywhere, never printed: only its fingerprint is).
 import { type LeakResponse, Secret } from '../index-node.js';
 import { actorOf, openAuditSink } from './audit.js';
-import type { CommandContext } from './commands.js';
 import { CliError, cliWording, ExitCode, usageError } from './errors.js';
 import { buildNotifiers, checkSecrets, openRotations, type Runtime, withRuntime } from './runtime.js';
+import type { CommandContext } from './spec.js';
 
 /** Reads the whole of stdin as one value, without its final newline. */
 async function readValue(ctx: CommandContext): Promise<Secret> {

@@ -1,12 +1,12 @@
 // The declarative commands: plan (what would change to match a config file) and apply (do it).
 import { formatDate, formatUsd } from '../core/format.js';
 import type { ApplyResult, DesiredState, Plan, PlanAction } from '../index-node.js';
-import type { CommandContext } from './commands.js';
 import { loadConfigWithOverride } from './config.js';
 import { classifyError, cliWording, ExitCode, usageError } from './errors.js';
 import { plural, table } from './format.js';
 import type { Style } from './output.js';
 import { checkSecrets, type Runtime, withRuntime } from './runtime.js';
+import type { CommandContext } from './spec.js';
 import { parsePositiveInt } from './values.js';
 
 const MONEY_FIELDS = new Set(['balance', 'balanceResetAmount']);

@@ -8,11 +8,11 @@ import {
   reconcile,
   UsageMonitor,
 } from '../index-node.js';
-import type { CommandContext } from './commands.js';
 import { cliWording, ExitCode } from './errors.js';
 import { plural } from './format.js';
 import type { Style } from './output.js';
 import { buildNotifiers, checkSecrets, openRegistry, openRotations, withRuntime } from './runtime.js';
+import type { CommandContext } from './spec.js';
 import { parseDays } from './values.js';
 
 /** The tutorial rotates tokens within 7 days of expiry. */

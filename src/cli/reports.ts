@@ -11,10 +11,10 @@ import {
   USAGE_REPORT_FORMATS,
   UsageMonitor,
 } from '../index-node.js';
-import type { CommandContext } from './commands.js';
 import { ExitCode, usageError } from './errors.js';
 import type { Style } from './output.js';
 import { buildNotifiers, openRotations, withRuntime } from './runtime.js';
+import type { CommandContext } from './spec.js';
 import { oneOf, parseDay } from './values.js';
 
 const RANK = { info: 0, warning: 1, critical: 2 } as const;

@@ -3,11 +3,11 @@
 // appear for a single rotation, or with --verbose.
 import { formatDate, formatDateTime, formatUsd } from '../core/format.js';
 import type { BulkFailure, BulkSkip, PlannedRotation, RotationResult } from '../index-node.js';
-import type { CommandContext } from './commands.js';
 import { cliWording, ExitCode, usageError } from './errors.js';
 import { plural, table } from './format.js';
 import type { Output, Style } from './output.js';
 import { checkSecrets, openRotations, withRuntime } from './runtime.js';
+import type { CommandContext } from './spec.js';
 import { parseDays, parsePositiveInt } from './values.js';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);

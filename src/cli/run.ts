@@ -110,13 +110,15 @@ export async function run(argv: string[], io: RunIO): Promise<number> {
       return ExitCode.ok;
     }
     if (values['help']) {
-      io.stdout.write(`${spec ? commandHelp(spec, out.style) : generalHelp(out.style, readVersion())}\n`);
+      io.stdout.write(
+        `${spec ? commandHelp(spec, out.style) : generalHelp(out.style, readVersion(), commands)}\n`,
+      );
       return ExitCode.ok;
     }
     if (!spec) {
       // A script asked for JSON: a help page on stdout would be read as the answer.
       if (json) throw usageError(`Missing command: give one of ${commands.map((c) => c.name).join(', ')}`);
-      io.stdout.write(`${generalHelp(out.style, readVersion())}\n`);
+      io.stdout.write(`${generalHelp(out.style, readVersion(), commands)}\n`);
       return ExitCode.usage;
     }
     checkArgs(spec, positionals);

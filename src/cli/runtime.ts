@@ -35,7 +35,6 @@ import {
 } from '../index-node.js';
 import { createFakeEdenAI, type FakeEdenAI } from '../testing/index.js';
 import { MANAGEMENT_KEY_ENV } from '../v3/core.js';
-import type { CommandContext } from './commands.js';
 import {
   type CliConfig,
   DEFAULT_REQUESTS_PER_SECOND,
@@ -45,6 +44,7 @@ import {
   shownPath,
 } from './config.js';
 import type { Output } from './output.js';
+import type { CommandContext } from './spec.js';
 import type { ApiVersion } from './values.js';
 
 /** Everything a command needs. */

@@ -10,11 +10,11 @@ import type {
   SecretStore,
   TokensByEnvironment,
 } from '../index-node.js';
-import type { CommandContext } from './commands.js';
 import { CliError, ExitCode, usageError } from './errors.js';
 import { balanceText, daysLeft, expiryText, naturalCompare, plural, table } from './format.js';
 import type { Style } from './output.js';
 import { checkSecrets, withRuntime } from './runtime.js';
+import type { CommandContext } from './spec.js';
 import { oneOf, parseDays, parseMoney } from './values.js';
 
 /** What `--json` prints for a token. Keys are stable. */

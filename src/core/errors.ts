@@ -352,10 +352,18 @@ export class RotationInProgressError extends EdenAIError {
   static override readonly code: ErrorCode = 'rotation_in_progress';
   readonly tokenName: string;
   readonly rotationId: string | undefined;
-  constructor(tokenName: string, rotationId?: string) {
-    super(`Token "${tokenName}" is already being rotated${rotationId ? ` (rotation ${rotationId})` : ''}`);
+  /** Set when the rotation is in its grace period: when `finalize()` revokes the old generation. */
+  readonly graceEndsAt: Date | undefined;
+  constructor(tokenName: string, rotationId?: string, graceEndsAt?: Date) {
+    const id = rotationId ? ` (rotation ${rotationId})` : '';
+    super(
+      graceEndsAt
+        ? `Token "${tokenName}" is in the grace period of its last rotation${id} until ${graceEndsAt.toISOString()}: both generations work until then; call finalize({ force: true }) to end it now, then rotate again`
+        : `Token "${tokenName}" is already being rotated${id}`,
+    );
     this.tokenName = tokenName;
     this.rotationId = rotationId;
+    this.graceEndsAt = graceEndsAt;
   }
 }
 

@@ -101,3 +101,60 @@ export function assertFutureExpiry(value: unknown, now: Date, field = 'expireTim
     invalid(field, `${field} ${value.toISOString()} is more than ${MAX_EXPIRY_DAYS} days ahead`);
   }
 }
+
+// Cost tags (Eden's v3 docs, "tags", 2026-09): key → value, on a key (`default_tags`), a request's
+// `X-EdenAI-Tags` header or a `tags` body object. Eden refuses a bad tag with a 400.
+
+/** Eden's limit on tags per request, after merging body, header and the key's defaults. */
+export const MAX_TAGS = 10;
+/** Tag keys: 1–64 characters, stored lowercase. */
+export const MAX_TAG_KEY_LENGTH = 64;
+/** Tag values: 1–128 characters. */
+export const MAX_TAG_VALUE_LENGTH = 128;
+/** The tag key prefix Eden keeps for itself. */
+export const RESERVED_TAG_PREFIX = 'eden:';
+const TAG_CHARS = /^[A-Za-z0-9\-_.:/]+$/;
+
+/** Why `key: value` is not a tag Eden accepts, or undefined when it is one. */
+export function tagProblem(key: string, value: unknown): string | undefined {
+  if (key.length < 1 || key.length > MAX_TAG_KEY_LENGTH)
+    return `keys are 1 to ${MAX_TAG_KEY_LENGTH} characters`;
+  if (!TAG_CHARS.test(key)) return 'keys use only the characters A-Z a-z 0-9 - _ . : /';
+  if (key.toLowerCase().startsWith(RESERVED_TAG_PREFIX))
+    return `the "${RESERVED_TAG_PREFIX}" prefix is reserved by Eden AI`;
+  if (typeof value !== 'string') return 'values are strings';
+  if (value.length < 1 || value.length > MAX_TAG_VALUE_LENGTH)
+    return `values are 1 to ${MAX_TAG_VALUE_LENGTH} characters`;
+  if (!TAG_CHARS.test(value)) return 'values use only the characters A-Z a-z 0-9 - _ . : /';
+  return undefined;
+}
+
+/**
+ * Checks cost tags against Eden's rules and returns them with lowercase keys (as Eden stores them).
+ * Two keys that differ only in case are one tag. `InvalidInputError` names the tag and the rule.
+ */
+export function normalizeTags(tags: unknown, field = 'tags'): Record<string, string> {
+  if (tags === null || typeof tags !== 'object' || Array.isArray(tags))
+    invalid(field, `${field} must be an object of tag → value`);
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(tags)) {
+    // Values are shown only when valid: a misplaced secret must not reach a message.
+    const why = tagProblem(key, value);
+    if (why) invalid(`${field}.${key}`, `Invalid tag "${key.slice(0, 80)}" in ${field}: ${why}`);
+    const lower = key.toLowerCase();
+    if (lower in out && out[lower] !== value)
+      invalid(`${field}.${key}`, `Tag "${lower}" is given twice in ${field} with different values`);
+    out[lower] = value as string;
+  }
+  const count = Object.keys(out).length;
+  if (count > MAX_TAGS)
+    invalid(field, `${field} has ${count} tags: Eden allows at most ${MAX_TAGS} after merging`);
+  return out;
+}
+
+/** Merges tag sets, later ones winning (Eden: key defaults < header < body), and checks the total. */
+export function mergeTags(...sets: (Record<string, string> | undefined)[]): Record<string, string> {
+  const merged: Record<string, string> = {};
+  for (const set of sets) if (set) Object.assign(merged, normalizeTags(set));
+  return normalizeTags(merged);
+}

@@ -1,3 +1,5 @@
+import { ConfigurationError } from './errors.js';
+
 /** Any logger with these four methods fits: `console`, pino, winston… */
 export interface Logger {
   debug(message: string, meta?: Record<string, unknown>): void;
@@ -13,6 +15,31 @@ export const systemClock: Clock = () => new Date();
 
 const noop = () => {};
 export const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop };
+
+const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
+
+/**
+ * The logger option after checking it has every method the SDK calls (a logger missing `debug`
+ * would otherwise throw after a request landed, leaving work half done); `fallback` when absent.
+ */
+export function checkedLogger<M extends keyof Logger = keyof Logger>(
+  logger: unknown,
+  where: string,
+  fallback: Pick<Logger, M> = silentLogger,
+  methods: readonly M[] = LOGGER_METHODS as readonly string[] as readonly M[],
+): Pick<Logger, M> {
+  if (logger === undefined) return fallback;
+  const missing =
+    typeof logger === 'object' && logger !== null
+      ? methods.filter((m) => typeof (logger as Record<string, unknown>)[m] !== 'function')
+      : methods;
+  if (missing.length > 0) {
+    throw new ConfigurationError(
+      `${where}: logger is missing ${missing.join(', ')}; pass an object with ${methods.join(', ')} (console and pino fit)`,
+    );
+  }
+  return logger as Pick<Logger, M>;
+}
 
 /** Per-call options accepted as the last argument of every client method. */
 export interface RequestOptions {

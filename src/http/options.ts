@@ -1,7 +1,7 @@
 import type { MeterProvider } from '@opentelemetry/api';
 import { ConfigurationError } from '../core/errors.js';
 import { EDEN_REQUESTS_PER_SECOND } from '../core/limits.js';
-import { type Logger, silentLogger } from '../core/types.js';
+import { checkedLogger, type Logger } from '../core/types.js';
 import { HttpMetrics } from '../metrics/http.js';
 import { RateLimiter, type RequestLimiter, sharedRateLimiter } from './rate-limiter.js';
 import { defaultRetryDelay, type RetryDelay } from './retry.js';
@@ -121,7 +121,6 @@ export interface ResolvedOptions {
 
 /** setTimeout's limit: a longer delay would fire at once. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
-const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
 const HOOK_NAMES = ['beforeRequest', 'afterResponse', 'beforeRetry'] as const;
 
 /** A usable timeout or deadline: positive and within setTimeout's range. */
@@ -138,22 +137,6 @@ export function isValidRetries(n: unknown): n is number {
 export function readEnv(name: string): string | undefined {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   return env?.[name];
-}
-
-/**
- * A collaborator must have every method the SDK will call: a logger missing `debug` would
- * otherwise throw after a request landed (and leave, say, an orphan token behind).
- */
-export function assertLogger(logger: unknown, where: string): asserts logger is Logger {
-  if (typeof logger !== 'object' || logger === null) {
-    throw new ConfigurationError(
-      `${where}: logger must be an object with debug, info, warn and error methods`,
-    );
-  }
-  const missing = LOGGER_METHODS.filter((m) => typeof (logger as Record<string, unknown>)[m] !== 'function');
-  if (missing.length > 0) {
-    throw new ConfigurationError(`${where}: logger is missing ${missing.join(', ')} (console and pino fit)`);
-  }
 }
 
 function assertHooks(hooks: unknown): asserts hooks is ClientHooks {
@@ -226,8 +209,7 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
   }
   const hooks = options.hooks ?? {};
   assertHooks(hooks);
-  const logger = options.logger ?? silentLogger;
-  assertLogger(logger, 'Client options');
+  const logger = checkedLogger(options.logger, 'Client options');
   return {
     apiKey,
     baseUrl,

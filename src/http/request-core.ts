@@ -1,5 +1,5 @@
 import ky, { HTTPError, type KyInstance, TimeoutError } from 'ky';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   APIError,
   APITimeoutError,
@@ -8,6 +8,7 @@ import {
   ResponseValidationError,
 } from '../core/errors.js';
 import { type RequestOptions, silentLogger } from '../core/types.js';
+import { safeParse } from '../core/zod.js';
 import {
   connectionError,
   errorFromResponse,
@@ -44,7 +45,7 @@ export interface Call<T> {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
   /** Validates (and converts) a 2xx body; absent: the body is ignored. */
-  schema?: z.ZodType<T>;
+  schema?: z.core.$ZodType<T>;
   options?: RequestOptions | undefined;
   /** The code of a JSON 404 here (`token_not_found` on a token's own URL). */
   notFoundCode?: ErrorCode;
@@ -296,6 +297,8 @@ export class RequestCore {
     if (error instanceof HTTPError) {
       status = error.response.status;
       if (!isRetryableStatus(status)) return false;
+      // A conflict answered to a create is an answer (the name is taken), not a lost attempt.
+      if (status === 409 && state.ctx.method === 'POST') return false;
       if (status === 429 || status === 503) {
         retryAfterMs = parseRetryAfter(error.response.headers.get('retry-after'), this.#o.clock());
       }
@@ -349,7 +352,7 @@ export class RequestCore {
         issues: [{ path: '(body)', message: why }],
       });
     }
-    const parsed = call.schema.safeParse(json);
+    const parsed = safeParse(call.schema, json);
     if (parsed.success) return parsed.data;
     const issues = parsed.error.issues.map((issue) => ({
       path: formatPath(issue.path) || '(body)',

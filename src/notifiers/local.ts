@@ -2,7 +2,7 @@
 
 import { SEVERITY_ICON } from '../alerts/format.js';
 import { ConfigurationError } from '../core/errors.js';
-import type { Logger } from '../core/types.js';
+import { checkedLogger, type Logger } from '../core/types.js';
 import type { Alert, Notifier } from '../ports/notifier.js';
 
 export interface ConsoleNotifierOptions {
@@ -27,7 +27,7 @@ export class ConsoleNotifier implements Notifier {
 
   constructor(options: ConsoleNotifierOptions = {}) {
     this.name = options.name ?? 'console';
-    this.logger = options.logger ?? console;
+    this.logger = checkedLogger(options.logger, 'ConsoleNotifier options', console, ['info', 'warn', 'error']);
     this.format =
       options.format ??
       ((a) => `${SEVERITY_ICON[a.severity]} [${a.severity}] ${a.environment}/${a.token}: ${a.message}`);

@@ -23,6 +23,13 @@ export interface EdenToken {
   last4?: string;
   /** Backend-specific id (v3 uuid); absent on v2. */
   id?: string;
+  /** The key's cost tags (v3 `default_tags`, keys lowercase), when the backend knows them; never on v2. */
+  tags?: Record<string, string>;
+  /**
+   * Set when the backend lists this token but cannot change it, saying why and what to do (a v3
+   * legacy key without id): the registry reports it as unmanaged.
+   */
+  unmanageable?: string;
   /** Unknown fields the server sent, kept as-is (never includes the token value). */
   extra?: Record<string, unknown>;
 }
@@ -35,6 +42,8 @@ export interface CreateTokenInput {
   expireTime?: Date | null;
   balanceResetPeriod?: ResetPeriod;
   balanceResetAmount?: number | null;
+  /** Cost tags the key carries (v3 `default_tags`); a v2 backend ignores them (Eden's v2 has none). */
+  tags?: Record<string, string>;
 }
 
 export interface UpdateTokenInput {
@@ -43,6 +52,8 @@ export interface UpdateTokenInput {
   expireTime?: Date | null;
   balanceResetPeriod?: ResetPeriod;
   balanceResetAmount?: number | null;
+  /** Cost tags the key carries (v3 `default_tags`); a v2 backend ignores them (Eden's v2 has none). */
+  tags?: Record<string, string>;
 }
 
 /**

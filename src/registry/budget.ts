@@ -6,32 +6,12 @@ import { VersionConflictError } from '../core/errors.js';
 import type { Logger } from '../core/types.js';
 import type { EdenToken } from '../ports/backend.js';
 import type { Metadata, SecretStore } from '../ports/stores.js';
-import type { EnvironmentPolicy } from './policy.js';
+import type { BudgetSource, EnvironmentPolicy, ResolvedBudget } from './types.js';
 
-/**
- * Where a managed token's `budget` comes from, most reliable first:
- * - `recorded`: the amount the SDK allocated (create, setBudget, topUp, apply), kept in the
- *   SecretStore entry's metadata and carried across rotations;
- * - `reset-amount`: Eden's own reset amount, for a budget that refills every period;
- * - `policy`: the environment's `budget.default` (a token the SDK did not budget, whose balance
- *   does not exceed that default);
- * - `observed`: the largest balance seen: the registry sees the current balance; AlertSystem keeps
- *   the largest across runs in its state store.
- *
- * @example
- * const t = await registry.get('prod-web-app');
- * if (t.budgetSource === 'observed') console.warn(`${t.name}: budget unknown, run setBudget`);
- */
-export type BudgetSource = 'recorded' | 'reset-amount' | 'policy' | 'observed';
+export type { BudgetSource, ResolvedBudget };
 
 /** The metadata key of the recorded budget (USD; `null` or absent: none recorded). */
 export const BUDGET_METADATA_KEY = 'budget';
-
-/** What a managed token says about its budget: both `null` when spending is unlimited. */
-export interface ResolvedBudget {
-  budget: number | null;
-  budgetSource: BudgetSource | null;
-}
 
 const UNLIMITED: ResolvedBudget = Object.freeze({ budget: null, budgetSource: null });
 

@@ -9,8 +9,8 @@ import type { CreateTokenInput, EdenToken, TokenBackend, UpdateTokenInput } from
 import type { SecretStore } from '../ports/stores.js';
 import { BUDGET_METADATA_KEY } from './budget.js';
 import { addDays, roundMoney } from './input.js';
-import { checkBudget, checkExpiryDate, type EnvironmentPolicy, type ResolvedSettings } from './policy.js';
-import type { ManagedToken, SecretEntryMetadata } from './types.js';
+import { checkBudget, checkExpiryDate, type ResolvedSettings } from './policy.js';
+import type { EnvironmentPolicy, ManagedToken, SecretEntryMetadata } from './types.js';
 
 /** The Eden create body for resolved settings: a budget is enforced, and refilled when a period applies. */
 export function createBody(name: string, s: ResolvedSettings, now: Date): CreateTokenInput {

@@ -183,7 +183,8 @@ export function groupTokens(tokens: readonly EdenToken[], environments: readonly
   const groups = new Map<string, TokenGroup>();
   const unmanaged: EdenToken[] = [];
   for (const token of tokens) {
-    const parsed = parseTokenName(token.name, environments);
+    // A token the backend cannot change (a v3 legacy key) is reported, never managed.
+    const parsed = token.unmanageable ? undefined : parseTokenName(token.name, environments);
     if (!parsed) {
       unmanaged.push(withoutSecret(token));
       continue;

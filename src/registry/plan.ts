@@ -18,12 +18,18 @@ import { managedName, plainObjectProblem } from './naming.js';
 import {
   checkBudget,
   checkPatch,
-  type EnvironmentPolicy,
   type ResolvedSettings,
   resolveSettings,
   type SettingsInput,
 } from './policy.js';
-import type { ApplyOptions, ApplyResult, ManagedToken, Plan, PlanAction } from './types.js';
+import type {
+  ApplyOptions,
+  ApplyResult,
+  EnvironmentPolicy,
+  ManagedToken,
+  Plan,
+  PlanAction,
+} from './types.js';
 
 // ── desired state ────────────────────────────────────────────────────────
 

@@ -1,6 +1,6 @@
 // Environment policies: their schema (validated once, at construction), and the rules every write
 // is held to (`PolicyViolationError`), in one place for create, setBudget, topUp, extend and plans.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConfigurationError, InvalidInputError, PolicyViolationError } from '../core/errors.js';
 import {
   assertDays,
@@ -13,117 +13,67 @@ import {
   TOKEN_TYPES,
 } from '../core/limits.js';
 import { DAY_MS } from '../core/time.js';
+import { safeParse } from '../core/zod.js';
 import type { ResetPeriod, TokenType, UpdateTokenInput } from '../ports/backend.js';
 import { addDays, usd } from './input.js';
 import { plainObjectProblem, reservedNameProblem } from './naming.js';
+import type { EnvironmentPolicy, EnvironmentPolicyInput } from './types.js';
 
-const money = z.number().finite().nonnegative().max(MAX_BALANCE);
-const days = z.number().int().positive().max(MAX_EXPIRY_DAYS);
+const money = z.number().check(z.nonnegative(), z.lte(MAX_BALANCE));
+const days = z.number().check(z.int(), z.positive(), z.lte(MAX_EXPIRY_DAYS));
+const fraction = z.number().check(z.gte(0), z.lte(1));
 
-/**
- * An environment's rules, as declared in `TokenRegistry`'s `environments`. Every field is
- * optional; unset means "no rule".
- *
- * @example
- * const prod: EnvironmentPolicyInput = {
- *   tokenType: 'api_token',
- *   budget: { default: 500, max: 2000, resetPeriod: 'monthly' },
- *   expiry: { required: true, defaultDays: 90, maxDays: 180 },
- *   alerts: { expiryDays: [14, 7, 3, 1], lowBalanceRatio: 0.2 },
- * };
- */
-export interface EnvironmentPolicyInput {
-  /** Token type created in this environment. Default `api_token`. */
-  tokenType?: TokenType;
-  budget?: {
-    /** Budget (USD) given when `create` names none. */
-    default?: number;
-    /** Highest budget allowed on any write. */
-    max?: number;
-    /** Tokens must have a budget (`activeBalance: true`). Default false. */
-    required?: boolean;
-    /** Budget refills to its amount every period. Default `none`. */
-    resetPeriod?: ResetPeriod;
-  };
-  expiry?: {
-    /** Tokens must have an expiry date. Default false. */
-    required?: boolean;
-    defaultDays?: number;
-    maxDays?: number;
-  };
-  /** Alert thresholds used by the AlertSystem (defaults there when unset). */
-  alerts?: EnvironmentAlertThresholds;
-}
-
-/** An environment's alert thresholds. @example const alerts: EnvironmentAlertThresholds = { expiryDays: [7, 1] }; */
-export interface EnvironmentAlertThresholds {
-  /** Days before expiry at which to warn, e.g. [14, 7, 3, 1]. */
-  expiryDays?: number[];
-  /** Low balance below this fraction of the budget (0.2 = 20 %). */
-  lowBalanceRatio?: number;
-  /** Low balance below this absolute amount (USD). */
-  lowBalanceAmount?: number;
-  /** Fractions of the budget used at which to warn, e.g. [0.5, 0.75, 0.9, 1]. */
-  budgetThresholds?: number[];
-}
-
-/**
- * An environment's rules once validated, with their defaults applied.
- *
- * @example
- * const max = registry.policyFor('prod').budget?.max; // 2000
- */
-export interface EnvironmentPolicy {
-  tokenType: TokenType;
-  budget?: { default?: number; max?: number; required: boolean; resetPeriod: ResetPeriod };
-  expiry?: { required: boolean; defaultDays?: number; maxDays?: number };
-  alerts?: EnvironmentAlertThresholds;
-}
-
-// The public types above are the contract; the schema is checked against them, and no zod type
+// The public types (registry/types.ts) are the contract; the schema is checked against them, and no zod type
 // reaches the public surface.
-const environmentPolicySchema: z.ZodType<EnvironmentPolicy, EnvironmentPolicyInput> = z.strictObject({
+const environmentPolicySchema: z.ZodMiniType<EnvironmentPolicy, EnvironmentPolicyInput> = z.strictObject({
   /** Token type created in this environment. Default `api_token`. */
-  tokenType: z.enum(TOKEN_TYPES).default('api_token'),
-  budget: z
-    .strictObject({
-      /** Budget (USD) given when `create` names none. */
-      default: money.optional(),
-      /** Highest budget allowed on any write. */
-      max: money.optional(),
-      /** Tokens must have a budget (`activeBalance: true`). */
-      required: z.boolean().default(false),
-      /** Budget refills to its amount every period. */
-      resetPeriod: z.enum(RESET_PERIODS).default('none'),
-    })
-    .refine((b) => b.default === undefined || b.max === undefined || b.default <= b.max, {
-      message: 'budget.default must not exceed budget.max',
-    })
-    .optional(),
-  expiry: z
-    .strictObject({
-      /** Tokens must have an expiry date. */
-      required: z.boolean().default(false),
-      defaultDays: days.optional(),
-      maxDays: days.optional(),
-    })
-    .refine((e) => e.defaultDays === undefined || e.maxDays === undefined || e.defaultDays <= e.maxDays, {
-      message: 'expiry.defaultDays must not exceed expiry.maxDays',
-    })
-    .optional(),
+  tokenType: z._default(z.enum(TOKEN_TYPES), 'api_token'),
+  budget: z.optional(
+    z
+      .strictObject({
+        /** Budget (USD) given when `create` names none. */
+        default: z.optional(money),
+        /** Highest budget allowed on any write. */
+        max: z.optional(money),
+        /** Tokens must have a budget (`activeBalance: true`). */
+        required: z._default(z.boolean(), false),
+        /** Budget refills to its amount every period. */
+        resetPeriod: z._default(z.enum(RESET_PERIODS), 'none'),
+      })
+      .check(
+        z.refine((b) => b.default === undefined || b.max === undefined || b.default <= b.max, {
+          message: 'budget.default must not exceed budget.max',
+        }),
+      ),
+  ),
+  expiry: z.optional(
+    z
+      .strictObject({
+        /** Tokens must have an expiry date. */
+        required: z._default(z.boolean(), false),
+        defaultDays: z.optional(days),
+        maxDays: z.optional(days),
+      })
+      .check(
+        z.refine(
+          (e) => e.defaultDays === undefined || e.maxDays === undefined || e.defaultDays <= e.maxDays,
+          { message: 'expiry.defaultDays must not exceed expiry.maxDays' },
+        ),
+      ),
+  ),
   /** Alert thresholds used by the AlertSystem (defaults there when unset). */
-  alerts: z
-    .strictObject({
+  alerts: z.optional(
+    z.strictObject({
       /** Days before expiry at which to warn, e.g. [14, 7, 3, 1]. */
-      expiryDays: z.array(z.number().int().nonnegative()).optional(),
+      expiryDays: z.optional(z.array(z.number().check(z.int(), z.nonnegative()))),
       /** Low balance below this fraction of the budget (0.2 = 20 %). */
-      lowBalanceRatio: z.number().min(0).max(1).optional(),
+      lowBalanceRatio: z.optional(fraction),
       /** Low balance below this absolute amount (USD). */
-      lowBalanceAmount: money.optional(),
+      lowBalanceAmount: z.optional(money),
       /** Fractions of the budget used at which to warn, e.g. [0.5, 0.75, 0.9, 1]. */
-      budgetThresholds: z.array(z.number().min(0).max(1)).optional(),
-    })
-    .optional(),
+      budgetThresholds: z.optional(z.array(fraction)),
+    }),
+  ),
 });
 
 const ENV_NAME = /^[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*$/;
@@ -152,7 +102,7 @@ export function parseEnvironments(input: unknown): Record<string, EnvironmentPol
     if (reserved) throw new ConfigurationError(reserved);
     if (name === 'unmanaged')
       throw new ConfigurationError('"unmanaged" is reserved and cannot name an environment');
-    const r = environmentPolicySchema.safeParse(policy ?? {});
+    const r = safeParse(environmentPolicySchema, policy ?? {});
     if (!r.success)
       throw new ConfigurationError(`Invalid policy for environment "${name}":\n${z.prettifyError(r.error)}`);
     out[name] = r.data;

@@ -1,6 +1,13 @@
 import { ConfigurationError, InvalidInputError, NotFoundError } from '../core/errors.js';
 import { assertDays, assertMoney } from '../core/limits.js';
-import { type Clock, type Logger, type RequestOptions, silentLogger, systemClock } from '../core/types.js';
+import {
+  type Clock,
+  checkedLogger,
+  type Logger,
+  type RequestOptions,
+  silentLogger,
+  systemClock,
+} from '../core/types.js';
 import type { EdenToken, TokenBackend } from '../ports/backend.js';
 import type { Metadata, SecretStore, StoredSecret } from '../ports/stores.js';
 import { budgetNeedsEntry, recordBudget, recordedBudget, resolveBudget } from './budget.js';
@@ -32,12 +39,13 @@ import {
   planActions,
   runActions,
 } from './plan.js';
-import { type EnvironmentPolicy, parseEnvironments, resolveSettings } from './policy.js';
+import { parseEnvironments, resolveSettings } from './policy.js';
 import type {
   ApplyOptions,
   ApplyResult,
   CreateManagedTokenInput,
   DesiredState,
+  EnvironmentPolicy,
   ListTokensOptions,
   ManagedToken,
   ParsedName,
@@ -480,6 +488,6 @@ function resolveOptions(options: TokenRegistryOptions) {
     environments: Object.freeze(parseEnvironments(options.environments)),
     clock: options.clock ?? systemClock,
     secretPrefix,
-    logger: options.logger ?? silentLogger,
+    logger: checkedLogger(options.logger, 'TokenRegistry options'),
   };
 }

@@ -1,8 +1,88 @@
 import type { Clock, Logger, Progress, RequestOptions } from '../core/types.js';
 import type { EdenToken, ResetPeriod, TokenBackend, TokenType } from '../ports/backend.js';
 import type { SecretStore } from '../ports/stores.js';
-import type { BudgetSource } from './budget.js';
-import type { EnvironmentPolicy, EnvironmentPolicyInput } from './policy.js';
+
+/**
+ * An environment's rules, as declared in `TokenRegistry`'s `environments`. Every field is
+ * optional; unset means "no rule".
+ *
+ * @example
+ * const prod: EnvironmentPolicyInput = {
+ *   tokenType: 'api_token',
+ *   budget: { default: 500, max: 2000, resetPeriod: 'monthly' },
+ *   expiry: { required: true, defaultDays: 90, maxDays: 180 },
+ *   alerts: { expiryDays: [14, 7, 3, 1], lowBalanceRatio: 0.2 },
+ * };
+ */
+export interface EnvironmentPolicyInput {
+  /** Token type created in this environment. Default `api_token`. */
+  tokenType?: TokenType;
+  budget?: {
+    /** Budget (USD) given when `create` names none. */
+    default?: number;
+    /** Highest budget allowed on any write. */
+    max?: number;
+    /** Tokens must have a budget (`activeBalance: true`). Default false. */
+    required?: boolean;
+    /** Budget refills to its amount every period. Default `none`. */
+    resetPeriod?: ResetPeriod;
+  };
+  expiry?: {
+    /** Tokens must have an expiry date. Default false. */
+    required?: boolean;
+    defaultDays?: number;
+    maxDays?: number;
+  };
+  /** Alert thresholds used by the AlertSystem (defaults there when unset). */
+  alerts?: EnvironmentAlertThresholds;
+}
+
+/** An environment's alert thresholds. @example const alerts: EnvironmentAlertThresholds = { expiryDays: [7, 1] }; */
+export interface EnvironmentAlertThresholds {
+  /** Days before expiry at which to warn, e.g. [14, 7, 3, 1]. */
+  expiryDays?: number[];
+  /** Low balance below this fraction of the budget (0.2 = 20 %). */
+  lowBalanceRatio?: number;
+  /** Low balance below this absolute amount (USD). */
+  lowBalanceAmount?: number;
+  /** Fractions of the budget used at which to warn, e.g. [0.5, 0.75, 0.9, 1]. */
+  budgetThresholds?: number[];
+}
+
+/**
+ * An environment's rules once validated, with their defaults applied.
+ *
+ * @example
+ * const max = registry.policyFor('prod').budget?.max; // 2000
+ */
+export interface EnvironmentPolicy {
+  tokenType: TokenType;
+  budget?: { default?: number; max?: number; required: boolean; resetPeriod: ResetPeriod };
+  expiry?: { required: boolean; defaultDays?: number; maxDays?: number };
+  alerts?: EnvironmentAlertThresholds;
+}
+
+/**
+ * Where a managed token's `budget` comes from, most reliable first:
+ * - `recorded`: the amount the SDK allocated (create, setBudget, topUp, apply), kept in the
+ *   SecretStore entry's metadata and carried across rotations;
+ * - `reset-amount`: Eden's own reset amount, for a budget that refills every period;
+ * - `policy`: the environment's `budget.default` (a token the SDK did not budget, whose balance
+ *   does not exceed that default);
+ * - `observed`: the largest balance seen: the registry sees the current balance; AlertSystem keeps
+ *   the largest across runs in its state store.
+ *
+ * @example
+ * const t = await registry.get('prod-web-app');
+ * if (t.budgetSource === 'observed') console.warn(`${t.name}: budget unknown, run setBudget`);
+ */
+export type BudgetSource = 'recorded' | 'reset-amount' | 'policy' | 'observed';
+
+/** What a managed token says about its budget: both `null` when spending is unlimited. */
+export interface ResolvedBudget {
+  budget: number | null;
+  budgetSource: BudgetSource | null;
+}
 
 /**
  * Options of `new TokenRegistry(...)`.

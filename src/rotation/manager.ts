@@ -442,8 +442,10 @@ export class RotationManager implements RotationFailureSource {
         handedOver = true;
         return await this.#drive(loaded, lock, options.signal);
       }
-      if (loaded?.journal.status === 'grace')
-        throw new RotationInProgressError(name, loaded.journal.rotationId);
+      if (loaded?.journal.status === 'grace') {
+        const ends = loaded.journal.graceEndsAt;
+        throw new RotationInProgressError(name, loaded.journal.rotationId, ends ? new Date(ends) : undefined);
+      }
       const snapshot = source
         ? await source()
         : {

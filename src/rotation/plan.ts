@@ -6,12 +6,11 @@ import { ConfigurationError, InvalidInputError, PolicyViolationError } from '../
 import { MAX_EXPIRY_DAYS } from '../core/limits.js';
 import { fromCents, toCents } from '../core/money.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, WEEK_MS } from '../core/time.js';
-import { type Clock, type Logger, silentLogger } from '../core/types.js';
+import { type Clock, checkedLogger, type Logger, silentLogger } from '../core/types.js';
 import type { ResetPeriod, TokenType } from '../ports/backend.js';
 import type { SecretStore, StateStore } from '../ports/stores.js';
 import { formatTokenName, splitGeneration } from '../registry/naming.js';
-import type { EnvironmentPolicy } from '../registry/policy.js';
-import type { ManagedToken } from '../registry/types.js';
+import type { EnvironmentPolicy, ManagedToken } from '../registry/types.js';
 import type {
   GraceAllowance,
   NativeRotation,
@@ -148,7 +147,7 @@ export function resolveRotationOptions(options: RotationManagerOptions): Resolve
     verify: options.verify,
     clock: options.clock ?? registry.clock ?? (() => new Date()),
     lockLeaseMs,
-    logger: options.logger ?? silentLogger,
+    logger: checkedLogger(options.logger, 'RotationManager options'),
     concurrency,
     native,
   };

@@ -2,8 +2,7 @@ import type { Secret } from '../core/secret.js';
 import type { Clock, Logger, Progress, RequestOptions } from '../core/types.js';
 import type { EdenToken, TokenBackend } from '../ports/backend.js';
 import type { SecretStore, StateStore } from '../ports/stores.js';
-import type { EnvironmentPolicy } from '../registry/policy.js';
-import type { ManagedToken, ParsedName } from '../registry/types.js';
+import type { EnvironmentPolicy, ManagedToken, ParsedName } from '../registry/types.js';
 
 /** A rotation that failed and is waiting for `resume()` or a human; AlertSystem reports these. */
 export interface RotationFailure {

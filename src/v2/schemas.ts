@@ -1,9 +1,10 @@
 /**
- * zod schemas for Eden's v2 answers, built once at module load. They are tolerant where Eden is
- * inconsistent (balance as string or number, naive times, token value present or masked) and
- * convert straight to SDK objects, so each body is parsed exactly once.
+ * zod/mini schemas (tree-shakable: a Worker bundles only what it uses) for Eden's v2 answers, built
+ * once at module load. They are tolerant where Eden is inconsistent (balance as string or number,
+ * naive times, token value present or masked) and convert straight to SDK objects, so each body is
+ * parsed exactly once.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ResponseValidationError } from '../core/errors.js';
 import { Secret } from '../core/secret.js';
 import { isSensitiveKey, SecretIndex } from '../http/errors-map.js';
@@ -14,28 +15,36 @@ import type { UsageRecord } from '../ports/usage.js';
 const DECIMAL = /^\s*-?\d+(?:\.\d+)?\s*$/;
 
 /** `12.5`, `"12.500000000"` or null/absent → number | null. */
-export const money = z
-  .unknown()
-  .transform((value, ctx): number | null => {
-    if (value === null || value === undefined) return null;
-    if (typeof value === 'number' && Number.isFinite(value)) return value;
-    if (typeof value === 'string' && DECIMAL.test(value)) return Number(value);
-    ctx.issues.push({ code: 'custom', message: 'expected a number, a decimal string or null', input: value });
-    return z.NEVER;
-  })
-  .optional();
+export const money = z.optional(
+  z.pipe(
+    z.unknown(),
+    z.transform((value, ctx): number | null => {
+      if (value === null || value === undefined) return null;
+      if (typeof value === 'number' && Number.isFinite(value)) return value;
+      if (typeof value === 'string' && DECIMAL.test(value)) return Number(value);
+      ctx.issues.push({
+        code: 'custom',
+        message: 'expected a number, a decimal string or null',
+        input: value,
+      });
+      return z.NEVER;
+    }),
+  ),
+);
 
 /** ISO date-time (zone optional: naive means UTC) or null/absent → Date | null. */
-export const time = z
-  .unknown()
-  .transform((value, ctx): Date | null => {
-    if (value === null || value === undefined) return null;
-    const date = typeof value === 'string' ? parseWireTime(value) : undefined;
-    if (date) return date;
-    ctx.issues.push({ code: 'custom', message: 'expected an ISO date-time or null', input: value });
-    return z.NEVER;
-  })
-  .optional();
+export const time = z.optional(
+  z.pipe(
+    z.unknown(),
+    z.transform((value, ctx): Date | null => {
+      if (value === null || value === undefined) return null;
+      const date = typeof value === 'string' ? parseWireTime(value) : undefined;
+      if (date) return date;
+      ctx.issues.push({ code: 'custom', message: 'expected an ISO date-time or null', input: value });
+      return z.NEVER;
+    }),
+  ),
+);
 
 import { RESET_PERIODS as resetPeriods, TOKEN_TYPES as tokenTypes } from '../core/limits.js';
 
@@ -56,18 +65,18 @@ const KNOWN_TOKEN_FIELDS = new Set([
 ]);
 
 const wireToken = z.looseObject({
-  name: z.string().min(1),
-  token: z.string().nullish(),
+  name: z.string().check(z.minLength(1)),
+  token: z.nullish(z.string()),
   token_type: z.enum(tokenTypes),
   balance: money,
-  active_balance: z.boolean().nullish(),
+  active_balance: z.nullish(z.boolean()),
   expire_time: time,
-  balance_reset_period: z.enum(resetPeriods).nullish(),
+  balance_reset_period: z.nullish(z.enum(resetPeriods)),
   balance_reset_amount: money,
-  masked: z.string().nullish(),
-  last4: z.string().nullish(),
+  masked: z.nullish(z.string()),
+  last4: z.nullish(z.string()),
   // Eden's newer spec lists revoked tokens too.
-  revoked: z.boolean().nullish(),
+  revoked: z.nullish(z.boolean()),
 });
 
 function toEdenToken(w: z.output<typeof wireToken>): EdenToken {
@@ -152,21 +161,29 @@ export interface ReadToken {
  * read into, and scrub the answers with, the client's {@link KnownSecrets}.
  */
 export function tokenSchemas(known: KnownSecrets) {
-  const read = wireToken.transform((w): ReadToken => {
-    if (w.token) known.remember(w.token);
-    return { token: toEdenToken(w), revoked: w.revoked === true };
-  });
+  const read = z.pipe(
+    wireToken,
+    z.transform((w): ReadToken => {
+      if (w.token) known.remember(w.token);
+      return { token: toEdenToken(w), revoked: w.revoked === true };
+    }),
+  );
   return {
     /** One token (create 201, patch 200). */
-    token: read.transform((r) => known.scrub([r.token])[0]!) as z.ZodType<EdenToken>,
+    token: z.pipe(
+      read,
+      z.transform((r) => known.scrub([r.token])[0]!),
+    ) as z.ZodMiniType<EdenToken>,
     /** One token read by name (retrieve 200), revoked or not. */
-    read: read.transform((r) => ({ ...r, token: known.scrub([r.token])[0]! })) as z.ZodType<ReadToken>,
+    read: z.pipe(
+      read,
+      z.transform((r) => ({ ...r, token: known.scrub([r.token])[0]! })),
+    ) as z.ZodMiniType<ReadToken>,
     /** `GET /user/custom_token/`: a bare array; revoked tokens are left out. */
-    list: z
-      .array(read)
-      .transform((rows) => known.scrub(rows.filter((r) => !r.revoked).map((r) => r.token))) as z.ZodType<
-      EdenToken[]
-    >,
+    list: z.pipe(
+      z.array(read),
+      z.transform((rows) => known.scrub(rows.filter((r) => !r.revoked).map((r) => r.token))),
+    ) as z.ZodMiniType<EdenToken[]>,
   };
 }
 
@@ -192,7 +209,7 @@ export function assertAnswerAbout(
 }
 
 /** A cost: money that usage cannot make negative. */
-const cost = money.refine((value) => value == null || value >= 0, 'a cost cannot be negative');
+const cost = money.check(z.refine((value) => value == null || value >= 0, 'a cost cannot be negative'));
 
 /**
  * Usage asked for one token (`token` filter) must be that token's: rows about another one would be
@@ -212,21 +229,21 @@ export function assertUsageOf(
 export const costDetails = z.looseObject({
   total_cost: cost,
   /** The number of calls. */
-  details: z.number().int().nonnegative().nullish(),
-  cost_per_provider: z.record(z.string(), cost).nullish(),
+  details: z.nullish(z.number().check(z.int(), z.nonnegative())),
+  cost_per_provider: z.nullish(z.record(z.string(), cost)),
 });
 
 /** A period's start: a calendar day, possibly with a time (`2026-03-01` or `2026-03-01T00:00:00Z`). */
 const periodStart = z
   .string()
-  .refine((key) => toDay(key.slice(0, 10)) !== undefined, 'expected a YYYY-MM-DD date');
+  .check(z.refine((key) => toDay(key.slice(0, 10)) !== undefined, 'expected a YYYY-MM-DD date'));
 
 /** Cost by period start, then by feature. */
 export const costData = z.record(periodStart, z.record(z.string(), costDetails));
 
 const costRow = z.looseObject({
   token: z.string(),
-  data: costData.nullish(),
+  data: z.nullish(costData),
 });
 
 /** A parsed cost row: whose usage (`T`: the token name, or null where the row names none), by day, by feature. */
@@ -267,13 +284,17 @@ export function flattenCostRows<T>(
 }
 
 /** `GET /cost_management/` → flat records, one per token × period × feature. */
-export const usageSchema: z.ZodType<UsageRecord[]> = z
-  .looseObject({ response: z.array(costRow) })
-  .transform((body) => flattenCostRows(body.response));
+export const usageSchema: z.ZodMiniType<UsageRecord[]> = z.pipe(
+  z.looseObject({ response: z.array(costRow) }),
+  z.transform((body) => flattenCostRows(body.response)),
+);
 
 /** `GET /cost_management/credits/` → USD. */
-export const creditsSchema: z.ZodType<number> = z.looseObject({ credits: money }).transform((body, ctx) => {
-  if (typeof body.credits === 'number') return body.credits;
-  ctx.issues.push({ code: 'custom', path: ['credits'], message: 'expected a number', input: body.credits });
-  return z.NEVER;
-});
+export const creditsSchema: z.ZodMiniType<number> = z.pipe(
+  z.looseObject({ credits: money }),
+  z.transform((body, ctx) => {
+    if (typeof body.credits === 'number') return body.credits;
+    ctx.issues.push({ code: 'custom', path: ['credits'], message: 'expected a number', input: body.credits });
+    return z.NEVER;
+  }),
+);

@@ -42,12 +42,26 @@ function gone(name: string): NotFoundError {
   return new NotFoundError(`Token "${name}" not found`, { status: 404 });
 }
 
+/** Why a legacy key (no id) is listed but never changed. */
+export const LEGACY_KEY_NOTE =
+  'legacy key without an id: the Management API cannot address it; regenerate it in the Eden AI dashboard to manage it';
+
 /** The port's view of a key: the v3-only fields dropped, the id kept when there is one. */
 function toToken(key: ManagementKey): EdenToken {
-  const { id, member: _member, revoked: _revoked, revokedAt: _revokedAt, ...rest } = key;
+  const { id, member: _member, revoked: _revoked, revokedAt: _revokedAt, defaultTags, ...rest } = key;
   const token: EdenToken = rest;
   if (id) token.id = id;
+  else token.unmanageable = LEGACY_KEY_NOTE;
+  if (defaultTags) token.tags = defaultTags;
   return token;
+}
+
+/** The port's `tags` are v3's `defaultTags`. */
+function withDefaultTags<T extends { tags?: Record<string, string> }>(
+  input: T,
+): Omit<T, 'tags'> & { defaultTags?: Record<string, string> } {
+  const { tags, ...rest } = input;
+  return tags === undefined ? rest : { ...rest, defaultTags: tags };
 }
 
 /**
@@ -55,6 +69,9 @@ function toToken(key: ManagementKey): EdenToken {
  * `TokenRegistry`, `RotationManager` and `AlertSystem` run unchanged on the v3 Management API.
  *
  * - Revoked keys are hidden: `list` skips them, `get`/`update`/`delete` treat them as absent.
+ * - Legacy keys (`id: null`) are listed with `unmanageable` set (the registry reports them as
+ *   unmanaged) and are never addressed by URL.
+ * - The port's `tags` are the key's `default_tags`.
  * - Names map to ids through a cache filled by every `list` and `create`, and refreshed (one
  *   listing) on a miss, when an entry is older than `maxCacheAgeMs`, and once after a 404.
  * - `create` (and `rotate`) return the token WITH its `secret`: v3 hands a value over only then;
@@ -119,7 +136,8 @@ export class ManagementKeyBackend implements TokenBackend {
    * const { secret } = await backend.create({ name: 'prod-web-app', balance: 25, activeBalance: true });
    */
   async create(input: CreateTokenInput, options?: RequestOptions): Promise<EdenToken> {
-    const key = await this.client.create(this.#member ? { ...input, member: this.#member } : input, options);
+    const v3 = withDefaultTags(input);
+    const key = await this.client.create(this.#member ? { ...v3, member: this.#member } : v3, options);
     this.#index.add(key.name, key.id, this.#now());
     return toToken(key);
   }
@@ -145,7 +163,7 @@ export class ManagementKeyBackend implements TokenBackend {
   }
 
   /**
-   * Changes a key's policy fields (balance, expiry, reset budget).
+   * Changes a key's policy fields (balance, expiry, reset budget) and its cost `tags` (replaced).
    *
    * @example
    * await backend.update('prod-web-app', { balance: 100, activeBalance: true });
@@ -156,7 +174,7 @@ export class ManagementKeyBackend implements TokenBackend {
     // The port never renames: a stray `name` would desynchronise names and ids.
     const { name: _rename, ...policy } = patch as UpdateTokenInput & { name?: unknown };
     return this.#withId(name, options, async (id) => {
-      const key = await this.client.update(id, policy, options);
+      const key = await this.client.update(id, withDefaultTags(policy), options);
       if (key.name !== name) throw gone(name);
       return toToken(key);
     });

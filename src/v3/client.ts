@@ -1,11 +1,10 @@
 import {
-  type APIError,
-  BadRequestError,
+  APIError,
   InvalidInputError,
   NotFoundError,
   ResponseValidationError,
 } from '../core/errors.js';
-import type { RequestOptions } from '../core/types.js';
+import type { Logger, RequestOptions } from '../core/types.js';
 import type { Found } from '../http/request-core.js';
 import type { UsageRecord, UsageSource } from '../ports/usage.js';
 import { assertAnswerAbout, assertUsageOf, KnownSecrets } from '../v2/schemas.js';
@@ -23,6 +22,7 @@ import type {
 import {
   answerSchemas,
   assertKeyId,
+  CREATE_MARKER_TAG,
   createKeyBody,
   type KeyPage,
   keyPath,
@@ -35,8 +35,26 @@ import {
 const KEYS = 'manage/keys/';
 const MAX_PAGE = 100;
 
-function isDuplicateName(error: APIError): boolean {
-  return error instanceof BadRequestError && /already exists/i.test(error.message);
+/** Eden answers a duplicate name with 409 (v3 today) or 400 (as v2 did). */
+function isDuplicateName(error: unknown): error is APIError {
+  return error instanceof APIError && error.code === 'name_taken';
+}
+
+/** The server's "already exists", said with what it means here: that key is not ours. */
+function nameTaken(error: APIError, name: string): APIError {
+  return new (error.constructor as typeof APIError)(
+    `A key named "${name}" already exists at Eden AI and is not one this create made: choose another name, or rotate, update or revoke that key by its id`,
+    {
+      status: error.status,
+      headers: error.headers,
+      body: error.body,
+      method: error.method,
+      path: error.path,
+      requestId: error.requestId,
+      code: 'name_taken',
+      cause: error,
+    },
+  );
 }
 
 /** v3 usage may answer "no data" with v2's `404 {"details":"Not Found"}`. */
@@ -61,8 +79,10 @@ function withSecret(key: ManagementKey, what: string): ManagementKeyWithSecret {
  *
  * Retries: reads, updates and revokes are retried on 408/409/429/5xx and connection errors. A
  * rotate whose answer was lost is simply sent again (the lost value was never delivered). A create
- * whose answer was lost is reconciled by name: the key the lost attempt made is found and rotated
- * once, so a retried create never makes a second key and you still receive a value.
+ * whose answer was lost is reconciled by the one-time marker tag it sent: the key that carries it
+ * is rotated once, so a retried create never makes a second key and you still receive a value. A
+ * key with the same name but without the marker is someone else's: the create fails `name_taken`.
+ * A successful DELETE may answer 200 or 204.
  *
  * @example
  * const client = new ManagementKeyClient(); // reads EDENAI_MANAGEMENT_KEY
@@ -74,11 +94,13 @@ export class ManagementKeyClient implements UsageSource {
   readonly #core: ManagementCore;
   readonly #clock: () => Date;
   readonly #schemas: ReturnType<typeof answerSchemas>;
+  readonly #logger: Logger;
 
   constructor(options: ManagementKeyClientOptions = {}) {
     const resolved = resolveManagementOptions(options);
     this.#core = new ManagementCore(resolved);
     this.#clock = resolved.clock;
+    this.#logger = resolved.logger;
     this.#schemas = answerSchemas(new KnownSecrets(resolved.apiKey));
   }
 
@@ -111,31 +133,43 @@ export class ManagementKeyClient implements UsageSource {
 
   /**
    * Mints an inference key and returns it with its one-time `secret`: store it before anything
-   * else. A name already used by a live key of the same member is a `BadRequestError`.
+   * else. A name already used by a live key is an error with code `name_taken` (a
+   * `ConflictError` on Eden's 409, a `BadRequestError` on a 400), never retried.
+   *
+   * The create also sends a one-time marker tag (`etm-create`) and removes it once the key is
+   * made: after a lost answer, only a key carrying that marker is taken as the one this create
+   * made; a key someone else made with the name is never rotated, revoked or adopted.
    *
    * @example
-   * const key = await client.create({ name: 'staging-api', balance: 10, balanceResetPeriod: 'daily', balanceResetAmount: 10 });
+   * const key = await client.create({ name: 'staging-api', balance: 10, defaultTags: { team: 'payments' } });
    */
   async create(input: CreateManagementKeyInput, options?: RequestOptions): Promise<ManagementKeyWithSecret> {
-    const body = createKeyBody(input, this.#clock());
+    const marker = crypto.randomUUID();
+    const body = createKeyBody(input, this.#clock(), marker);
     const name = body['name'] as string;
-    const recover = () => this.#rotateLiveKeyNamed(name, options);
-    const key = await this.#core.request({
-      method: 'POST',
-      path: KEYS,
-      body,
-      schema: this.#schemas.key,
-      options,
-      recovery: {
-        // Our lost attempt made it: its value died with the answer, so rotate it once.
-        lookup: recover,
-        afterLost: async (error) => (isDuplicateName(error) ? recover() : undefined),
-      },
-    });
+    const recover = () => this.#rotateKeyWithMarker(name, marker, options);
+    let key: ManagementKey;
+    try {
+      key = await this.#core.request({
+        method: 'POST',
+        path: KEYS,
+        body,
+        schema: this.#schemas.key,
+        options,
+        recovery: {
+          // Our lost attempt made it only if the key carries our marker: its value died with the
+          // answer, so rotate it once. Without the marker the key is someone else's.
+          lookup: recover,
+          afterLost: async (error) => (isDuplicateName(error) ? recover() : undefined),
+        },
+      });
+    } catch (error) {
+      throw isDuplicateName(error) ? nameTaken(error, name) : error;
+    }
     assertAnswerAbout('name', name, key.name, { method: 'POST', path: KEYS });
     // A 201 without a value: the key is certainly ours, so a rotate can still hand one over.
-    if (!key.secret && key.id) return this.rotate(key.id, options);
-    return withSecret(key, 'create');
+    const made = !key.secret && key.id ? await this.rotate(key.id, options) : withSecret(key, 'create');
+    return this.#withoutMarker(made, options);
   }
 
   /**
@@ -266,12 +300,37 @@ export class ManagementKeyClient implements UsageSource {
     });
   }
 
-  /** After a lost create: the live key with this name (made by that attempt) gets a fresh value. */
-  async #rotateLiveKeyNamed(name: string, options?: RequestOptions): Promise<Found<ManagementKeyWithSecret>> {
+  /** After a lost create: the live key that carries our marker (made by that attempt) gets a fresh value. */
+  async #rotateKeyWithMarker(
+    name: string,
+    marker: string,
+    options?: RequestOptions,
+  ): Promise<Found<ManagementKeyWithSecret>> {
     for await (const key of this.list({}, options)) {
-      if (key.name === name && !key.revoked && key.id) return { value: await this.rotate(key.id, options) };
+      const ours = key.name === name && !key.revoked && key.defaultTags?.[CREATE_MARKER_TAG] === marker;
+      if (ours && key.id) return { value: await this.rotate(key.id, options) };
     }
     return undefined;
+  }
+
+  /**
+   * Removes the creation marker from a key we made. Best effort: the value is already in hand and
+   * must reach the caller; a marker left behind is harmless (the next tag update replaces it).
+   */
+  async #withoutMarker(key: ManagementKeyWithSecret, options?: RequestOptions): Promise<ManagementKeyWithSecret> {
+    const tags = key.defaultTags;
+    if (!tags || !(CREATE_MARKER_TAG in tags) || !key.id) return key;
+    const { [CREATE_MARKER_TAG]: _marker, ...own } = tags;
+    try {
+      const cleaned = await this.update(key.id, { defaultTags: own }, options);
+      return { ...key, defaultTags: cleaned.defaultTags ?? own };
+    } catch (error) {
+      this.#logger.warn('Eden AI key created; its one-time creation tag could not be removed', {
+        key: key.name,
+        error: error instanceof Error ? error.name : 'unknown',
+      });
+      return { ...key, defaultTags: own };
+    }
   }
 }
 

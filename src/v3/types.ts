@@ -11,9 +11,11 @@ import type { UsageQuery } from '../ports/usage.js';
  * const key: ManagementKey = await client.get('5f0c…');
  * if (key.revoked) console.log(`${key.name} was revoked at ${key.revokedAt?.toISOString()}`);
  */
-export interface ManagementKey extends Omit<EdenToken, 'id'> {
+export interface ManagementKey extends Omit<EdenToken, 'id' | 'tags' | 'unmanageable'> {
   /** The key's uuid; `null` for a legacy key Eden has not migrated (it cannot be changed here). */
   id: string | null;
+  /** The cost tags every call made with the key carries (keys lowercase), when the server sent them. */
+  defaultTags?: Record<string, string>;
   /** Email of the organization member who owns the key. */
   member: string | null;
   /** Revoked keys stay listed; a revoke is irreversible. */
@@ -36,19 +38,26 @@ export type ManagementKeyWithSecret = ManagementKey & { secret: Secret };
  * @example
  * const input: CreateManagementKeyInput = { name: 'prod-web-app', balance: 25, balanceResetPeriod: 'monthly', balanceResetAmount: 25 };
  */
-export interface CreateManagementKeyInput extends CreateTokenInput {
+export interface CreateManagementKeyInput extends Omit<CreateTokenInput, 'tags'> {
   /** Email of the member the key belongs to (default: the management key's owner). */
   member?: string;
+  /**
+   * Cost tags every call made with the key carries (Eden's rules: see `normalizeTags`). At most 9:
+   * the create sends one more, a one-time marker that proves the key ours if the answer is lost.
+   */
+  defaultTags?: Record<string, string>;
 }
 
 /**
  * A v3 PATCH: the policy fields, and a rename.
  *
  * @example
- * const patch: ManagementKeyPatch = { name: 'prod-web-app-old', balance: 0 };
+ * const patch: ManagementKeyPatch = { name: 'prod-web-app-old', balance: 0, defaultTags: { team: 'payments' } };
  */
-export interface ManagementKeyPatch extends UpdateTokenInput {
+export interface ManagementKeyPatch extends Omit<UpdateTokenInput, 'tags'> {
   name?: string;
+  /** Replaces the key's cost tags (`{}` removes them all). */
+  defaultTags?: Record<string, string>;
 }
 
 /**

@@ -3,9 +3,9 @@
 // fields, a page or a bare array) and converting straight to SDK objects, so each body is parsed
 // once. Requests: inputs checked before anything is sent, and the bodies and usage query strings
 // built from them (the policy fields are the v2 ones, so they reuse the v2 builders).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { InvalidInputError } from '../core/errors.js';
-import { assertTokenName } from '../core/limits.js';
+import { assertTokenName, MAX_TAGS, normalizeTags } from '../core/limits.js';
 import { Secret } from '../core/secret.js';
 import { formatDay, parseDay, utcDay } from '../core/time.js';
 import type { UsageRecord } from '../ports/usage.js';
@@ -47,26 +47,36 @@ const KNOWN_KEY_FIELDS = new Set([
   'expire_time',
   'revoked',
   'revoked_at',
+  'default_tags',
 ]);
 
 const wireKey = z.looseObject({
-  id: z.string().min(1).nullish(),
-  name: z.string().min(1),
-  token_type: z.enum(tokenTypes).nullish(),
-  member: z.string().nullish(),
-  masked: z.string().nullish(),
-  last4: z.string().nullish(),
-  active_balance: z.boolean().nullish(),
+  id: z.nullish(z.string().check(z.minLength(1))),
+  name: z.string().check(z.minLength(1)),
+  token_type: z.nullish(z.enum(tokenTypes)),
+  member: z.nullish(z.string()),
+  masked: z.nullish(z.string()),
+  last4: z.nullish(z.string()),
+  active_balance: z.nullish(z.boolean()),
   balance: money,
-  balance_reset_period: z.enum(resetPeriods).nullish(),
+  balance_reset_period: z.nullish(z.enum(resetPeriods)),
   balance_reset_amount: money,
   expire_time: time,
-  revoked: z.boolean().nullish(),
+  revoked: z.nullish(z.boolean()),
   revoked_at: time,
-  secret: z.string().min(1).nullish(),
-  key: z.unknown().optional(),
-  token: z.unknown().optional(),
+  default_tags: z.optional(z.unknown()),
+  secret: z.nullish(z.string().check(z.minLength(1))),
+  key: z.optional(z.unknown()),
+  token: z.optional(z.unknown()),
 });
+
+/** `default_tags` as sent (an object of strings; anything else read as "not said"), keys lowercase. */
+function tagsOf(raw: unknown): Record<string, string> | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const tags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') tags[k.toLowerCase()] = v;
+  return tags;
+}
 
 /** The one-time value an answer carried, under any of its fields. */
 function valuesOf(w: z.output<typeof wireKey>): string[] {
@@ -99,6 +109,8 @@ function toKey(w: z.output<typeof wireKey>, known: KnownSecrets): ManagementKey 
   if (values[0]) key.secret = new Secret(values[0]);
   if (w.masked) key.masked = w.masked;
   if (w.last4) key.last4 = w.last4;
+  const tags = tagsOf(w.default_tags);
+  if (tags) key.defaultTags = tags;
   const extra = unknownFields(w, KNOWN_KEY_FIELDS);
   if (extra) key.extra = extra;
   return key;
@@ -112,7 +124,7 @@ export interface KeyPage {
   hasNext: boolean;
 }
 
-const total = z.number().int().nonnegative().nullish();
+const total = z.nullish(z.number().check(z.int(), z.nonnegative()));
 
 /**
  * The schemas of a client's answers, built once per client: they remember the values they read
@@ -120,38 +132,52 @@ const total = z.number().int().nonnegative().nullish();
  * create and rotate handed over), since v3 reads carry no value to compare with.
  */
 export function answerSchemas(known: KnownSecrets) {
-  const raw = wireKey.transform((w) => toKey(w, known));
-  const key = raw.transform((k) => known.scrub([k])[0]!) as z.ZodType<ManagementKey>;
-  const page: z.ZodType<KeyPage> = z.union([
-    z
-      .looseObject({ count: total, total_count: total, next: z.string().nullish(), results: z.array(raw) })
-      .transform((p) => ({
+  const raw = z.pipe(
+    wireKey,
+    z.transform((w) => toKey(w, known)),
+  );
+  const key = z.pipe(
+    raw,
+    z.transform((k) => known.scrub([k])[0]!),
+  ) as z.ZodMiniType<ManagementKey>;
+  const page: z.ZodMiniType<KeyPage> = z.union([
+    z.pipe(
+      z.looseObject({ count: total, total_count: total, next: z.nullish(z.string()), results: z.array(raw) }),
+      z.transform((p) => ({
         keys: known.scrub(p.results),
         count: p.count ?? p.total_count ?? null,
         hasNext: !!p.next,
       })),
-    z.array(raw).transform((keys) => ({ keys: known.scrub(keys), count: keys.length, hasNext: false })),
+    ),
+    z.pipe(
+      z.array(raw),
+      z.transform((keys) => ({ keys: known.scrub(keys), count: keys.length, hasNext: false })),
+    ),
   ]);
-  const whoami = wireWhoami.transform((w) => known.scrub([toWhoami(w)])[0]!) as z.ZodType<ManagementWhoami>;
+  const whoami = z.pipe(
+    wireWhoami,
+    z.transform((w) => known.scrub([toWhoami(w)])[0]!),
+  ) as z.ZodMiniType<ManagementWhoami>;
   return { key, page, whoami };
 }
 
 const usageRow = z.looseObject({
   // Per-key usage may not name its key: null, and the client fills it in.
-  token: z
-    .string()
-    .nullish()
-    .transform((token) => token ?? null),
-  data: costData.nullish(),
+  token: z.pipe(
+    z.nullish(z.string()),
+    z.transform((token) => token ?? null),
+  ),
+  data: z.nullish(costData),
 });
 
 /** A usage record whose row may not name its key (per-key usage): the client fills it in. */
 export type WireUsageRecord = Omit<UsageRecord, 'token'> & { token: string | null };
 
 /** `GET /manage/usage/` and `/manage/keys/{id}/usage/`: `{usage: [...]}` (v2's `response` accepted). */
-export const usageSchema: z.ZodType<WireUsageRecord[]> = z
-  .looseObject({ usage: z.array(usageRow).nullish(), response: z.array(usageRow).nullish() })
-  .transform((body) => flattenCostRows(body.usage ?? body.response ?? []));
+export const usageSchema: z.ZodMiniType<WireUsageRecord[]> = z.pipe(
+  z.looseObject({ usage: z.nullish(z.array(usageRow)), response: z.nullish(z.array(usageRow)) }),
+  z.transform((body) => flattenCostRows(body.usage ?? body.response ?? [])),
+);
 
 const KNOWN_WHOAMI_FIELDS = new Set([
   'organization',
@@ -166,24 +192,28 @@ const KNOWN_WHOAMI_FIELDS = new Set([
 ]);
 
 const named = z.union([
-  z.string().transform((name) => ({ id: null, name })),
-  z
-    .looseObject({ id: z.union([z.string(), z.number()]).nullish(), name: z.string().nullish() })
-    .transform((o) => ({ id: o.id == null ? null : String(o.id), name: o.name ?? null })),
+  z.pipe(
+    z.string(),
+    z.transform((name) => ({ id: null, name })),
+  ),
+  z.pipe(
+    z.looseObject({ id: z.nullish(z.union([z.string(), z.number()])), name: z.nullish(z.string()) }),
+    z.transform((o) => ({ id: o.id == null ? null : String(o.id), name: o.name ?? null })),
+  ),
 ]);
 
 const wireWhoami = z.looseObject({
-  organization: named.nullish(),
-  org: named.nullish(),
-  scopes: z.union([z.array(z.string()), z.string()]).nullish(),
+  organization: z.nullish(named),
+  org: z.nullish(named),
+  scopes: z.nullish(z.union([z.array(z.string()), z.string()])),
   expire_time: time,
   expires_at: time,
-  key: z
-    .looseObject({ id: z.string().nullish(), name: z.string().nullish(), masked: z.string().nullish() })
-    .nullish(),
-  id: z.string().nullish(),
-  name: z.string().nullish(),
-  masked: z.string().nullish(),
+  key: z.nullish(
+    z.looseObject({ id: z.nullish(z.string()), name: z.nullish(z.string()), masked: z.nullish(z.string()) }),
+  ),
+  id: z.nullish(z.string()),
+  name: z.nullish(z.string()),
+  masked: z.nullish(z.string()),
 });
 
 function toWhoami(w: z.output<typeof wireWhoami>): ManagementWhoami {
@@ -227,26 +257,51 @@ export function keyPath(id: string, tail = ''): string {
   return `manage/keys/${encodeURIComponent(id)}/${tail}`;
 }
 
-/** `POST /manage/keys/` body. */
-export function createKeyBody(input: CreateManagementKeyInput, now: Date): Record<string, unknown> {
+/**
+ * The tag key of the one-time creation marker: a create sends a random value under it, so that
+ * after a lost answer the key that carries it is provably the one this create made.
+ */
+export const CREATE_MARKER_TAG = 'etm-create';
+
+/** `defaultTags` checked against Eden's rules; the marker's key is the SDK's own. */
+export function defaultTags(tags: unknown, room = MAX_TAGS): Record<string, string> {
+  const out = normalizeTags(tags, 'defaultTags');
+  if (CREATE_MARKER_TAG in out)
+    invalid(`defaultTags.${CREATE_MARKER_TAG}`, `Tag "${CREATE_MARKER_TAG}" is reserved by this SDK`);
+  if (Object.keys(out).length > room)
+    invalid('defaultTags', `defaultTags has ${Object.keys(out).length} tags: at most ${room} here`);
+  return out;
+}
+
+/**
+ * `POST /manage/keys/` body, with the creation `marker` added to `default_tags` (so the key's
+ * tags count one more than `defaultTags`: at most 9 of those).
+ */
+export function createKeyBody(
+  input: CreateManagementKeyInput,
+  now: Date,
+  marker: string,
+): Record<string, unknown> {
   const body = createBody(input, now);
   if (input.member !== undefined) {
     if (typeof input.member !== 'string' || !EMAIL.test(input.member))
       invalid('member', 'member must be the email of an organization member');
     body['member'] = input.member;
   }
+  const own = input.defaultTags === undefined ? {} : defaultTags(input.defaultTags, MAX_TAGS - 1);
+  body['default_tags'] = { ...own, [CREATE_MARKER_TAG]: marker };
   return body;
 }
 
 /** `PATCH /manage/keys/{id}/` body: policy fields (as on v2) and an optional rename. */
 export function patchKeyBody(patch: ManagementKeyPatch, now: Date): Record<string, unknown> {
   if (patch === null || typeof patch !== 'object') invalid('patch', 'patch must be an object');
-  const { name, ...policy } = patch;
+  const { name, defaultTags: tags, ...policy } = patch;
   const hasPolicy = Object.values(policy).some((v) => v !== undefined);
-  if (name === undefined && !hasPolicy) {
+  if (name === undefined && tags === undefined && !hasPolicy) {
     invalid(
       'patch',
-      'Empty update: give at least one of name, balance, activeBalance, expireTime, balanceResetPeriod, balanceResetAmount',
+      'Empty update: give at least one of name, defaultTags, balance, activeBalance, expireTime, balanceResetPeriod, balanceResetAmount',
     );
   }
   const body = hasPolicy ? patchBody(policy, now) : {};
@@ -254,6 +309,7 @@ export function patchKeyBody(patch: ManagementKeyPatch, now: Date): Record<strin
     assertTokenName(name);
     body['name'] = name;
   }
+  if (tags !== undefined) body['default_tags'] = defaultTags(tags);
   return body;
 }
 

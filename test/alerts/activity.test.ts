@@ -1,6 +1,12 @@
 // AlertSystem's usage checks: a usage anomaly is alerted once per token per day, a stale token
 // once, both with a `HealthReport.activity` section.
-import { AlertSystem, formatHealthReport, MemoryStateStore, MemoryUsageSource, type UsageRecord } from 'edenai-token-manager';
+import {
+  AlertSystem,
+  formatHealthReport,
+  MemoryStateStore,
+  MemoryUsageSource,
+  type UsageRecord,
+} from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
 import { fakeClock, recorder, stubRegistry, token } from './helpers.js';
 
@@ -65,9 +71,12 @@ describe('AlertSystem activity checks', () => {
     expect((await w.alerts.run()).alerts.filter((a) => a.kind === 'stale-token')).toEqual([]);
     w.clock.advance(31 * 86_400_000);
     const report = await w.alerts.run();
-    const stale = report.alerts.filter((a) => a.kind === 'stale-token').map((a) => a.token);
+    const stale = report.alerts
+      .filter((a) => a.kind === 'stale-token')
+      .map((a) => a.token)
+      .sort();
     expect(stale).toEqual(['prod-old-app', 'prod-web-app']);
-    expect(report.activity?.stale.map((s) => s.token)).toEqual(stale);
+    expect(report.activity?.stale.map((s) => s.token).sort()).toEqual(stale);
     expect(formatHealthReport(report)).toContain('STALE TOKENS');
   });
 

@@ -1,7 +1,8 @@
 import type { Alert, EdenToken } from 'edenai-token-manager';
 import { CallbackNotifier } from 'edenai-token-manager';
 import { parseTokenName } from '../../src/registry/naming.js';
-import { type EnvironmentPolicyInput, parseEnvironments } from '../../src/registry/policy.js';
+import { parseEnvironments } from '../../src/registry/policy.js';
+import type { EnvironmentPolicyInput } from '../../src/registry/types.js';
 import type { ManagedToken, RegistryView, TokensByEnvironment } from '../../src/registry/types.js';
 
 export const DAY = 86_400_000;

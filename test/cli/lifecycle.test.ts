@@ -96,7 +96,10 @@ describe('a token lifecycle across invocations', { timeout: 180_000 }, () => {
     expect(r.rotated[0]!.migrationSteps.join(' ')).toContain('never doubled');
 
     const second = await cli('rotate', 'prod-web-app');
-    expect([second.code, second.stderr]).toEqual([8, expect.stringMatching(/already being rotated/)]);
+    expect([second.code, second.stderr]).toEqual([
+      8,
+      expect.stringMatching(/in the grace period of its last rotation .* until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC: .*run `edenai-tokens finalize --force` to end it now/),
+    ]);
 
     const listed = json<{ environments: { prod: TokenJson[] } }>(await cli('list', '--json'));
     const web = listed.environments.prod.find((t) => t.name === 'prod-web-app')!;

@@ -89,6 +89,28 @@ describe('reconcile', () => {
     expect(next.failures).toEqual([]);
   });
 
+  it('converges after a pass that failed midway through a rotation', async () => {
+    const f = await fleet();
+    await pass(f, { rotateWithinDays: 0 });
+    // Every PATCH fails from here: the rotation of prod-api stops after its first steps.
+    f.fake.inject({
+      kind: 'status',
+      status: 503,
+      match: { method: 'PATCH' },
+      times: Number.POSITIVE_INFINITY,
+    });
+    const broken = await pass(f);
+    expect(broken.status).toBe('failed');
+    expect(broken.failures.map((x) => x.step)).toContain('rotate');
+    f.fake.clearFaults();
+    const repaired = await pass(f);
+    expect(repaired.failures).toEqual([]);
+    expect([...repaired.resumed, ...repaired.rotated]).toContain('prod-api');
+    f.fake.resetRequestLog();
+    expect((await pass(f)).changed).toBe(false);
+    expect(writes(f)).toEqual([]);
+  });
+
   it("reports 'alerts' when a warning or critical alert holds", async () => {
     const f = await fleet();
     await pass(f);

@@ -92,7 +92,19 @@ describe('edenai-tokens leaked and audit', { timeout: 60_000 }, () => {
     writeFileSync(path, readFileSync(path, 'utf8').replace('pasted in a public issue', 'nothing happened'));
     const broken = await cli(['audit', 'verify', '.edenai-audit.jsonl']);
     expect(broken.code).toBe(9);
-    expect(broken.stdout).toMatch(/line \d+: entry #\d+ \(token\.leak-response .*\) was edited/);
+    expect(broken.stdout).toMatch(/line \d+: entry #\d+ \(.*\) was edited/);
+  });
+
+  it('audits every write of the CLI, with --reason', async () => {
+    expect((await cli(['update', 'prod-api', '--top-up', '5', '--reason', 'refill'])).code).toBe(0);
+    const shown = JSON.parse((await cli(['audit', 'show', '--token', 'prod-api', '--json'])).stdout);
+    expect(shown.entries.map((e: { action: string }) => e.action)).toContain('token.created');
+    expect(shown.entries.at(-1)).toMatchObject({
+      action: 'token.topped-up',
+      actor: expect.stringMatching(/^alice@/),
+      reason: 'refill',
+      changes: { balance: { before: 50, after: 55 } },
+    });
   });
 
   it('takes --actor over user@host, and refuses a name with --value-from-stdin', async () => {

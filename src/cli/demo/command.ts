@@ -10,7 +10,6 @@ import {
   type StateStore,
 } from '../../index-node.js';
 import { createFakeEdenAI, type FakeEdenAI } from '../../testing/index.js';
-import type { CommandContext } from '../commands.js';
 import { resolveConfig, tutorialEnvironments } from '../config.js';
 import { CliError, ExitCode } from '../errors.js';
 import {
@@ -22,18 +21,12 @@ import {
   type Runtime,
   withClose,
 } from '../runtime.js';
+import type { CommandContext } from '../spec.js';
 import type { ApiVersion } from '../values.js';
-import { DEMO_SPAN_MS, tellStory } from './story.js';
+import { DEMO_SPAN_MS, type DemoRuntime, tellStory } from './story.js';
 
 /** The story's fixed start, so a plain `demo` prints the same dates and numbers every time. */
 const FIXED_START = new Date('2024-01-01T09:00:00Z');
-
-/** The demo's runtime and the hand on its clock. */
-export interface DemoRuntime extends Runtime {
-  fake: FakeEdenAI;
-  /** Moves the shared clock (fake server, registry, rotation, alerts) to this instant. */
-  setNow(at: Date): void;
-}
 
 /**
  * An in-process fake (no socket) and in-memory stores on one injected clock; with `keepAt`,

@@ -11,16 +11,24 @@ import {
   formatUsageReport,
   UsageMonitor,
 } from '../../index-node.js';
+import type { FakeEdenAI } from '../../testing/index.js';
 import { tutorialDesired } from '../config.js';
 import type { Output } from '../output.js';
 import { renderApplyResult, renderPlan } from '../plan.js';
 import { colorHealthReport, rotationStatus } from '../reports.js';
 import { renderBulk, renderFinalized, renderPlanned, renderProblems } from '../rotation.js';
+import type { Runtime } from '../runtime.js';
 import { openRotations } from '../runtime.js';
 import { renderTokensByEnvironment } from '../tokens.js';
 import type { ApiVersion } from '../values.js';
-import type { DemoRuntime } from './command.js';
 import { IssuedValues, seededRandom, simulateDay } from './traffic.js';
+
+/** The demo's runtime and the hand on its clock. */
+export interface DemoRuntime extends Runtime {
+  fake: FakeEdenAI;
+  /** Moves the shared clock (fake server, registry, rotation, alerts) to this instant. */
+  setNow(at: Date): void;
+}
 
 /** Prod launches two weeks after dev and staging, so their expiry dates differ. */
 const PROD_LAUNCH_DAY = 14;

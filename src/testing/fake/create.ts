@@ -77,6 +77,7 @@ export async function createFakeEdenAI(options?: FakeEdenAIOptions): Promise<Fak
     tokenValues: o.tokenValues,
     maxCostRangeDays: o.maxCostRangeDays,
     newTokenValue,
+    v3: o.v3,
   };
   const handler = createHandler(ctx);
   let open = true;

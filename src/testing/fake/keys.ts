@@ -1,6 +1,9 @@
 // The v3 Management API's keys: /v3/manage/keys/ (list, create), /v3/manage/keys/{id}/ (get, patch,
 // revoke, rotate) and /v3/manage/whoami/, with the key bodies it sends (uuid id, member, masked
-// value, balance as a decimal string; the value itself only in create and rotate answers).
+// value, balance as a decimal string, default_tags; the value itself only in create and rotate
+// answers). Answers as Eden's own docs tests expect (409 duplicates, 200 deletes, total_count),
+// or the older variants when `ctx.v3` says so.
+import { MAX_TAGS, tagProblem } from '../../core/limits.js';
 import { nanosToDecimal } from '../../core/money.js';
 import { DAY_MS, MINUTE_MS } from '../../core/time.js';
 import type { FakeContext } from './options.js';
@@ -36,7 +39,36 @@ function intParam(url: URL, name: string, fallback: number): number {
 export function listKeys(ctx: FakeContext, url: URL): Response {
   const limit = Math.min(Math.max(intParam(url, 'limit', MAX_LIMIT), 1), MAX_LIMIT);
   const offset = intParam(url, 'offset', 0);
-  return json(200, pageBody(url, ctx.keys.list(), limit, offset));
+  return json(200, pageBody(url, ctx.keys.list(), limit, offset, ctx.v3.pageCount));
+}
+
+/**
+ * A tag set as Eden checks it (docs "tags"): an object of string values, each tag valid, at most
+ * 10; keys stored lowercase. `undefined` when absent; a string when refused (the 400's message).
+ */
+export function readTags(raw: unknown): Record<string, string> | string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'object' || Array.isArray(raw)) return 'Expected an object of tag: value.';
+  const tags: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const why = tagProblem(key, value);
+    if (why) return `Invalid tag "${key}": ${why}.`;
+    tags[key.toLowerCase()] = value as string;
+  }
+  return checkTagCount(tags);
+}
+
+/** Eden's limit applies after merging. */
+export function checkTagCount(tags: Record<string, string>): Record<string, string> | string {
+  const n = Object.keys(tags).length;
+  return n > MAX_TAGS ? `At most ${MAX_TAGS} tags are allowed after merging; got ${n}.` : tags;
+}
+
+/** A name already used by a live key: 409 as Eden's tests see it, or 400 as v2 answered. */
+function duplicateName(ctx: FakeContext): Response {
+  return ctx.v3.duplicateStatus === 400
+    ? validationError({ name: [DUPLICATE_NAME] })
+    : json(409, { error: { type: 'conflict', message: { name: [DUPLICATE_NAME] } } });
 }
 
 /** v3 keys need an expiry at least a day ahead (SKILL-ACCT). */
@@ -73,12 +105,14 @@ export async function createKey(ctx: FakeContext, request: Request): Promise<Res
   const member = body['member'];
   if (member !== undefined && member !== null && (typeof member !== 'string' || !EMAIL.test(member)))
     extra.fail('member', 'Enter a valid email address.');
+  const tags = readTags(body['default_tags']);
+  if (typeof tags === 'string') extra.fail('default_tags', tags);
   const value = ctx.newTokenValue();
   const built = buildToken(body, value, ctx.now());
   if (!built.ok || !extra.ok) return validationError(merge(built.ok ? {} : built.errors, extra.errors));
-  if (ctx.keys.byName(built.value.name) || ctx.store.get(built.value.name))
-    return validationError({ name: [DUPLICATE_NAME] });
+  if (ctx.keys.byName(built.value.name) || ctx.store.get(built.value.name)) return duplicateName(ctx);
   const entry = ctx.keys.create(built.value, typeof member === 'string' ? member : ctx.keys.owner);
+  if (typeof tags === 'object') entry.tags = tags;
   return json(201, keyBody(entry, value));
 }
 
@@ -102,11 +136,15 @@ export async function updateKey(ctx: FakeContext, request: Request, id: string):
   const extra = new FieldCollector();
   checkExpiry(ctx, body, extra);
   const name = extra.take(body, 'name', parseName);
+  const tags = readTags(body['default_tags']);
+  if (typeof tags === 'string') extra.fail('default_tags', tags);
   const patched = patchToken(entry.record, body, ctx.now());
   if (!patched.ok || !extra.ok) return validationError(merge(patched.ok ? {} : patched.errors, extra.errors));
   if (name !== undefined && name !== entry.name && (ctx.keys.byName(name) || ctx.store.get(name)))
-    return validationError({ name: [DUPLICATE_NAME] });
+    return duplicateName(ctx);
   ctx.keys.replace(entry, { ...patched.value, name: name ?? entry.name });
+  // PATCH replaces the whole set (`{}` clears it).
+  if (typeof tags === 'object') entry.tags = tags;
   return json(200, keyBody(entry));
 }
 
@@ -114,7 +152,7 @@ export function revokeKey(ctx: FakeContext, id: string): Response {
   const entry = liveKey(ctx, id);
   if (!entry) return notFound();
   ctx.keys.revoke(entry);
-  return noContent();
+  return ctx.v3.deleteStatus === 204 ? noContent() : json(200, keyBody(entry));
 }
 
 export function rotateKey(ctx: FakeContext, id: string): Response {
@@ -161,16 +199,21 @@ function keyBody(entry: KeyEntry, secret?: string): Record<string, unknown> {
     expire_time: t.expireTime === null ? null : formatDateTime(t.expireTime),
     revoked: entry.revokedAt !== null,
     revoked_at: entry.revokedAt === null ? null : formatDateTime(entry.revokedAt),
+    default_tags: { ...entry.tags },
     ...(secret === undefined ? {} : { secret }),
   };
 }
 
-/** `{count, next, previous, results}` with DRF's absolute page links. */
+/**
+ * `{total_count, next, previous, results}` with DRF's absolute page links; the total named
+ * `count` (the spec), or left out (`next` only), when the fake is told so.
+ */
 function pageBody(
   url: URL,
   entries: readonly KeyEntry[],
   limit: number,
   offset: number,
+  countField: 'total_count' | 'count' | 'next',
 ): Record<string, unknown> {
   const link = (at: number) => {
     const next = new URL(url.pathname, url.origin);
@@ -179,7 +222,7 @@ function pageBody(
     return next.toString();
   };
   return {
-    count: entries.length,
+    ...(countField === 'next' ? {} : { [countField]: entries.length }),
     next: offset + limit < entries.length ? link(offset + limit) : null,
     previous: offset > 0 ? link(Math.max(0, offset - limit)) : null,
     results: entries.slice(offset, offset + limit).map((e) => keyBody(e)),

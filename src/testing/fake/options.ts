@@ -5,7 +5,13 @@ import { toNanos } from '../../core/money.js';
 import { parseDay, utcDay } from '../../core/time.js';
 import type { FaultQueue, SlidingWindowLimiter } from './faults.js';
 import type { FakeKeyIndex, FakeStore, Spend } from './store.js';
-import type { FakeEdenAIOptions, FakeRequestLogEntry, FakeSleep, SimulateUsageInput } from './types.js';
+import type {
+  FakeEdenAIOptions,
+  FakeRequestLogEntry,
+  FakeSleep,
+  FakeV3Variants,
+  SimulateUsageInput,
+} from './types.js';
 
 export interface ResolvedOptions {
   apiKey: string;
@@ -20,6 +26,7 @@ export interface ResolvedOptions {
   maxCostRangeDays: number;
   credits: number;
   stateFile: string | undefined;
+  v3: Required<FakeV3Variants>;
 }
 
 function fail(message: string): never {
@@ -53,6 +60,14 @@ export function resolveOptions(o: FakeEdenAIOptions = {}): ResolvedOptions {
   if (o.credits !== undefined && !Number.isFinite(o.credits)) fail('`credits` must be a finite number');
   if (o.stateFile !== undefined && (typeof o.stateFile !== 'string' || o.stateFile === ''))
     fail('`stateFile` must be a file path');
+  const v3 = o.v3 ?? {};
+  if (typeof v3 !== 'object' || v3 === null) fail('`v3` must be an object');
+  if (v3.duplicateStatus !== undefined && v3.duplicateStatus !== 409 && v3.duplicateStatus !== 400)
+    fail('`v3.duplicateStatus` must be 409 or 400');
+  if (v3.deleteStatus !== undefined && v3.deleteStatus !== 200 && v3.deleteStatus !== 204)
+    fail('`v3.deleteStatus` must be 200 or 204');
+  if (v3.pageCount !== undefined && !['total_count', 'count', 'next'].includes(v3.pageCount))
+    fail("`v3.pageCount` must be 'total_count', 'count' or 'next'");
   return {
     apiKey,
     managementKey,
@@ -66,6 +81,11 @@ export function resolveOptions(o: FakeEdenAIOptions = {}): ResolvedOptions {
     maxCostRangeDays: o.maxCostRangeDays ?? 366,
     credits: toNanos(o.credits ?? 100),
     stateFile: o.stateFile,
+    v3: {
+      duplicateStatus: v3.duplicateStatus ?? 409,
+      deleteStatus: v3.deleteStatus ?? 200,
+      pageCount: v3.pageCount ?? 'total_count',
+    },
   };
 }
 
@@ -109,4 +129,5 @@ export interface FakeContext {
   tokenValues: 'readable' | 'masked';
   maxCostRangeDays: number;
   newTokenValue: () => string;
+  v3: Required<FakeV3Variants>;
 }

@@ -1,17 +1,18 @@
 // The fake's state as plain JSON (export / import / state file). Money travels as exact decimal
 // strings; imports also accept numbers for hand-written files.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConfigurationError, InvalidInputError } from '../../core/errors.js';
 import { MAX_NAME_LENGTH, RESET_PERIODS, TOKEN_TYPES } from '../../core/limits.js';
 import { nanosFromDecimal, nanosToDecimal, toNanos } from '../../core/money.js';
 import { formatDay, parseDay } from '../../core/time.js';
+import { safeParse } from '../../core/zod.js';
 import type { FakeStore, TokenRecord, UsageRow } from './store.js';
 import type { FakeState } from './types.js';
 import { formatDateTime, parseIsoDateTime } from './wire.js';
 
 const money = z.union([
-  z.number().refine(Number.isFinite),
-  z.string().refine((s) => nanosFromDecimal(s) !== undefined, 'must be a decimal number'),
+  z.number().check(z.refine(Number.isFinite)),
+  z.string().check(z.refine((s) => nanosFromDecimal(s) !== undefined, 'must be a decimal number')),
 ]);
 const moneyNanos = (value: number | string): number =>
   typeof value === 'number' ? toNanos(value) : nanosFromDecimal(value)!;
@@ -21,28 +22,27 @@ const stateSchema = z.object({
   credits: money,
   tokens: z.array(
     z.object({
-      name: z.string().min(1).max(MAX_NAME_LENGTH),
-      value: z.string().min(1),
+      name: z.string().check(z.minLength(1), z.maxLength(MAX_NAME_LENGTH)),
+      value: z.string().check(z.minLength(1)),
       tokenType: z.enum(TOKEN_TYPES),
-      balance: money.nullable(),
+      balance: z.nullable(money),
       activeBalance: z.boolean(),
-      expireTime: z
-        .string()
-        .refine((s) => parseIsoDateTime(s) !== undefined, 'must be an ISO date-time')
-        .nullable(),
+      expireTime: z.nullable(
+        z.string().check(z.refine((s) => parseIsoDateTime(s) !== undefined, 'must be an ISO date-time')),
+      ),
       balanceResetPeriod: z.enum(RESET_PERIODS),
-      balanceResetAmount: money.nullable(),
-      resetPeriodKey: z.string().nullable().optional(),
+      balanceResetAmount: z.nullable(money),
+      resetPeriodKey: z.optional(z.nullable(z.string())),
     }),
   ),
   usage: z.array(
     z.object({
       token: z.string(),
-      date: z.string().refine((s) => parseDay(s) !== undefined, 'must be YYYY-MM-DD'),
+      date: z.string().check(z.refine((s) => parseDay(s) !== undefined, 'must be YYYY-MM-DD')),
       feature: z.string(),
       provider: z.string(),
       cost: money,
-      calls: z.number().int().nonnegative(),
+      calls: z.number().check(z.int(), z.nonnegative()),
     }),
   ),
 });
@@ -75,7 +75,7 @@ export function exportState(store: FakeStore): FakeState {
 
 /** Validates `state` fully, then replaces the store's content (nothing changes when invalid). */
 export function importState(store: FakeStore, state: unknown): void {
-  const parsed = stateSchema.safeParse(state);
+  const parsed = safeParse(stateSchema, state);
   if (!parsed.success)
     throw new InvalidInputError(`Invalid fake Eden AI state: ${z.prettifyError(parsed.error)}`, {
       field: 'state',

@@ -219,6 +219,8 @@ export interface KeyEntry {
   /** The live record; frozen at revocation. */
   record: TokenRecord;
   revokedAt: Date | null;
+  /** v3 `default_tags` (keys lowercase): the cost tags every call made with the key carries. */
+  tags: Record<string, string>;
 }
 
 export class FakeKeyIndex {
@@ -291,6 +293,7 @@ export class FakeKeyIndex {
         member: e.member,
         revoked: e.revokedAt !== null,
         revokedAt: e.revokedAt === null ? null : new Date(e.revokedAt.getTime()),
+        tags: { ...e.tags },
         ...tokenSnapshotFields(t),
       };
     });
@@ -304,6 +307,7 @@ export class FakeKeyIndex {
       value: record.value,
       record,
       revokedAt: null,
+      tags: {},
     };
     this.entries.set(entry.id, entry);
     this.live.set(entry.name, entry);

@@ -59,6 +59,26 @@ export interface FakeEdenAIOptions {
   credits?: number;
   /** Load state from this JSON file at start (when it exists) and save it after every change. */
   stateFile?: string;
+  /**
+   * Where Eden's v3 reference and its own docs tests differ, the fake answers as the tests expect
+   * by default; these switch it to the older variants so both stay tested.
+   */
+  v3?: FakeV3Variants;
+}
+
+/**
+ * How the fake's v3 Management API answers where Eden's reference and its own tests differ.
+ *
+ * @example
+ * const fake = await createFakeEdenAI({ v3: { duplicateStatus: 400, deleteStatus: 204, pageCount: 'count' } });
+ */
+export interface FakeV3Variants {
+  /** A create or rename to a live key's name: 409 (default, as Eden's tests) or 400 (as v2). */
+  duplicateStatus?: 409 | 400;
+  /** A successful DELETE: 200 with the revoked key (default, as Eden's tests) or 204 (the reference). */
+  deleteStatus?: 200 | 204;
+  /** The key-list total: `total_count` (default, as Eden's tests), `count` (the spec), or none (`next` only). */
+  pageCount?: 'total_count' | 'count' | 'next';
 }
 
 /**
@@ -146,6 +166,8 @@ export interface FakeKeySnapshot extends FakeTokenSnapshot {
   member: string;
   revoked: boolean;
   revokedAt: Date | null;
+  /** Its `default_tags` (keys lowercase). */
+  tags: Record<string, string>;
 }
 
 /**
