@@ -18,6 +18,7 @@ export type {
   FakeStateUsage,
   FakeTokenSnapshot,
   FakeTokenType,
+  FakeV3Variants,
   Fault,
   FaultMatch,
   SimulateUsageInput,

@@ -230,11 +230,15 @@ describe('timeouts and abort', () => {
   });
 
   it('aborting rejects at once with the signal reason (AbortError) and never retries', async () => {
-    api().get(PATH).delay(5_000).reply(200, []);
-    const f = fastOptions();
     const controller = new AbortController();
+    // Aborted once the request is in flight: no timer decides when.
+    api()
+      .get(PATH)
+      .delay(5_000)
+      .reply(200, [])
+      .on('request', () => controller.abort());
+    const f = fastOptions();
     const pending = new CustomTokenClient(f.options).list({ signal: controller.signal });
-    setTimeout(() => controller.abort(), 10);
     const error = await pending.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DOMException);
     expect((error as DOMException).name).toBe('AbortError');
@@ -258,11 +262,14 @@ describe('timeouts and abort', () => {
     const controller = new AbortController();
     const client = new CustomTokenClient({
       apiKey: 'k',
-      retryDelay: () => 60_000,
-      // the real sleep: abortable, so the test ends as soon as we abort
+      maxRequestsPerSecond: false,
+      // ky's real wait of 60 s, aborted as soon as it is asked for: the test ends at once.
+      retryDelay: () => {
+        queueMicrotask(() => controller.abort());
+        return 60_000;
+      },
     });
     const pending = client.list({ signal: controller.signal });
-    setTimeout(() => controller.abort(), 20);
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
   });
 

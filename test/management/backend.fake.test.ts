@@ -10,7 +10,7 @@ import {
   TokenRegistry,
   UsageMonitor,
 } from 'edenai-token-manager';
-import { createFakeEdenAI, type FakeEdenAI } from 'edenai-token-manager/testing';
+import { createFakeEdenAI, type FakeEdenAI, type FakeEdenAIOptions } from 'edenai-token-manager/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const NOW = new Date('2026-01-15T12:00:00.000Z');
@@ -28,14 +28,15 @@ afterEach(async () => {
   fake = undefined;
 });
 
-async function world(options: { maxCacheAgeMs?: number } = {}) {
+async function world(options: { maxCacheAgeMs?: number } = {}, fakeOptions: FakeEdenAIOptions = {}) {
+  await fake?.close();
   let now = NOW.getTime();
   const clock = Object.assign(() => new Date(now), {
     advance(ms: number) {
       now += ms;
     },
   });
-  fake = await createFakeEdenAI({ listen: false, clock });
+  fake = await createFakeEdenAI({ listen: false, clock, ...fakeOptions });
   const options2 = { ...fake.managementClientOptions, clock, retryDelay: () => 0 };
   const client = new ManagementKeyClient(options2);
   /** Another process working on the same organization. */
@@ -62,7 +63,9 @@ describe('TokenRegistry on ManagementKeyBackend', () => {
     expect(stored?.value.reveal()).toBe(w.fake.tokenValue('prod-web-app'));
     expect(
       w.log().filter((l) => l.startsWith('POST') || l.startsWith('PATCH') || l.startsWith('DELETE')),
-    ).toEqual(['POST /v3/manage/keys/']);
+      // The PATCH removes the one-time creation marker from default_tags.
+    ).toEqual(['POST /v3/manage/keys/', 'PATCH /v3/manage/keys/{id}/']);
+    expect(w.fake.keys()[0]!.tags).toEqual({});
     expect(w.log()).not.toContain('GET /v3/manage/keys/{id}/');
     expect(w.fake.requests.every((r) => r.path.startsWith('/v3/'))).toBe(true);
     expect(w.fake.keys()).toMatchObject([
@@ -101,7 +104,9 @@ describe('TokenRegistry on ManagementKeyBackend', () => {
     await w.registry.setBudget('prod-web-app', 250);
     await w.registry.extend('prod-web-app', 30);
     expect(w.fake.keys()[0]).toMatchObject({ balance: 250 });
+    // The first removes the creation marker.
     expect(w.log().filter((l) => l.startsWith('PATCH'))).toEqual([
+      'PATCH /v3/manage/keys/{id}/',
       'PATCH /v3/manage/keys/{id}/',
       'PATCH /v3/manage/keys/{id}/',
     ]);
@@ -120,10 +125,16 @@ describe('ManagementKeyBackend', () => {
     expect(read.id).toBe(created.id);
   });
 
-  it('a name clash is a BadRequestError; an unknown name a NotFoundError', async () => {
+  it('a name clash is name_taken (409 ConflictError; 400 BadRequestError on the older API); an unknown name a NotFoundError', async () => {
     const w = await world();
     await w.backend.create({ name: 'x' });
-    await expect(w.backend.create({ name: 'x' })).rejects.toBeInstanceOf(BadRequestError);
+    await expect(w.backend.create({ name: 'x' })).rejects.toMatchObject({
+      name: 'ConflictError',
+      code: 'name_taken',
+    });
+    const older = await world({}, { v3: { duplicateStatus: 400 } });
+    await older.backend.create({ name: 'x' });
+    await expect(older.backend.create({ name: 'x' })).rejects.toBeInstanceOf(BadRequestError);
     await expect(w.backend.get('nope')).rejects.toMatchObject({ name: 'NotFoundError', status: 404 });
     await expect(w.backend.update('nope', { balance: 1 })).rejects.toBeInstanceOf(NotFoundError);
     await expect(w.backend.delete('nope')).rejects.toBeInstanceOf(NotFoundError);

@@ -100,6 +100,7 @@ describe('create', () => {
       balance_reset_amount: '25.00',
       expire_time: '2026-06-30T12:00:00.000Z',
       member: 'ops@example.com',
+      default_tags: { 'etm-create': expect.stringMatching(/^[0-9a-f-]{36}$/) },
     });
     expect(key.secret).toBeInstanceOf(Secret);
     expect(key.secret.reveal()).toBe(SECRET);
@@ -117,26 +118,95 @@ describe('create', () => {
     expect(key.secret.reveal()).toBe(SECRET2);
   });
 
-  it('a lost answer is reconciled by name: one POST, then the key it made is rotated for a value', async () => {
-    api().post(KEYS).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+  it('a lost answer is reconciled by the marker it sent: the key that carries it is rotated, the marker removed', async () => {
+    let marker = '';
+    api()
+      .post(KEYS, (b) => {
+        marker = b.default_tags['etm-create'];
+        return true;
+      })
+      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
     api()
       .get(KEYS)
       .query(true)
-      .reply(200, {
-        count: 2,
+      .reply(200, () => ({
+        total_count: 2,
         next: null,
         previous: null,
         results: [
           wireKey({ id: ID2, name: 'prod-web-app', revoked: true, revoked_at: '2026-01-01T00:00:00Z' }),
-          wireKey(),
+          wireKey({ default_tags: { team: 'web', 'etm-create': marker } }),
         ],
-      });
+      }));
     api()
       .post(`${KEYS}${ID}/rotate/`)
-      .reply(200, wireKey({ secret: SECRET2 }));
-    const key = await client().create({ name: 'prod-web-app' });
-    expect(key).toMatchObject({ id: ID, name: 'prod-web-app' });
+      .reply(200, () => wireKey({ secret: SECRET2, default_tags: { team: 'web', 'etm-create': marker } }));
+    api()
+      .patch(`${KEYS}${ID}/`, { default_tags: { team: 'web' } })
+      .reply(200, wireKey({ default_tags: { team: 'web' } }));
+    const key = await client().create({ name: 'prod-web-app', defaultTags: { team: 'web' } });
+    expect(key).toMatchObject({ id: ID, name: 'prod-web-app', defaultTags: { team: 'web' } });
     expect(key.secret.reveal()).toBe(SECRET2);
+  });
+
+  it.each([409, 400])(
+    'a lost answer then a %i duplicate, and no key carries our marker: name_taken, the other key untouched',
+    async (status) => {
+      api().post(KEYS).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+      // Someone else's key of that name: no marker (or another create's).
+      const theirs = {
+        total_count: 1,
+        next: null,
+        results: [wireKey({ default_tags: { 'etm-create': 'not-ours' } })],
+      };
+      api().get(KEYS).query(true).reply(200, theirs);
+      api()
+        .post(KEYS)
+        .reply(status, { error: { type: 'conflict', message: { name: ['Token with this name already exists.'] } } });
+      api().get(KEYS).query(true).reply(200, theirs);
+      // No rotate, PATCH or DELETE is mocked: any would fail the test (useNock).
+      await expect(client().create({ name: 'prod-web-app' })).rejects.toMatchObject({
+        code: 'name_taken',
+        status,
+        message: expect.stringContaining('A key named "prod-web-app" already exists'),
+      });
+    },
+  );
+
+  it('a 409 on the first attempt is name_taken, never retried', async () => {
+    api()
+      .post(KEYS)
+      .reply(409, { error: { type: 'conflict', message: { name: ['Token with this name already exists.'] } } });
+    await expect(client().create({ name: 'prod-web-app' })).rejects.toMatchObject({
+      name: 'ConflictError',
+      code: 'name_taken',
+      message: expect.stringContaining('is not one this create made'),
+    });
+  });
+
+  it('a created key whose answer shows the marker gets it removed; a failed removal still returns the value', async () => {
+    api()
+      .post(KEYS)
+      .reply(201, (_uri, b) =>
+        wireKey({ secret: SECRET, default_tags: (b as { default_tags: Record<string, string> }).default_tags }),
+      );
+    api().patch(`${KEYS}${ID}/`, { default_tags: { team: 'web' } }).reply(500, { detail: 'boom' });
+    const key = await client({ maxRetries: 0 }).create({ name: 'prod-web-app', defaultTags: { Team: 'web' } });
+    expect(key.secret.reveal()).toBe(SECRET);
+    expect(key.defaultTags).toEqual({ team: 'web' });
+  });
+
+  it('defaultTags are checked before any request: at most 9 (the marker takes the 10th), no reserved keys', async () => {
+    const ten = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`t${i}`, 'v']));
+    await expect(client().create({ name: 'a', defaultTags: ten })).rejects.toThrow(/at most 9/);
+    await expect(client().create({ name: 'a', defaultTags: { 'eden:team': 'x' } })).rejects.toMatchObject({
+      name: 'InvalidInputError',
+      field: 'defaultTags.eden:team',
+      message: expect.stringContaining('reserved'),
+    });
+    await expect(client().create({ name: 'a', defaultTags: { 'etm-create': 'x' } })).rejects.toThrow(
+      /reserved by this SDK/,
+    );
   });
 
   it('a lost answer whose create did not happen is sent again', async () => {
@@ -148,7 +218,7 @@ describe('create', () => {
     expect((await client().create({ name: 'prod-web-app' })).secret.reveal()).toBe(SECRET);
   });
 
-  it('a first-attempt duplicate name is a BadRequestError, not retried', async () => {
+  it('a first-attempt duplicate name (400, as v2) is a BadRequestError name_taken, not retried', async () => {
     api()
       .post(KEYS)
       .reply(400, {
@@ -156,7 +226,8 @@ describe('create', () => {
       });
     await expect(client().create({ name: 'prod-web-app' })).rejects.toMatchObject({
       name: 'BadRequestError',
-      message: expect.stringContaining('name: Token with this name already exists.'),
+      code: 'name_taken',
+      message: expect.stringContaining('A key named "prod-web-app" already exists at Eden AI'),
     });
   });
 
@@ -199,8 +270,14 @@ describe('get, update, revoke, rotate', () => {
     await expect(client().update(ID, { balance: undefined })).rejects.toThrow(/Empty update/);
   });
 
-  it('revokes with DELETE → 204', async () => {
+  it('revokes with DELETE → 204 (the reference) or 200 with a body (as Eden answers today)', async () => {
     api().delete(`${KEYS}${ID}/`).reply(204);
+    await expect(client().revoke(ID)).resolves.toBeUndefined();
+    api()
+      .delete(`${KEYS}${ID}/`)
+      .reply(200, wireKey({ revoked: true, revoked_at: '2026-01-02T03:04:05Z' }));
+    await expect(client().revoke(ID)).resolves.toBeUndefined();
+    api().delete(`${KEYS}${ID}/`).reply(200);
     await expect(client().revoke(ID)).resolves.toBeUndefined();
   });
 
@@ -272,8 +349,9 @@ describe('tolerant parsing', () => {
       revoked: false,
       expireTime: new Date('2026-03-04T16:03:29.123Z'),
       balanceResetPeriod: 'none',
-      extra: { default_tags: { team: 'web' } },
+      defaultTags: { team: 'web' },
     });
+    expect(key.extra?.['default_tags']).toBeUndefined();
     expect(JSON.stringify(key)).not.toContain('should-not-be-kept');
   });
 

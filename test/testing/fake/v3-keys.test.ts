@@ -46,6 +46,7 @@ describe.each<Transport>(['http', 'in-process'])('v3 keys over %s', (transport) 
       expire_time: null,
       revoked: false,
       revoked_at: null,
+      default_tags: {},
       secret: expect.stringMatching(VALUE),
     });
     expect(fake!.tokenValue('prod-web-app')).toBe(res.body.secret);
@@ -76,9 +77,10 @@ describe.each<Transport>(['http', 'in-process'])('v3 keys over %s', (transport) 
     const { v3 } = await start({ clock: clock.clock });
     await v3('POST', KEYS, { name: 'a' });
     const dup = await v3('POST', KEYS, { name: 'a' });
-    expect(dup.status).toBe(400);
+    // 409, as Eden's own docs tests expect (v2 answered 400).
+    expect(dup.status).toBe(409);
     expect(dup.body).toEqual({
-      error: { type: 'validation_error', message: { name: ['Token with this name already exists.'] } },
+      error: { type: 'conflict', message: { name: ['Token with this name already exists.'] } },
     });
     const soon = await v3('POST', KEYS, { name: 'b', expire_time: '2026-01-16T06:00:00Z', member: 'x' });
     expect(soon.status).toBe(400);
@@ -90,11 +92,12 @@ describe.each<Transport>(['http', 'in-process'])('v3 keys over %s', (transport) 
     expect(fake!.keys().map((k) => k.name)).toEqual(['a', 'c']);
   });
 
-  it('lists {count, next, previous, results} by limit/offset, at most 100 per page', async () => {
+  it('lists {total_count, next, previous, results} by limit/offset, at most 100 per page', async () => {
     const { v3 } = await start();
     for (let i = 0; i < 5; i++) await v3('POST', KEYS, { name: `k${i}` });
     const first = await v3('GET', `${KEYS}?limit=2`);
-    expect(first.body.count).toBe(5);
+    expect(first.body.total_count).toBe(5);
+    expect(first.body).not.toHaveProperty('count');
     expect(first.body.results.map((k: { name: string }) => k.name)).toEqual(['k0', 'k1']);
     expect(first.body.previous).toBeNull();
     expect(new URL(first.body.next).search).toBe('?limit=2&offset=2');
@@ -118,7 +121,7 @@ describe.each<Transport>(['http', 'in-process'])('v3 keys over %s', (transport) 
     expect((await call('GET', tokenPath('a-old'))).body.token).toBe(a.secret);
     expect((await call('GET', tokenPath('a'))).status).toBe(404);
     const clash = await v3('PATCH', `${KEYS}${a.id}/`, { name: 'b' });
-    expect(clash.status).toBe(400);
+    expect(clash.status).toBe(409);
     expect(clash.body.error.message).toEqual({ name: ['Token with this name already exists.'] });
   });
 
@@ -138,15 +141,15 @@ describe.each<Transport>(['http', 'in-process'])('v3 keys over %s', (transport) 
     expect(fake!.keys()).toHaveLength(1);
   });
 
-  it('revokes with 204: still listed (revoked, revoked_at), gone from v2 and from usage', async () => {
+  it('revokes with 200 and the revoked key: still listed (revoked, revoked_at), gone from v2 and from usage', async () => {
     const clock = manualClock('2026-01-15T12:00:00Z');
     const { v3, call } = await start({ clock: clock.clock });
     const a = (await v3('POST', KEYS, { name: 'a' })).body;
     clock.advance(1000);
     const res = await v3('DELETE', `${KEYS}${a.id}/`);
-    expect(res.status).toBe(204);
-    expect(res.text).toBe('');
+    expect(res.status).toBe(200);
     const read = await v3('GET', `${KEYS}${a.id}/`);
+    expect(res.body).toEqual(read.body);
     expect(read.body).toMatchObject({ revoked: true, revoked_at: '2026-01-15T12:00:01Z' });
     expect((await v3('GET', KEYS)).body.results).toEqual([read.body]);
     expect((await call('GET', '/user/custom_token/')).body).toEqual([]);
@@ -204,5 +207,44 @@ describe.each<Transport>(['http', 'in-process'])('v3 keys over %s', (transport) 
       ['from-v2', false],
     ]);
     expect(after[2]!.id).not.toBe(listed[0].id);
+  });
+
+  it('answers the older variants when told: 400 duplicates, 204 deletes, `count` or `next` only', async () => {
+    const { v3 } = await start({ v3: { duplicateStatus: 400, deleteStatus: 204, pageCount: 'count' } });
+    const a = (await v3('POST', KEYS, { name: 'a' })).body;
+    const dup = await v3('POST', KEYS, { name: 'a' });
+    expect(dup.status).toBe(400);
+    expect(dup.body.error).toEqual({ type: 'validation_error', message: { name: ['Token with this name already exists.'] } });
+    const page = (await v3('GET', KEYS)).body;
+    expect(page.count).toBe(1);
+    expect(page).not.toHaveProperty('total_count');
+    const res = await v3('DELETE', `${KEYS}${a.id}/`);
+    expect(res.status).toBe(204);
+    expect(res.text).toBe('');
+    await fake!.close();
+    const other = await start({ v3: { pageCount: 'next' } });
+    await other.v3('POST', KEYS, { name: 'b' });
+    const bare = (await other.v3('GET', KEYS)).body;
+    expect(bare).not.toHaveProperty('count');
+    expect(bare).not.toHaveProperty('total_count');
+    expect(bare.next).toBeNull();
+  });
+
+  it('keeps default_tags (keys lowercase), replaces them on PATCH and refuses bad ones with a 400', async () => {
+    const { v3 } = await start();
+    const a = (await v3('POST', KEYS, { name: 'a', default_tags: { Team: 'payments', env: 'prod' } })).body;
+    expect(a.default_tags).toEqual({ team: 'payments', env: 'prod' });
+    expect(fake!.keys()[0]!.tags).toEqual({ team: 'payments', env: 'prod' });
+    const patched = await v3('PATCH', `${KEYS}${a.id}/`, { default_tags: { team: 'web' } });
+    expect(patched.body.default_tags).toEqual({ team: 'web' });
+    // Rotation keeps them.
+    expect((await v3('POST', `${KEYS}${a.id}/rotate/`)).body.default_tags).toEqual({ team: 'web' });
+    const eleven = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`t${i}`, 'v']));
+    for (const bad of [{ 'eden:x': 'v' }, { team: 'a b' }, { ['k'.repeat(65)]: 'v' }, { t: '' }, eleven, ['x']]) {
+      const res = await v3('POST', KEYS, { name: 'b', default_tags: bad });
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(res.body.error.message).toHaveProperty('default_tags');
+    }
+    expect(fake!.keys().map((k) => k.name)).toEqual(['a']);
   });
 });
