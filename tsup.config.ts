@@ -18,7 +18,15 @@ const entry = { ...library, cli: 'src/cli/main.ts' };
 export default defineConfig([
   // ESM: dependencies stay external so users dedupe them. No source maps: they would point to src/,
   // which is not shipped. `node:` prefixes are kept (edge bundlers need them to tell built-ins apart).
-  { entry, format: ['esm'], dts: true, clean: true, target: 'node20', platform: 'node', removeNodeProtocol: false },
+  {
+    entry,
+    format: ['esm'],
+    dts: true,
+    clean: true,
+    target: 'node20',
+    platform: 'node',
+    removeNodeProtocol: false,
+  },
   // CJS: ky, p-limit, croner and @noble/hashes are ESM-only; bundling them avoids the `default`
   // interop trap. keepNames: class names (`NotFoundError`) survive the CJS lowering of static fields.
   {

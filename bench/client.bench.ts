@@ -72,7 +72,8 @@ async function sideBySide(
     names.map((n) => [n, (results[n]!.reduce((s, x) => s + x.wall, 0) / calls) * 1000]),
   );
   // Paired rounds run a few ms apart: their median ratio shrugs off a round a GC pause hit.
-  const medianRatio = (a: string, b: string) => median(results[a]!.map((x, i) => x.wall / results[b]![i]!.wall));
+  const medianRatio = (a: string, b: string) =>
+    median(results[a]!.map((x, i) => x.wall / results[b]![i]!.wall));
   return { perCallUs, medianRatio };
 }
 
@@ -98,7 +99,9 @@ async function overKy(): Promise<void> {
     console.log(
       `loopback, sequential get × ${CALLS} per side: SDK ${perCallUs['sdk']!.toFixed(0)} µs/call, bare ky ${perCallUs['ky']!.toFixed(0)} µs/call`,
     );
-    console.log(`  our work: SDK / bare ky = ${ratio.toFixed(3)} (target ≤ 1.10) ${ratio <= 1.1 ? 'OK' : 'MISSED'}`);
+    console.log(
+      `  our work: SDK / bare ky = ${ratio.toFixed(3)} (target ≤ 1.10) ${ratio <= 1.1 ? 'OK' : 'MISSED'}`,
+    );
   } finally {
     await fake.close();
   }
@@ -130,7 +133,9 @@ async function atLatency(): Promise<void> {
     console.log(
       `5 ms latency, sequential get × 600 per side: SDK ${(perCallUs['sdk']! / 1000).toFixed(2)} ms/call, raw fetch ${(perCallUs['raw']! / 1000).toFixed(2)} ms/call`,
     );
-    console.log(`  what users feel: SDK / raw fetch = ${ratio.toFixed(3)} (target ≤ 1.02) ${ratio <= 1.02 ? 'OK' : 'MISSED'}`);
+    console.log(
+      `  what users feel: SDK / raw fetch = ${ratio.toFixed(3)} (target ≤ 1.02) ${ratio <= 1.02 ? 'OK' : 'MISSED'}`,
+    );
   } finally {
     await fake.close();
   }

@@ -1,13 +1,25 @@
 // The public surface, recorded: one API Extractor report per package entry in etc/. `npm test`
 // runs this in check mode (after the build), which fails when the surface changed and the report
 // was not updated; `npm run api:update` rewrites the reports for review in the same commit.
-import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
+
 import { fileURLToPath } from 'node:url';
+import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const local = process.argv.includes('--local');
 // Every entry of package.json "exports" (the root as Node resolves it: web names plus /node).
-const entries = ['index-node', 'index', 'node', 'testing', 'aws', 'vault', 'redis', 'azure', 'gcp', 'kubernetes'];
+const entries = [
+  'index-node',
+  'index',
+  'node',
+  'testing',
+  'aws',
+  'vault',
+  'redis',
+  'azure',
+  'gcp',
+  'kubernetes',
+];
 
 let failed = false;
 for (const entry of entries) {
@@ -37,12 +49,18 @@ for (const entry of entries) {
     configObjectFullPath: `${root}api-extractor.json`,
     packageJsonFullPath: `${root}package.json`,
   });
-  const result = Extractor.invoke(config, { localBuild: local, showVerboseMessages: false, messageCallback: (m) => {
-    if (m.logLevel === 'warning' && m.category === 'Compiler') m.handled = true;
-  } });
+  const result = Extractor.invoke(config, {
+    localBuild: local,
+    showVerboseMessages: false,
+    messageCallback: (m) => {
+      if (m.logLevel === 'warning' && m.category === 'Compiler') m.handled = true;
+    },
+  });
   if (!result.succeeded) {
     failed = true;
-    console.error(`API report for "${entry}" ${result.apiReportChanged ? 'changed' : 'failed'}: run \`npm run api:update\`, review etc/, commit it.`);
+    console.error(
+      `API report for "${entry}" ${result.apiReportChanged ? 'changed' : 'failed'}: run \`npm run api:update\`, review etc/, commit it.`,
+    );
   }
 }
 if (failed) process.exit(1);

@@ -3,6 +3,7 @@
 // (file and env stores) are added by ./index-node.ts, which Node resolves through the "node" condition.
 
 // Alerts and notifiers.
+export type { ActivityHealth, ActivityOptions } from './alerts/activity.js';
 export {
   AlertSystem,
   type AlertSystemOptions,
@@ -63,6 +64,14 @@ export {
   UnprocessableEntityError,
   VersionConflictError,
 } from './core/errors.js';
+// Eden's cost tag rules (v3 `default_tags`, `X-EdenAI-Tags`).
+export {
+  MAX_TAG_KEY_LENGTH,
+  MAX_TAG_VALUE_LENGTH,
+  MAX_TAGS,
+  normalizeTags,
+  RESERVED_TAG_PREFIX,
+} from './core/limits.js';
 export { Secret } from './core/secret.js';
 export type { Clock, Logger, Progress, RequestOptions } from './core/types.js';
 // Low level: v2 clients, the v3 Management API, and the HTTP options they share.
@@ -138,13 +147,13 @@ export type { UsageQuery, UsageRecord, UsageSource } from './ports/usage.js';
 export { TokenRegistry } from './registry/registry.js';
 export type {
   ApplyOptions,
+  ApplyResult,
   BudgetSource,
+  CreateManagedTokenInput,
+  DesiredState,
   EnvironmentAlertThresholds,
   EnvironmentPolicy,
   EnvironmentPolicyInput,
-  ApplyResult,
-  CreateManagedTokenInput,
-  DesiredState,
   ListTokensOptions,
   ManagedToken,
   ParsedName,
@@ -237,3 +246,4 @@ export type {
   ManagementUsageQuery,
   ManagementWhoami,
 } from './v3/types.js';
+export { CREATE_MARKER_TAG } from './v3/wire.js';

@@ -1,13 +1,6 @@
 import type { MeterProvider } from '@opentelemetry/api';
 import { ConfigurationError, InvalidInputError } from '../core/errors.js';
-import {
-  type Clock,
-  checkedLogger,
-  type Logger,
-  type RequestOptions,
-  silentLogger,
-  systemClock,
-} from '../core/types.js';
+import { type Clock, checkedLogger, type Logger, type RequestOptions, systemClock } from '../core/types.js';
 import { AlertMetrics } from '../metrics/alerts.js';
 import type { Alert, AlertKind, Notifier } from '../ports/notifier.js';
 import type { StateStore } from '../ports/stores.js';
@@ -15,6 +8,7 @@ import type { RegistryView } from '../registry/types.js';
 import type { RotationFailureSource } from '../rotation/types.js';
 import { MemoryStateStore } from '../stores/memory.js';
 import { assertTimeZone, DEFAULT_TIME_ZONE, periodKeys } from '../usage/forecast.js';
+import { type ActivityOptions, checkActivity } from './activity.js';
 import type { CheckContext } from './checks.js';
 import { DeliveryLedger, deliver } from './delivery.js';
 import { type EvaluateInput, type Evaluation, evaluate } from './evaluate.js';
@@ -61,6 +55,11 @@ export interface AlertSystemOptions {
   timeZone?: string;
   /** Receives each run's alert metrics (docs/metrics.md). Default: OpenTelemetry's global provider. */
   meterProvider?: MeterProvider;
+  /**
+   * Enables the `usage-anomaly` and `stale-token` alerts and `HealthReport.activity`: daily usage
+   * from `source` (a `CostClient`), one query per `run()` or `check()`.
+   */
+  activity?: ActivityOptions;
 }
 
 /**
@@ -131,6 +130,7 @@ export class AlertSystem {
   private readonly timeZone: string;
   private readonly rulesFor: (environment: string) => AlertRules;
   private readonly metrics: AlertMetrics;
+  private readonly activity: ActivityOptions | undefined;
   /** Runs of one instance never overlap (a slow run and the next tick would double-send). */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -160,6 +160,7 @@ export class AlertSystem {
     this.timeZone = timeZone;
     this.rulesFor = resolveRules(registry.environments, options.rules).forEnvironment;
     this.metrics = new AlertMetrics(options.meterProvider);
+    this.activity = options.activity;
   }
 
   /**
@@ -234,7 +235,12 @@ export class AlertSystem {
    * const critical = (await alerts.check()).filter((a) => a.severity === 'critical');
    */
   async check(options: RequestOptions = {}): Promise<Alert[]> {
-    return (await this.evaluate({ signal: options.signal })).alerts;
+    const now = this.clock();
+    const [ev, activity] = await Promise.all([
+      this.evaluate({ signal: options.signal }, now),
+      this.checkActivity(now, options.signal, true),
+    ]);
+    return [...ev.alerts, ...(activity?.alerts ?? [])];
   }
 
   /**
@@ -257,10 +263,12 @@ export class AlertSystem {
     const now = this.clock();
     const nowMs = now.getTime();
     const peaks = new BalancePeaks(this.state);
-    const [ev, ledger] = await Promise.all([
+    const [ev, ledger, activity] = await Promise.all([
       this.evaluate({ signal: options.signal }, now, peaks),
       DeliveryLedger.load(this.state),
+      this.checkActivity(now, options.signal),
     ]);
+    if (activity) addActivity(ev, activity.alerts);
     const repeatEveryMs = (a: Alert) => this.rulesFor(a.environment).repeatEveryMs;
     const batches = this.notifiers
       .map((notifier) => ({
@@ -297,10 +305,28 @@ export class AlertSystem {
       at: now,
       environments: ev.environments,
       ...(ev.account && { account: ev.account }),
+      ...(activity && { activity: activity.health }),
       alerts: ev.alerts,
       sent,
       failures,
     };
+  }
+
+  /** The usage checks, when `activity` is configured and neither kind is disabled everywhere. */
+  private async checkActivity(now: Date, signal: AbortSignal | undefined, readOnly = false) {
+    if (!this.activity) return undefined;
+    const result = await checkActivity({
+      registry: this.registry,
+      options: this.activity,
+      state: this.state,
+      now,
+      timeZone: this.timeZone,
+      logger: this.logger,
+      signal,
+      readOnly,
+    });
+    result.alerts = result.alerts.filter((a) => !this.rulesFor(a.environment).disabled.includes(a.kind));
+    return result;
   }
 
   private evaluate(
@@ -321,6 +347,20 @@ export class AlertSystem {
       lowCreditsAmount: this.lowCreditsAmount,
       ...extra,
     });
+  }
+}
+
+/** Adds the usage alerts to an evaluation: to its list, and to their tokens' health (and status). */
+function addActivity(ev: Evaluation, alerts: readonly Alert[]): void {
+  const worse = { ok: 0, warning: 1, critical: 2 } as const;
+  for (const a of alerts) {
+    ev.alerts.push(a);
+    const t = ev.environments
+      .find((e) => e.environment === a.environment)
+      ?.tokens.find((x) => x.name === a.token);
+    if (!t) continue;
+    t.alerts.push(a);
+    if (a.severity !== 'info' && worse[a.severity] > worse[t.status]) t.status = a.severity;
   }
 }
 
@@ -362,6 +402,11 @@ function validateOptions(options: AlertSystemOptions): void {
   }
   if (clock !== undefined && typeof clock !== 'function') {
     throw new ConfigurationError('AlertSystem `clock` must be a function returning a Date');
+  }
+  if (options.activity !== undefined && typeof options.activity?.source?.usage !== 'function') {
+    throw new ConfigurationError(
+      'AlertSystem `activity.source` must have a usage(query) method (a CostClient)',
+    );
   }
   assertTimeZone(options.timeZone ?? DEFAULT_TIME_ZONE);
   validateNotifiers(options.notifiers);

@@ -1,5 +1,6 @@
 // Alerts as text for people: the health report, and what notifiers share to show a severity.
 import type { Alert, Severity } from '../ports/notifier.js';
+import type { ActivityHealth } from './activity.js';
 import { plural, SEVERITY_RANK, usd } from './checks.js';
 import type { HealthReport, TokenHealth } from './types.js';
 
@@ -26,7 +27,8 @@ export function formatHealthReport(report: HealthReport): string {
   const out: string[] = [RULE, 'Token Health Report', RULE, ''];
   const expiry = report.alerts.filter((a) => a.kind === 'expiring' || a.kind === 'expired');
   const low = report.alerts.filter((a) => a.kind === 'low-balance');
-  const other = report.alerts.filter((a) => !expiry.includes(a) && !low.includes(a));
+  const usage = report.alerts.filter((a) => a.kind === 'usage-anomaly' || a.kind === 'stale-token');
+  const other = report.alerts.filter((a) => !expiry.includes(a) && !low.includes(a) && !usage.includes(a));
 
   if (expiry.length > 0) {
     out.push('⚠️  EXPIRING TOKENS:', LINE);
@@ -49,6 +51,8 @@ export function formatHealthReport(report: HealthReport): string {
     const mark = alerts.length > 0 ? '⚠️ ' : '✓';
     out.push(`${mark} Account credits: ${usd(credits)} (allocated token budgets: ${usd(allocated)})`, '');
   }
+
+  if (report.activity) out.push(...activityLines(report.activity), '');
 
   if (other.length > 0) {
     out.push('⚠️  OTHER ALERTS:', LINE);
@@ -76,6 +80,23 @@ export function formatHealthReport(report: HealthReport): string {
     }
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The usage checks' section: anomalies, stale tokens, and what could not be judged. */
+function activityLines(activity: ActivityHealth): string[] {
+  if (activity.error) return [`⚠️  Usage checks skipped: ${activity.error}`];
+  const out: string[] = [];
+  if (activity.anomalies.length > 0) {
+    out.push('⚠️  USAGE ANOMALIES:', LINE);
+    for (const a of activity.anomalies) out.push(`${SEVERITY_ICON.warning} ${a.token}`, `   ${a.message}`);
+  } else out.push('✓ No usage anomalies');
+  if (activity.stale.length > 0) {
+    out.push('', '🔵 STALE TOKENS:', LINE);
+    for (const s of activity.stale) out.push(`${SEVERITY_ICON.info} ${s.token}`, `   ${s.message}`);
+  }
+  if (activity.skipped.length > 0)
+    out.push(`   (${plural(activity.skipped.length, 'token')} too young for a usage baseline)`);
+  return out;
 }
 
 function expiryText(days: number): string {

@@ -66,6 +66,8 @@ export const ALERT_KINDS = [
   'rotation-failed',
   'low-credits',
   'budgets-exceed-credits',
+  'usage-anomaly',
+  'stale-token',
 ] as const satisfies readonly AlertKind[];
 
 const expiryDays = z.number().check(z.int(), z.nonnegative(), z.lte(MAX_EXPIRY_DAYS));

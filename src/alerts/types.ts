@@ -3,6 +3,7 @@ import type { RequestOptions } from '../core/types.js';
 import type { Alert } from '../ports/notifier.js';
 import type { BudgetSource } from '../registry/budget.js';
 import type { ManagedToken } from '../registry/types.js';
+import type { ActivityHealth } from './activity.js';
 
 /** What AlertSystem reads from one forecast. */
 export interface ExhaustionForecast {
@@ -97,6 +98,8 @@ export interface HealthReport {
   environments: EnvironmentHealth[];
   /** The account's credits against the allocated budgets, when a `credits` source is configured. */
   account?: AccountHealth;
+  /** Usage anomalies and stale tokens, when an `activity` source is configured. */
+  activity?: ActivityHealth;
   /** Every alert whose condition holds now, new or already sent. */
   alerts: Alert[];
   /** Alerts delivered by at least one notifier during this run. */

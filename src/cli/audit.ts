@@ -5,6 +5,7 @@ import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { formatDateTime } from '../core/format.js';
 import { formatDay, utcDay } from '../core/time.js';
+import type { AuditSink } from '../index.js';
 import type { AuditLogEntry } from '../node.js';
 import { FileAuditSink, readAuditLog, verifyAuditLog } from '../node.js';
 import { ExitCode, usageError } from './errors.js';
@@ -17,9 +18,15 @@ export function auditFileOf(ctx: CommandContext): string {
   return resolve(ctx.cwd, ctx.env['EDENAI_AUDIT_FILE'] ?? '.edenai-audit.jsonl');
 }
 
-/** The CLI's audit sink, on the audit file. */
-export function openAuditSink(ctx: CommandContext): FileAuditSink {
-  return new FileAuditSink({ path: auditFileOf(ctx) });
+/** The CLI's audit sink, on the audit file; `--reason` fills the events that have none. */
+export function openAuditSink(ctx: CommandContext): AuditSink {
+  const file = new FileAuditSink({ path: auditFileOf(ctx) });
+  const reason = ctx.global.reason;
+  if (reason === undefined) return file;
+  return {
+    name: file.name,
+    write: (events) => file.write(events.map((e) => (e.reason === undefined ? { ...e, reason } : e))),
+  };
 }
 
 /** `--actor`, else `user@host`. */

@@ -2,7 +2,6 @@
 // leaked value. With --value-from-stdin, the value is compared with every managed token's stored
 // value on this machine (it is never sent anywhere, never printed: only its fingerprint is).
 import { type LeakResponse, Secret } from '../index-node.js';
-import { actorOf, openAuditSink } from './audit.js';
 import { CliError, cliWording, ExitCode, usageError } from './errors.js';
 import { buildNotifiers, checkSecrets, openRotations, type Runtime, withRuntime } from './runtime.js';
 import type { CommandContext } from './spec.js';
@@ -55,9 +54,7 @@ export async function leaked(ctx: CommandContext): Promise<number> {
     if (leakedValue) ctx.out.note(`The value (fingerprint ${leakedValue.fingerprint}) is ${name}'s.`);
     const result = await openRotations(rt).respondToLeak(name, {
       reason: ctx.global.reason ?? 'reported leaked with edenai-tokens leaked',
-      actor: actorOf(ctx),
       notifiers: buildNotifiers(rt.config.notifiers, ctx.env, ctx.out),
-      audit: openAuditSink(ctx),
       ...(leakedValue ? { fingerprint: leakedValue.fingerprint } : {}),
     });
     ctx.out.data(leakView(result));

@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
+  type AuditSink,
   type ClientOptions,
   type Clock,
   ConfigurationError,
@@ -35,6 +36,7 @@ import {
 } from '../index-node.js';
 import { createFakeEdenAI, type FakeEdenAI } from '../testing/index.js';
 import { MANAGEMENT_KEY_ENV } from '../v3/core.js';
+import { actorOf, openAuditSink } from './audit.js';
 import {
   type CliConfig,
   DEFAULT_REQUESTS_PER_SECOND,
@@ -60,6 +62,10 @@ export interface Runtime {
   clock: Clock;
   /** Set with `--fake`: the fake server, its state kept in a local file. */
   fake: FakeEdenAI | undefined;
+  /** The audit trail of the command's writes (the demo keeps none). */
+  audit?: AuditSink;
+  /** `--actor`, else `user@host`. */
+  actor?: string;
   close(): Promise<void>;
 }
 
@@ -219,7 +225,7 @@ function realClients(
  */
 export function openRegistry(
   config: CliConfig,
-  parts: { backend: TokenBackend; secrets: SecretStore; clock: Clock },
+  parts: { backend: TokenBackend; secrets: SecretStore; clock: Clock; audit?: AuditSink; actor?: string },
 ): TokenRegistry {
   const build = (environments: Record<string, unknown>) =>
     new TokenRegistry({ ...parts, environments: environments as Record<string, EnvironmentPolicyInput> });
@@ -266,8 +272,22 @@ export async function openRuntime(ctx: CommandContext, preloaded?: CliConfig): P
     state = stateStore(config);
   }
   const { backend, usageSource } = clients;
-  const registry = openRegistry(config, { backend, secrets, clock });
-  return withClose({ config, api, registry, backend, usageSource, secrets, state, clock, fake });
+  const audit = openAuditSink(ctx);
+  const actor = actorOf(ctx);
+  const registry = openRegistry(config, { backend, secrets, clock, audit, actor });
+  return withClose({
+    config,
+    api,
+    registry,
+    backend,
+    usageSource,
+    secrets,
+    state,
+    clock,
+    fake,
+    audit,
+    actor,
+  });
 }
 
 /** Adds the `close` that frees a runtime's parts: the fake first, then both stores. */
@@ -307,6 +327,8 @@ export function openRotations(rt: Runtime): RotationManager {
     ...(gracePeriodMs === undefined ? {} : { gracePeriodMs }),
     ...(graceAllowance === undefined ? {} : { graceAllowance }),
     ...(concurrency === undefined ? {} : { concurrency }),
+    ...(rt.audit ? { audit: rt.audit } : {}),
+    ...(rt.actor ? { actor: rt.actor } : {}),
   });
 }
 

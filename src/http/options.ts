@@ -22,6 +22,7 @@ export const DEFAULT_MAX_RETRIES = 2;
  * };
  * const client = new CustomTokenClient({ hooks });
  */
+// biome-ignore-start lint/suspicious/noConfusingVoidType: ky's hook types return void (a hook that only sets a header).
 export interface ClientHooks {
   /** Before each attempt is sent; may change `request.headers`, or return a Request/Response to use instead. */
   beforeRequest?: ((
@@ -44,6 +45,7 @@ export interface ClientHooks {
     retryCount: number;
   }) => undefined | void | Promise<undefined | void>)[];
 }
+// biome-ignore-end lint/suspicious/noConfusingVoidType: end of the hook types
 
 /**
  * Options shared by `CustomTokenClient`, `CostClient` and `ManagementKeyClient`.

@@ -191,7 +191,8 @@ const SHARED = Symbol.for('edenai-token-manager.rate-limiters');
 /** The process-wide limiter for `origin` at `perSecond`, created on first use. */
 export function sharedRateLimiter(origin: string, perSecond: number): RateLimiter {
   const holder = globalThis as { [SHARED]?: Map<string, RateLimiter> };
-  const limiters = (holder[SHARED] ??= new Map());
+  holder[SHARED] ??= new Map();
+  const limiters = holder[SHARED];
   const key = `${origin} ${perSecond}`;
   let limiter = limiters.get(key);
   if (!limiter) {

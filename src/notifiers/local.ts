@@ -27,7 +27,11 @@ export class ConsoleNotifier implements Notifier {
 
   constructor(options: ConsoleNotifierOptions = {}) {
     this.name = options.name ?? 'console';
-    this.logger = checkedLogger(options.logger, 'ConsoleNotifier options', console, ['info', 'warn', 'error']);
+    this.logger = checkedLogger(options.logger, 'ConsoleNotifier options', console, [
+      'info',
+      'warn',
+      'error',
+    ]);
     this.format =
       options.format ??
       ((a) => `${SEVERITY_ICON[a.severity]} [${a.severity}] ${a.environment}/${a.token}: ${a.message}`);

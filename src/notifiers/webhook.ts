@@ -75,7 +75,10 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Turns one or several secrets into HMAC keys. Never echoes a secret in an error. */
-function signingKeys(secrets: WebhookSecret | readonly WebhookSecret[] | undefined, where: string): Uint8Array[] {
+function signingKeys(
+  secrets: WebhookSecret | readonly WebhookSecret[] | undefined,
+  where: string,
+): Uint8Array[] {
   const list = Array.isArray(secrets) ? secrets : secrets === undefined ? [] : [secrets];
   if (list.length === 0) throw new ConfigurationError(`${where}: give a signing \`secret\` (or \`secrets\`)`);
   return list.map((s, i) => {

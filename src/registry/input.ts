@@ -1,7 +1,7 @@
 // Checks of what callers hand the registry (object shapes, names, plan changes read back from JSON),
 // and the small money and date steps its writes share.
 import { InvalidInputError } from '../core/errors.js';
-import { assertMoney, assertResetPeriod, describeValue as describe } from '../core/limits.js';
+import { assertMoney, assertResetPeriod, describeValue as describe, normalizeTags } from '../core/limits.js';
 import { fromNanos, toNanos } from '../core/money.js';
 import { DAY_MS } from '../core/time.js';
 import type { UpdateTokenInput } from '../ports/backend.js';
@@ -59,6 +59,7 @@ const PATCH_FIELDS = [
   'expireTime',
   'balanceResetPeriod',
   'balanceResetAmount',
+  'tags',
 ] as const;
 
 /**
@@ -103,6 +104,9 @@ export function normalizePatch(changes: unknown, field: string): UpdateTokenInpu
         break;
       case 'expireTime':
         patch.expireTime = toDateOrNull(to);
+        break;
+      case 'tags':
+        patch.tags = normalizeTags(to, 'tags');
         break;
     }
   }

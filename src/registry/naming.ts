@@ -256,6 +256,7 @@ export function toManagedToken(
     balanceResetAmount: t.balanceResetAmount,
     secretRef,
     generations: group.members.map((m) => m.token.name),
+    ...(t.tags && { tags: { ...t.tags } }),
   };
 }
 

@@ -22,6 +22,7 @@ import {
   resolveSettings,
   type SettingsInput,
 } from './policy.js';
+import { desiredTags, tagDrift } from './tags.js';
 import type {
   ApplyOptions,
   ApplyResult,
@@ -41,6 +42,8 @@ export interface DesiredEntry {
   settings: ResolvedSettings;
   /** Which settings the entry states itself (defaults only shape new tokens; see `plan`). */
   stated: { budget: boolean; resetPeriod: boolean; expiresInDays: boolean };
+  /** The cost tags the policy gives the token (`undefined`: the policy declares none). */
+  tags: Record<string, string> | undefined;
 }
 
 const SETTINGS_FIELDS = ['budget', 'expiresInDays', 'resetPeriod', 'tokenType'] as const;
@@ -75,6 +78,7 @@ export function normalizeDesired(
           resetPeriod: input['resetPeriod'] !== undefined,
           expiresInDays: input['expiresInDays'] !== undefined,
         },
+        tags: desiredTags(policy, environment, app),
       });
     }
   }
@@ -131,6 +135,9 @@ export function computePlan(input: PlanInput): PlanAction[] {
     const recordable = input.recordable.has(name);
     const budget = budgetChanges(changes, entry, token, input.refill, recordable);
     expiryChanges(changes, entry, token, input.policies[environment]!, input.now);
+    // Tag drift: a policy tag missing or different on the key (known on v3 only).
+    const tags = tagDrift(token.tags, entry.tags);
+    if (tags) changes.push({ field: 'tags', from: token.tags, to: tags });
     if (changes.length > 0 || budget)
       actions.push({ type: 'update', name, environment, app, changes, ...(budget && { budget }) });
   }

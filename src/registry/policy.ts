@@ -17,6 +17,7 @@ import { safeParse } from '../core/zod.js';
 import type { ResetPeriod, TokenType, UpdateTokenInput } from '../ports/backend.js';
 import { addDays, usd } from './input.js';
 import { plainObjectProblem, reservedNameProblem } from './naming.js';
+import { desiredTags } from './tags.js';
 import type { EnvironmentPolicy, EnvironmentPolicyInput } from './types.js';
 
 const money = z.number().check(z.nonnegative(), z.lte(MAX_BALANCE));
@@ -74,6 +75,8 @@ const environmentPolicySchema: z.ZodMiniType<EnvironmentPolicy, EnvironmentPolic
       budgetThresholds: z.optional(z.array(fraction)),
     }),
   ),
+  /** Cost tag templates (`{environment}`, `{app}`); checked against Eden's rules below. */
+  tags: z.optional(z.record(z.string(), z.string())),
 });
 
 const ENV_NAME = /^[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*$/;
@@ -105,10 +108,23 @@ export function parseEnvironments(input: unknown): Record<string, EnvironmentPol
     const r = safeParse(environmentPolicySchema, policy ?? {});
     if (!r.success)
       throw new ConfigurationError(`Invalid policy for environment "${name}":\n${z.prettifyError(r.error)}`);
-    out[name] = r.data;
+    out[name] = withCheckedTags(name, r.data);
   }
   if (Object.keys(out).length === 0) throw new ConfigurationError('Declare at least one environment');
   return out;
+}
+
+/** Tag templates checked as they would be sent (a sample app), keys stored lowercase as Eden does. */
+function withCheckedTags(environment: string, policy: EnvironmentPolicy): EnvironmentPolicy {
+  if (policy.tags === undefined) return policy;
+  try {
+    desiredTags(policy, environment, 'app');
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new ConfigurationError(`Invalid policy for environment "${environment}": ${why}`);
+  }
+  const tags = Object.fromEntries(Object.entries(policy.tags).map(([k, v]) => [k.toLowerCase(), v]));
+  return { ...policy, tags };
 }
 
 // ── rules ────────────────────────────────────────────────────────────────

@@ -1,15 +1,10 @@
 import { ConfigurationError, InvalidInputError, NotFoundError } from '../core/errors.js';
 import { assertDays, assertMoney } from '../core/limits.js';
-import {
-  type Clock,
-  checkedLogger,
-  type Logger,
-  type RequestOptions,
-  silentLogger,
-  systemClock,
-} from '../core/types.js';
+import { type Clock, checkedLogger, type Logger, type RequestOptions, systemClock } from '../core/types.js';
+import type { AuditAction, AuditContext } from '../ports/audit.js';
 import type { EdenToken, TokenBackend } from '../ports/backend.js';
 import type { Metadata, SecretStore, StoredSecret } from '../ports/stores.js';
+import { type AuditSubject, audited, type RegistryAudit } from './audit.js';
 import { budgetNeedsEntry, recordBudget, recordedBudget, resolveBudget } from './budget.js';
 import { assertName, assertObject } from './input.js';
 import {
@@ -40,6 +35,7 @@ import {
   runActions,
 } from './plan.js';
 import { parseEnvironments, resolveSettings } from './policy.js';
+import { desiredTags } from './tags.js';
 import type {
   ApplyOptions,
   ApplyResult,
@@ -57,7 +53,7 @@ import type {
   TokensByEnvironment,
 } from './types.js';
 
-const CREATE_FIELDS = ['environment', 'app', 'budget', 'expiresInDays', 'resetPeriod'] as const;
+const CREATE_FIELDS = ['environment', 'app', 'budget', 'expiresInDays', 'resetPeriod', 'tags'] as const;
 const REQUEST_FIELDS = ['signal', 'timeoutMs', 'maxRetries'] as const;
 /** SecretStore reads in flight at once while listing (remote stores answer one key per request). */
 const ENTRY_READS = 16;
@@ -108,6 +104,7 @@ export class TokenRegistry implements RegistryView {
   readonly #envNames: readonly string[];
   readonly #prefix: string;
   readonly #logger: Logger;
+  readonly #audit: RegistryAudit;
 
   constructor(options: TokenRegistryOptions) {
     const o = resolveOptions(options);
@@ -118,6 +115,7 @@ export class TokenRegistry implements RegistryView {
     this.#envNames = Object.keys(o.environments);
     this.#prefix = o.secretPrefix;
     this.#logger = o.logger;
+    this.#audit = { sink: o.audit, actor: o.actor, clock: o.clock, logger: o.logger };
   }
 
   /**
@@ -202,14 +200,26 @@ export class TokenRegistry implements RegistryView {
    * and returns the managed token (never the value).
    * @example await registry.create({ environment: 'prod', app: 'web-app', budget: 500, expiresInDays: 90 });
    */
-  async create(input: CreateManagedTokenInput, options?: RequestOptions): Promise<ManagedToken> {
+  async create(
+    input: CreateManagedTokenInput,
+    options?: RequestOptions & AuditContext,
+  ): Promise<ManagedToken> {
+    const name = `${String(input?.environment)}-${String(input?.app)}`;
+    return audited(this.#audit, { action: 'token.created', name, ctx: options }, () =>
+      this.#create(input, requestOptions(options)),
+    );
+  }
+
+  async #create(input: CreateManagedTokenInput, options?: RequestOptions): Promise<ManagedToken> {
     assertObject(input, 'create input', CREATE_FIELDS);
     const policy = this.policyFor(input.environment);
     const name = managedName(input.environment, input.app, this.#envNames);
     const settings = resolveSettings(input.environment, policy, input);
+    const tags = desiredTags(policy, input.environment, input.app, input.tags);
     const secretRef = this.secretRefFor(name);
     await assertStoreCanHold(this.secrets, secretRef);
-    const created = await this.backend.create(createBody(name, settings, this.clock()), options);
+    const body = createBody(name, settings, this.clock());
+    const created = await this.backend.create(tags ? { ...body, tags } : body, options);
     const deps = { backend: this.backend, secrets: this.secrets, logger: this.#logger };
     const token = await storeNewValue(deps, created, secretRef, settings.budget, options);
     this.#logger.info(`created token ${name}`, { name, environment: input.environment });
@@ -227,9 +237,13 @@ export class TokenRegistry implements RegistryView {
    * as its allocated budget.
    * @example await registry.setBudget('prod-web-app', 750);
    */
-  async setBudget(name: string, amount: number, options?: RequestOptions): Promise<ManagedToken> {
+  async setBudget(
+    name: string,
+    amount: number,
+    options?: RequestOptions & AuditContext,
+  ): Promise<ManagedToken> {
     assertMoney(amount, 'amount');
-    return this.#patch(name, (t, policy) => budgetPatch(t, policy, amount), options);
+    return this.#patch(name, (t, policy) => budgetPatch(t, policy, amount), options, 'token.budget-set');
   }
 
   /**
@@ -238,26 +252,31 @@ export class TokenRegistry implements RegistryView {
    * an `InvalidInputError`.
    * @example await registry.topUp('prod-web-app', 100);
    */
-  async topUp(name: string, amount: number, options?: RequestOptions): Promise<ManagedToken> {
+  async topUp(name: string, amount: number, options?: RequestOptions & AuditContext): Promise<ManagedToken> {
     assertMoney(amount, 'amount', { positive: true });
-    return this.#patch(name, (t, policy) => topUpPatch(t, policy, amount), options);
+    return this.#patch(name, (t, policy) => topUpPatch(t, policy, amount), options, 'token.topped-up');
   }
 
   /**
    * Moves the expiry `days` later (from now if it has none or has passed), within `expiry.maxDays`.
    * @example await registry.extend('prod-web-app', 30);
    */
-  async extend(name: string, days: number, options?: RequestOptions): Promise<ManagedToken> {
+  async extend(name: string, days: number, options?: RequestOptions & AuditContext): Promise<ManagedToken> {
     assertDays(days, 'days');
-    return this.#patch(name, (t, policy) => extendPatch(t, policy, days, this.clock()), options);
+    return this.#patch(
+      name,
+      (t, policy) => extendPatch(t, policy, days, this.clock()),
+      options,
+      'token.extended',
+    );
   }
 
   /**
    * Deletes every live generation, then the SecretStore entry. Missing → `NotFoundError`.
    * @example await registry.revoke('staging-web-app');
    */
-  async revoke(name: string, options?: RequestOptions): Promise<void> {
-    const { group } = await this.#find(name, options);
+  async revoke(name: string, options?: RequestOptions & AuditContext): Promise<void> {
+    const { group } = await this.#find(name, requestOptions(options));
     await this.#revokeGroup(group, options);
   }
 
@@ -313,28 +332,40 @@ export class TokenRegistry implements RegistryView {
    * const result = await registry.apply(plan, { concurrency: 4, onProgress: (p) => console.log(`${p.done}/${p.total}`) });
    * if (result.failed) console.error(result.results.filter((r) => !r.ok));
    */
-  async apply(plan: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
-    assertObject(options, 'apply options', ['concurrency', 'onProgress', ...REQUEST_FIELDS]);
+  async apply(plan: Plan, options: ApplyOptions & AuditContext = {}): Promise<ApplyResult> {
+    assertObject(options, 'apply options', [
+      'concurrency',
+      'onProgress',
+      'reason',
+      'actor',
+      ...REQUEST_FIELDS,
+    ]);
     if (options.concurrency !== undefined) assertConcurrency(options.concurrency);
     const actions = planActions(plan);
     const writes = checkActions(actions, (env) => this.policyFor(env), this.#envNames, this.clock());
     const request = requestOptions(options);
+    const { reason, actor } = options as AuditContext;
+    const withAudit: RequestOptions & AuditContext = {
+      ...request,
+      ...(reason !== undefined && { reason }),
+      ...(actor !== undefined && { actor }),
+    };
     // One list for every update and delete; creates need none.
     const needsState = actions.some((a) => a.type !== 'create');
     const grouped = needsState ? await this.#load(request) : undefined;
     const run = async (a: PlanAction): Promise<ManagedToken | undefined> => {
       if (a.type === 'create') {
         const { environment, app, budget, expiresInDays, resetPeriod } = a;
-        return this.create({ environment, app, budget, expiresInDays, resetPeriod }, request);
+        return this.create({ environment, app, budget, expiresInDays, resetPeriod }, withAudit);
       }
       const group = grouped!.groups.get(a.name);
       if (!group) throw new NotFoundError(`Token "${a.name}" not found`);
       if (a.type === 'delete') {
-        await this.#revokeGroup(group, request);
+        await this.#revokeGroup(group, withAudit);
         return undefined;
       }
       const [token] = await this.#resolve([group]);
-      return this.#write(group, token!, writes.get(a)!, request);
+      return this.#write(group, token!, writes.get(a)!, withAudit, 'plan.applied');
     };
     return runActions(actions, run, options, this.#logger);
   }
@@ -409,18 +440,40 @@ export class TokenRegistry implements RegistryView {
   async #patch(
     name: string,
     build: (token: ManagedToken, policy: EnvironmentPolicy) => TokenWrite,
-    options: RequestOptions | undefined,
+    options: (RequestOptions & AuditContext) | undefined,
+    action: AuditAction,
   ): Promise<ManagedToken> {
-    const { group } = await this.#find(name, options);
+    const { group } = await this.#find(name, requestOptions(options));
     const [token] = await this.#resolve([group]);
-    return this.#write(group, token!, build(token!, this.environments[group.environment]!), options);
+    // The policy check (in `build`) is audited too: a refused change is a recorded failure.
+    return audited(this.#audit, { action, name: token!.name, before: token, ctx: options }, () =>
+      this.#update(
+        group,
+        token!,
+        build(token!, this.environments[group.environment]!),
+        requestOptions(options),
+      ),
+    );
+  }
+
+  /** `#update`, audited as `action` (apply's updates). */
+  #write(
+    group: TokenGroup,
+    token: ManagedToken,
+    write: TokenWrite,
+    options: (RequestOptions & AuditContext) | undefined,
+    action: AuditAction,
+  ): Promise<ManagedToken> {
+    return audited(this.#audit, { action, name: token.name, before: token, ctx: options }, () =>
+      this.#update(group, token, write, requestOptions(options)),
+    );
   }
 
   /**
    * Patches the current generation, then records the allocated budget the write sets (Eden first:
    * it enforces the balance), and returns the updated view.
    */
-  async #write(
+  async #update(
     group: TokenGroup,
     token: ManagedToken,
     write: TokenWrite,
@@ -448,7 +501,23 @@ export class TokenRegistry implements RegistryView {
     return toManagedToken(group, { generation: token.generation, token: updated }, token.secretRef, view);
   }
 
-  async #revokeGroup(group: TokenGroup, options: RequestOptions | undefined): Promise<void> {
+  /** `#deleteGroup`, audited as `token.revoked`. */
+  async #revokeGroup(group: TokenGroup, options: (RequestOptions & AuditContext) | undefined): Promise<void> {
+    const current = group.members[group.members.length - 1]!;
+    const subject: AuditSubject = {
+      tokenName: current.token.name,
+      generation: current.generation,
+      environment: group.environment,
+      generations: group.members.map((m) => m.token.name),
+    };
+    await audited(
+      this.#audit,
+      { action: 'token.revoked', name: group.logicalName, before: subject, ctx: options },
+      () => this.#deleteGroup(group, requestOptions(options)),
+    );
+  }
+
+  async #deleteGroup(group: TokenGroup, options: RequestOptions | undefined): Promise<undefined> {
     const settled = await Promise.allSettled(
       group.members.map((m) => this.backend.delete(m.token.name, options)),
     );
@@ -463,6 +532,7 @@ export class TokenRegistry implements RegistryView {
       name: group.logicalName,
       generations: group.members.length,
     });
+    return undefined;
   }
 }
 
@@ -482,12 +552,16 @@ function resolveOptions(options: TokenRegistryOptions) {
   if (typeof secretPrefix !== 'string') throw new ConfigurationError('`secretPrefix` must be a string');
   if (options.clock !== undefined && typeof options.clock !== 'function')
     throw new ConfigurationError('`clock` must be a function returning a Date');
+  if (options.audit !== undefined && typeof options.audit?.write !== 'function')
+    throw new ConfigurationError('`audit` must be an AuditSink: { name, write(events) }');
   return {
     backend,
     secrets,
     environments: Object.freeze(parseEnvironments(options.environments)),
     clock: options.clock ?? systemClock,
     secretPrefix,
+    audit: options.audit,
+    actor: options.actor,
     logger: checkedLogger(options.logger, 'TokenRegistry options'),
   };
 }

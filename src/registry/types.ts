@@ -1,4 +1,5 @@
 import type { Clock, Logger, Progress, RequestOptions } from '../core/types.js';
+import type { AuditSink } from '../ports/audit.js';
 import type { EdenToken, ResetPeriod, TokenBackend, TokenType } from '../ports/backend.js';
 import type { SecretStore } from '../ports/stores.js';
 
@@ -35,6 +36,12 @@ export interface EnvironmentPolicyInput {
   };
   /** Alert thresholds used by the AlertSystem (defaults there when unset). */
   alerts?: EnvironmentAlertThresholds;
+  /**
+   * Cost tags every token of the environment carries, `{environment}` and `{app}` replaced, e.g.
+   * `{ env: '{environment}', app: '{app}', owner: 'payments' }`. On v3 they become the key's
+   * `default_tags` (Eden attributes every call to them); v2 has no tags: there they have no effect.
+   */
+  tags?: Record<string, string>;
 }
 
 /** An environment's alert thresholds. @example const alerts: EnvironmentAlertThresholds = { expiryDays: [7, 1] }; */
@@ -60,6 +67,8 @@ export interface EnvironmentPolicy {
   budget?: { default?: number; max?: number; required: boolean; resetPeriod: ResetPeriod };
   expiry?: { required: boolean; defaultDays?: number; maxDays?: number };
   alerts?: EnvironmentAlertThresholds;
+  /** Tag templates (`{environment}`, `{app}` placeholders), keys lowercase. */
+  tags?: Record<string, string>;
 }
 
 /**
@@ -106,6 +115,13 @@ export interface TokenRegistryOptions {
   secretPrefix?: string;
   /** Receives one line per write (names only, never values). Default: silent. */
   logger?: Logger;
+  /**
+   * Receives one audit event per write: create, budget and expiry changes, apply's actions, revoke
+   * (never a value). Write methods take `reason` and `actor` in their options.
+   */
+  audit?: AuditSink;
+  /** Who acts, in audit events, unless a call says (`options.actor`). Default `unknown`. */
+  actor?: string;
 }
 
 /**
@@ -187,6 +203,8 @@ export interface ManagedToken {
   secretRef: string;
   /** Eden names of every live generation (two while a rotation is in its grace period). */
   generations: string[];
+  /** The current generation's cost tags (v3 `default_tags`), when the backend knows them. */
+  tags?: Record<string, string>;
 }
 
 /** What `byEnvironment()` returns: one key per declared environment, plus `unmanaged`. */
@@ -201,6 +219,8 @@ export interface CreateManagedTokenInput {
   expiresInDays?: number;
   /** Default: the environment's `budget.resetPeriod`. */
   resetPeriod?: ResetPeriod;
+  /** Cost tags for this token, over the environment's `tags` (v3 only; no effect on v2). */
+  tags?: Record<string, string>;
 }
 
 /** Desired state for `plan()`: environment → app → settings (mirrors the tutorial's setup config). */

@@ -70,6 +70,8 @@ export interface Journal {
   newExpireTime: string | null;
   /** The expiry at the snapshot (native: the key's expiry is only changed when the plan differs). */
   oldExpireTime?: string | null;
+  /** The old generation's cost tags (v3), carried to the new one. Absent: none known. */
+  tags?: Record<string, string>;
   gracePeriodMs: number;
   graceEndsAt: string | null;
   /** Fingerprint of the new value, for humans (migration steps); not the value. */
@@ -275,6 +277,7 @@ export function newJournal(plan: RotationPlan, gracePeriodMs: number, at: Date):
     oldResetAmount: plan.oldResetAmount,
     newExpireTime: plan.newExpireTime?.toISOString() ?? null,
     oldExpireTime: plan.oldExpireTime?.toISOString() ?? null,
+    ...(plan.tags && { tags: { ...plan.tags } }),
     gracePeriodMs: plan.mode === 'native' ? 0 : gracePeriodMs,
     graceEndsAt: null,
     fingerprint: null,

@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { InvalidInputError, RotationInProgressError } from '../core/errors.js';
 import type { ManagedToken } from '../registry/types.js';
+import { auditRotations } from './audit.js';
 import { type BulkHost, rotateExpiring, type Snapshot, StaleSnapshot } from './bulk.js';
 import {
   isUnfinished,
@@ -134,6 +135,8 @@ export class RotationManager implements RotationFailureSource {
   readonly #deps: RunDeps;
   /** Identifies this manager as a lock holder. */
   readonly #holder = `rm-${globalThis.crypto.randomUUID()}`;
+  /** Resolves once every audit event emitted so far is written. */
+  readonly #audited: () => Promise<void>;
   /** Work in flight in this manager, by logical name: a second call joins it. */
   readonly #active = new Map<string, Promise<RotationResult | undefined>>();
 
@@ -150,6 +153,17 @@ export class RotationManager implements RotationFailureSource {
       emitter: this.#emitter,
       verify: this.#o.verify,
     };
+    const { audit, actor, clock, logger, registry } = this.#o;
+    this.#audited = audit
+      ? auditRotations(this.#emitter, {
+          sink: audit,
+          actor,
+          clock,
+          logger,
+          environmentOf: (name) => registry.parseName(name)?.environment,
+          generationOf: (tokenName) => registry.parseName(tokenName)?.generation,
+        })
+      : () => Promise.resolve();
   }
 
   /**
@@ -195,11 +209,13 @@ export class RotationManager implements RotationFailureSource {
       this.#o.registry.policyFor(parsed.environment),
       options.expiresInDays,
     );
-    return this.#start(parsed.logicalName, undefined, {
-      expiresInDays: options.expiresInDays,
-      windowMs: ROTATE_WINDOW_MS,
-      signal: options.signal,
-    });
+    return this.#flushed(
+      this.#start(parsed.logicalName, undefined, {
+        expiresInDays: options.expiresInDays,
+        windowMs: ROTATE_WINDOW_MS,
+        signal: options.signal,
+      }),
+    );
   }
 
   /**
@@ -220,7 +236,7 @@ export class RotationManager implements RotationFailureSource {
       plan: (token, expiresInDays, windowMs) => this.#plan(token, expiresInDays, windowMs),
       start: (name, source, opts) => this.#start(name, source, opts),
     };
-    return rotateExpiring(host, options);
+    return this.#flushed(rotateExpiring(host, options));
   }
 
   /**
@@ -239,7 +255,9 @@ export class RotationManager implements RotationFailureSource {
       isUnfinished(j) || (j.status === 'grace' && (j.gracePeriodMs === 0 || j.step === 'finish'));
     const todo = (await this.#journals.all()).filter(({ journal }) => pending(journal));
     const out: ResumeResult = { resumed: [], failed: [], skipped: [] };
-    await this.#each(todo, concurrency, out.resumed, out.failed, out.skipped, pending, options.signal);
+    await this.#flushed(
+      this.#each(todo, concurrency, out.resumed, out.failed, out.skipped, pending, options.signal),
+    );
     return out;
   }
 
@@ -268,7 +286,9 @@ export class RotationManager implements RotationFailureSource {
       else if (j.status === 'grace')
         out.pending.push({ name: j.name, graceEndsAt: new Date(j.graceEndsAt!) });
     }
-    await this.#each(todo, concurrency, out.finalized, out.failed, out.skipped, due, options.signal, true);
+    await this.#flushed(
+      this.#each(todo, concurrency, out.finalized, out.failed, out.skipped, due, options.signal, true),
+    );
     return out;
   }
 
@@ -311,12 +331,12 @@ export class RotationManager implements RotationFailureSource {
         field: 'reason',
       });
     const { logicalName, environment } = this.#parse(name);
-    return respondToLeak(
+    const response = respondToLeak(
       {
         clock: this.#o.clock,
         logger: this.#o.logger,
-        audit: undefined,
-        actor: undefined,
+        audit: this.#o.audit,
+        actor: this.#o.actor,
         environmentOf: () => environment,
         secretRefFor: (n) => this.#o.registry.secretRefFor(n),
         finishGrace: (n, signal) => this.#finishGrace(n, signal),
@@ -331,6 +351,7 @@ export class RotationManager implements RotationFailureSource {
       logicalName,
       options,
     );
+    return this.#flushed(response);
   }
 
   /**
@@ -385,6 +406,11 @@ export class RotationManager implements RotationFailureSource {
       windowMs,
       native: this.#native(gracePeriodMs),
     });
+  }
+
+  /** `work`, settled only once the audit events it emitted are written. */
+  #flushed<T>(work: Promise<T>): Promise<T> {
+    return work.finally(() => this.#audited());
   }
 
   /** Finishes `name`'s rotation now if it is in its grace period (its old generation revoked). */

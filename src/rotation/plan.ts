@@ -6,7 +6,8 @@ import { ConfigurationError, InvalidInputError, PolicyViolationError } from '../
 import { MAX_EXPIRY_DAYS } from '../core/limits.js';
 import { fromCents, toCents } from '../core/money.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, WEEK_MS } from '../core/time.js';
-import { type Clock, checkedLogger, type Logger, silentLogger } from '../core/types.js';
+import { type Clock, checkedLogger, type Logger } from '../core/types.js';
+import type { AuditSink } from '../ports/audit.js';
 import type { ResetPeriod, TokenType } from '../ports/backend.js';
 import type { SecretStore, StateStore } from '../ports/stores.js';
 import { formatTokenName, splitGeneration } from '../registry/naming.js';
@@ -41,9 +42,13 @@ export interface ResolvedRotationOptions {
   logger: Logger;
   concurrency: number;
   native: NativeRotation;
+  audit: AuditSink | undefined;
+  actor: string | undefined;
 }
 
 const KNOWN = new Set([
+  'audit',
+  'actor',
   'registry',
   'secrets',
   'state',
@@ -144,6 +149,8 @@ export function resolveRotationOptions(options: RotationManagerOptions): Resolve
     state: options.state,
     gracePeriodMs,
     graceAllowance: allowance,
+    audit: options.audit,
+    actor: options.actor,
     verify: options.verify,
     clock: options.clock ?? registry.clock ?? (() => new Date()),
     lockLeaseMs,
@@ -174,6 +181,8 @@ export interface RotationPlan {
   oldResetAmount: number | null;
   oldExpireTime: Date | null;
   newExpireTime: Date | null;
+  /** The current generation's cost tags (v3), for the new generation. */
+  tags?: Record<string, string>;
 }
 
 export interface PlanInput {
@@ -285,6 +294,7 @@ export function planRotation(token: ManagedToken, input: PlanInput): RotationPla
     oldResetAmount: token.balanceResetAmount,
     oldExpireTime: token.expireTime,
     newExpireTime: newExpiry(token.environment, token.expireTime, input),
+    ...(token.tags && { tags: token.tags }),
   };
   if (input.native) {
     return {

@@ -371,6 +371,8 @@ export function isDefinitive(error: unknown): boolean {
   if (error instanceof VerifyRejected || error instanceof UnreadableValue) return true;
   if (error instanceof ResponseValidationError || error instanceof APIConnectionError) return false;
   if (error instanceof APIError) {
+    // A taken name is an answer, whatever the status (v3 says 409, otherwise a transient one).
+    if (error.code === 'name_taken') return true;
     const status = error.status;
     return status !== undefined && status >= 400 && status < 500 && !TRANSIENT_STATUS.has(status);
   }

@@ -126,6 +126,8 @@ function createInput(run: RotationRun): CreateTokenInput {
     name: j.newTokenName,
     tokenType: j.tokenType,
     expireTime: j.newExpireTime ? new Date(j.newExpireTime) : null,
+    // The cost tags go with the token, so its spend stays attributed (v3 default_tags).
+    ...(j.tags && { tags: j.tags }),
   };
   if (!j.budgeted) return { ...input, activeBalance: false };
   input.balance = fromCents(j.newBalanceCents);

@@ -1,5 +1,6 @@
 import type { Secret } from '../core/secret.js';
 import type { Clock, Logger, Progress, RequestOptions } from '../core/types.js';
+import type { AuditSink } from '../ports/audit.js';
 import type { EdenToken, TokenBackend } from '../ports/backend.js';
 import type { SecretStore, StateStore } from '../ports/stores.js';
 import type { EnvironmentPolicy, ManagedToken, ParsedName } from '../registry/types.js';
@@ -144,6 +145,13 @@ export interface RotationManagerOptions {
    * (default: when the backend has one and `gracePeriodMs` is 0), `'always'`, or `'never'`.
    */
   native?: NativeRotation;
+  /**
+   * Receives an audit event when a rotation starts, is promoted (the new value is current), is
+   * finalized (the old generation revoked) or is rolled back, and for each leak response.
+   */
+  audit?: AuditSink;
+  /** Who acts, in audit events. Default `unknown`. */
+  actor?: string;
 }
 
 /**

@@ -1,9 +1,4 @@
-import {
-  APIError,
-  InvalidInputError,
-  NotFoundError,
-  ResponseValidationError,
-} from '../core/errors.js';
+import { APIError, InvalidInputError, NotFoundError, ResponseValidationError } from '../core/errors.js';
 import type { Logger, RequestOptions } from '../core/types.js';
 import type { Found } from '../http/request-core.js';
 import type { UsageRecord, UsageSource } from '../ports/usage.js';
@@ -317,7 +312,10 @@ export class ManagementKeyClient implements UsageSource {
    * Removes the creation marker from a key we made. Best effort: the value is already in hand and
    * must reach the caller; a marker left behind is harmless (the next tag update replaces it).
    */
-  async #withoutMarker(key: ManagementKeyWithSecret, options?: RequestOptions): Promise<ManagementKeyWithSecret> {
+  async #withoutMarker(
+    key: ManagementKeyWithSecret,
+    options?: RequestOptions,
+  ): Promise<ManagementKeyWithSecret> {
     const tags = key.defaultTags;
     if (!tags || !(CREATE_MARKER_TAG in tags) || !key.id) return key;
     const { [CREATE_MARKER_TAG]: _marker, ...own } = tags;

@@ -2,8 +2,12 @@ import type { Alert, EdenToken } from 'edenai-token-manager';
 import { CallbackNotifier } from 'edenai-token-manager';
 import { parseTokenName } from '../../src/registry/naming.js';
 import { parseEnvironments } from '../../src/registry/policy.js';
-import type { EnvironmentPolicyInput } from '../../src/registry/types.js';
-import type { ManagedToken, RegistryView, TokensByEnvironment } from '../../src/registry/types.js';
+import type {
+  EnvironmentPolicyInput,
+  ManagedToken,
+  RegistryView,
+  TokensByEnvironment,
+} from '../../src/registry/types.js';
 
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;

@@ -78,7 +78,10 @@ describe('--api', () => {
     const v3 = await cli(['list', '--json'], { EDENAI_API_KEY: fake.apiKey });
     expect(v3.code).toBe(3);
     expect(JSON.parse(v3.stderr)).toMatchObject({
-      error: { code: 'configuration_invalid', message: expect.stringMatching(/EDENAI_MANAGEMENT_KEY.*mgmt-eden-/) },
+      error: {
+        code: 'configuration_invalid',
+        message: expect.stringMatching(/EDENAI_MANAGEMENT_KEY.*mgmt-eden-/),
+      },
     });
     expect(fake.requests).toEqual([]);
   });

@@ -98,7 +98,9 @@ describe('a token lifecycle across invocations', { timeout: 180_000 }, () => {
     const second = await cli('rotate', 'prod-web-app');
     expect([second.code, second.stderr]).toEqual([
       8,
-      expect.stringMatching(/in the grace period of its last rotation .* until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC: .*run `edenai-tokens finalize --force` to end it now/),
+      expect.stringMatching(
+        /in the grace period of its last rotation .* until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC: .*run `edenai-tokens finalize --force` to end it now/,
+      ),
     ]);
 
     const listed = json<{ environments: { prod: TokenJson[] } }>(await cli('list', '--json'));

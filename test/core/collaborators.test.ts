@@ -17,15 +17,24 @@ const registry = new TokenRegistry({ backend, secrets: new MemorySecretStore(), 
 const noDebug = { info() {}, warn() {}, error() {} };
 
 describe.each([
-  ['CustomTokenClient', (logger: unknown) => new CustomTokenClient({ apiKey: 'sk-test-x', logger: logger as never })],
+  [
+    'CustomTokenClient',
+    (logger: unknown) => new CustomTokenClient({ apiKey: 'sk-test-x', logger: logger as never }),
+  ],
   [
     'TokenRegistry',
     (logger: unknown) =>
-      new TokenRegistry({ backend, secrets: new MemorySecretStore(), environments: { dev: {} }, logger: logger as never }),
+      new TokenRegistry({
+        backend,
+        secrets: new MemorySecretStore(),
+        environments: { dev: {} },
+        logger: logger as never,
+      }),
   ],
   [
     'RotationManager',
-    (logger: unknown) => new RotationManager({ registry, state: new MemoryStateStore(), logger: logger as never }),
+    (logger: unknown) =>
+      new RotationManager({ registry, state: new MemoryStateStore(), logger: logger as never }),
   ],
   ['AlertSystem', (logger: unknown) => new AlertSystem({ registry, notifiers: [], logger: logger as never })],
 ])('%s', (_name, build) => {
@@ -43,5 +52,7 @@ describe.each([
 
 it('ConsoleNotifier needs only info, warn and error of its logger', () => {
   expect(() => new ConsoleNotifier({ logger: noDebug })).not.toThrow();
-  expect(() => new ConsoleNotifier({ logger: { info() {}, error() {} } as never })).toThrow(/logger is missing warn/);
+  expect(() => new ConsoleNotifier({ logger: { info() {}, error() {} } as never })).toThrow(
+    /logger is missing warn/,
+  );
 });

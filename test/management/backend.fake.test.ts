@@ -132,12 +132,12 @@ describe('ManagementKeyBackend', () => {
       name: 'ConflictError',
       code: 'name_taken',
     });
-    const older = await world({}, { v3: { duplicateStatus: 400 } });
-    await older.backend.create({ name: 'x' });
-    await expect(older.backend.create({ name: 'x' })).rejects.toBeInstanceOf(BadRequestError);
     await expect(w.backend.get('nope')).rejects.toMatchObject({ name: 'NotFoundError', status: 404 });
     await expect(w.backend.update('nope', { balance: 1 })).rejects.toBeInstanceOf(NotFoundError);
     await expect(w.backend.delete('nope')).rejects.toBeInstanceOf(NotFoundError);
+    const older = await world({}, { v3: { duplicateStatus: 400 } });
+    await older.backend.create({ name: 'x' });
+    await expect(older.backend.create({ name: 'x' })).rejects.toBeInstanceOf(BadRequestError);
   });
 
   it('uses the cached id while fresh: one list, then reads by id only', async () => {

@@ -162,7 +162,9 @@ describe('create', () => {
       api().get(KEYS).query(true).reply(200, theirs);
       api()
         .post(KEYS)
-        .reply(status, { error: { type: 'conflict', message: { name: ['Token with this name already exists.'] } } });
+        .reply(status, {
+          error: { type: 'conflict', message: { name: ['Token with this name already exists.'] } },
+        });
       api().get(KEYS).query(true).reply(200, theirs);
       // No rotate, PATCH or DELETE is mocked: any would fail the test (useNock).
       await expect(client().create({ name: 'prod-web-app' })).rejects.toMatchObject({
@@ -176,7 +178,9 @@ describe('create', () => {
   it('a 409 on the first attempt is name_taken, never retried', async () => {
     api()
       .post(KEYS)
-      .reply(409, { error: { type: 'conflict', message: { name: ['Token with this name already exists.'] } } });
+      .reply(409, {
+        error: { type: 'conflict', message: { name: ['Token with this name already exists.'] } },
+      });
     await expect(client().create({ name: 'prod-web-app' })).rejects.toMatchObject({
       name: 'ConflictError',
       code: 'name_taken',
@@ -188,10 +192,18 @@ describe('create', () => {
     api()
       .post(KEYS)
       .reply(201, (_uri, b) =>
-        wireKey({ secret: SECRET, default_tags: (b as { default_tags: Record<string, string> }).default_tags }),
+        wireKey({
+          secret: SECRET,
+          default_tags: (b as { default_tags: Record<string, string> }).default_tags,
+        }),
       );
-    api().patch(`${KEYS}${ID}/`, { default_tags: { team: 'web' } }).reply(500, { detail: 'boom' });
-    const key = await client({ maxRetries: 0 }).create({ name: 'prod-web-app', defaultTags: { Team: 'web' } });
+    api()
+      .patch(`${KEYS}${ID}/`, { default_tags: { team: 'web' } })
+      .reply(500, { detail: 'boom' });
+    const key = await client({ maxRetries: 0 }).create({
+      name: 'prod-web-app',
+      defaultTags: { Team: 'web' },
+    });
     expect(key.secret.reveal()).toBe(SECRET);
     expect(key.defaultTags).toEqual({ team: 'web' });
   });

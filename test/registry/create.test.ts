@@ -1,4 +1,4 @@
-import { BadRequestError, ConfigurationError, InvalidInputError } from 'edenai-token-manager';
+import { ConfigurationError, InvalidInputError } from 'edenai-token-manager';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { APIS, DAY, type FakeWorld, fakeWorld, memoryWorld, NOW } from './world.js';
 
@@ -27,6 +27,8 @@ describe.each(APIS)('TokenRegistry.create (fake Eden AI, %s)', (api) => {
       balanceResetAmount: 500,
       secretRef: 'edenai/prod-web-app',
       generations: ['prod-web-app'],
+      // v3 reports the key's cost tags (none here); v2 has none.
+      ...(api === 'v3' && { tags: {} }),
     });
     expect(world.fake.tokens()).toEqual([
       {
@@ -40,9 +42,9 @@ describe.each(APIS)('TokenRegistry.create (fake Eden AI, %s)', (api) => {
       },
     ]);
     // v2: POST, then a GET for the value (its create response never carries it); v3: the value
-    // comes with the create answer, so no read.
+    // comes with the create answer, so no read, and a PATCH removes the one-time creation marker.
     expect(world.fake.requests.map((r) => `${r.method} ${r.status}`)).toEqual(
-      world.valuesOn === 'read' ? ['POST 201', 'GET 200'] : ['POST 201'],
+      world.valuesOn === 'read' ? ['POST 201', 'GET 200'] : ['POST 201', 'PATCH 200'],
     );
     expect(world.fake.requests.every((r) => r.path.startsWith(`/${api}/`))).toBe(true);
   });
@@ -100,11 +102,14 @@ describe.each(APIS)('TokenRegistry.create (fake Eden AI, %s)', (api) => {
     expect(world.fake.tokens()).toEqual([]);
   });
 
-  it('an existing name is Eden’s BadRequestError; the existing token and entry are untouched', async () => {
+  it('an existing name is name_taken (v2: a 400, v3: a 409); the existing token and entry are untouched', async () => {
     world = await fakeWorld({ api });
     await world.registry.create({ environment: 'dev', app: 'web' });
     const before = await world.secrets.get('edenai/dev-web');
-    await expect(world.registry.create({ environment: 'dev', app: 'web' })).rejects.toThrow(BadRequestError);
+    await expect(world.registry.create({ environment: 'dev', app: 'web' })).rejects.toMatchObject({
+      name: api === 'v3' ? 'ConflictError' : 'BadRequestError',
+      code: 'name_taken',
+    });
     expect(world.fake.tokens()).toHaveLength(1);
     expect((await world.secrets.get('edenai/dev-web'))?.version).toBe(before?.version);
   });

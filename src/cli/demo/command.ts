@@ -9,7 +9,7 @@ import {
   type SecretStore,
   type StateStore,
 } from '../../index-node.js';
-import { createFakeEdenAI, type FakeEdenAI } from '../../testing/index.js';
+import { createFakeEdenAI } from '../../testing/index.js';
 import { resolveConfig, tutorialEnvironments } from '../config.js';
 import { CliError, ExitCode } from '../errors.js';
 import {
@@ -18,7 +18,6 @@ import {
   fakeFiles,
   openApiClients,
   openRegistry,
-  type Runtime,
   withClose,
 } from '../runtime.js';
 import type { CommandContext } from '../spec.js';

@@ -214,7 +214,10 @@ describe.each<Transport>(['http', 'in-process'])('v3 keys over %s', (transport) 
     const a = (await v3('POST', KEYS, { name: 'a' })).body;
     const dup = await v3('POST', KEYS, { name: 'a' });
     expect(dup.status).toBe(400);
-    expect(dup.body.error).toEqual({ type: 'validation_error', message: { name: ['Token with this name already exists.'] } });
+    expect(dup.body.error).toEqual({
+      type: 'validation_error',
+      message: { name: ['Token with this name already exists.'] },
+    });
     const page = (await v3('GET', KEYS)).body;
     expect(page.count).toBe(1);
     expect(page).not.toHaveProperty('total_count');
@@ -240,7 +243,14 @@ describe.each<Transport>(['http', 'in-process'])('v3 keys over %s', (transport) 
     // Rotation keeps them.
     expect((await v3('POST', `${KEYS}${a.id}/rotate/`)).body.default_tags).toEqual({ team: 'web' });
     const eleven = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`t${i}`, 'v']));
-    for (const bad of [{ 'eden:x': 'v' }, { team: 'a b' }, { ['k'.repeat(65)]: 'v' }, { t: '' }, eleven, ['x']]) {
+    for (const bad of [
+      { 'eden:x': 'v' },
+      { team: 'a b' },
+      { ['k'.repeat(65)]: 'v' },
+      { t: '' },
+      eleven,
+      ['x'],
+    ]) {
       const res = await v3('POST', KEYS, { name: 'b', default_tags: bad });
       expect(res.status, JSON.stringify(bad)).toBe(400);
       expect(res.body.error.message).toHaveProperty('default_tags');
