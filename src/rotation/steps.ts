@@ -2,7 +2,7 @@
 // (after the grace period) or rollback (when abandoned). Each is idempotent: when the journal says a
 // previous process started it (`uncertain`), it first checks the backend's actual state instead of
 // acting blindly. Amounts are compared exactly, in nano-dollars.
-import { BadRequestError, VersionConflictError } from '../core/errors.js';
+import { APIError, VersionConflictError } from '../core/errors.js';
 import { fromCents, toCents, toNanos } from '../core/money.js';
 import type { Secret } from '../core/secret.js';
 import type { CreateTokenInput, EdenToken, UpdateTokenInput } from '../ports/backend.js';
@@ -101,7 +101,8 @@ export async function create(run: RotationRun): Promise<void> {
     try {
       token = await run.deps.backend.create(createInput(run), run.requestOptions);
     } catch (error) {
-      if (!(uncertain && error instanceof BadRequestError && /already exists/i.test(error.message))) {
+      // A taken name (v2: 400, v3: 409) after our own uncertain create: the journal reserved it.
+      if (!(uncertain && error instanceof APIError && error.code === 'name_taken')) {
         // Refused: this create did not happen (a lookup proved any earlier one absent). A rollback
         // then leaves alone a token of that name: it is not ours.
         if (isDefinitive(error)) run.memo.createRefused = true;

@@ -148,9 +148,10 @@ describe.each(NO_GRACE)('rotateExpiring without a grace period on $label', (flav
       expect(world.fake.requests).toHaveLength(4 * 2 + 1 + 1);
       expect(world.fake.keys().filter((k) => k.revoked)).toEqual([]);
     } else {
-      // 4 rotated × 4, + list, + the failed one's PATCH (403, not retried) and its rollback's
-      // check that the drain never landed (GET).
-      expect(world.fake.requests).toHaveLength(4 * 4 + 1 + 2);
+      // 4 rotated × 4 (v3: 5, the create's PATCH removing its one-time marker), + list, + the
+      // failed one's PATCH (403, not retried) and its rollback's check that the drain never landed (GET).
+      const perToken = world.fake.requests[0]!.path.startsWith('/v3/') ? 5 : 4;
+      expect(world.fake.requests).toHaveLength(4 * perToken + 1 + 2);
     }
     expect(world.generations('staging-c')).toEqual([expect.objectContaining({ balance: 10 })]);
     expect(
