@@ -105,13 +105,25 @@ export function assertFutureExpiry(value: unknown, now: Date, field = 'expireTim
 // Cost tags (Eden's v3 docs, "tags", 2026-09): key → value, on a key (`default_tags`), a request's
 // `X-EdenAI-Tags` header or a `tags` body object. Eden refuses a bad tag with a 400.
 
-/** Eden's limit on tags per request, after merging body, header and the key's defaults. */
+/**
+ * Eden's limit on tags per request, after merging body, header and the key's defaults.
+ * @example if (Object.keys(tags).length > MAX_TAGS) throw new Error('too many tags');
+ */
 export const MAX_TAGS = 10;
-/** Tag keys: 1–64 characters, stored lowercase. */
+/**
+ * Tag keys: 1–64 characters, stored lowercase.
+ * @example const ok = key.length <= MAX_TAG_KEY_LENGTH;
+ */
 export const MAX_TAG_KEY_LENGTH = 64;
-/** Tag values: 1–128 characters. */
+/**
+ * Tag values: 1–128 characters.
+ * @example const ok = value.length <= MAX_TAG_VALUE_LENGTH;
+ */
 export const MAX_TAG_VALUE_LENGTH = 128;
-/** The tag key prefix Eden keeps for itself. */
+/**
+ * The tag key prefix Eden keeps for itself.
+ * @example const reserved = key.toLowerCase().startsWith(RESERVED_TAG_PREFIX);
+ */
 export const RESERVED_TAG_PREFIX = 'eden:';
 const TAG_CHARS = /^[A-Za-z0-9\-_.:/]+$/;
 
@@ -132,6 +144,10 @@ export function tagProblem(key: string, value: unknown): string | undefined {
 /**
  * Checks cost tags against Eden's rules and returns them with lowercase keys (as Eden stores them).
  * Two keys that differ only in case are one tag. `InvalidInputError` names the tag and the rule.
+ *
+ * @example
+ * normalizeTags({ Team: 'payments' }); // { team: 'payments' }
+ * normalizeTags({ 'eden:x': 'y' }); // InvalidInputError: Invalid tag "eden:x" in tags: the "eden:" prefix is reserved by Eden AI
  */
 export function normalizeTags(tags: unknown, field = 'tags'): Record<string, string> {
   if (tags === null || typeof tags !== 'object' || Array.isArray(tags))

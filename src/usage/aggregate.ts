@@ -136,6 +136,8 @@ export interface ManagedRef {
   activeBalance: boolean;
   budget: number | null;
   balance: number | null;
+  /** The key's cost tags (v3 `default_tags`), when known. */
+  tags?: Record<string, string>;
 }
 
 export interface ReportInput {
@@ -160,6 +162,7 @@ interface Row {
   managed: boolean;
   budget: number | null;
   balance: number | null;
+  keyDefaultTags?: Record<string, string>;
   bucket: Bucket;
 }
 
@@ -190,6 +193,8 @@ export function aggregateReport(input: ReportInput): UsageReport {
       managed: true,
       budget: t.activeBalance ? (t.budget ?? null) : null,
       balance: t.activeBalance ? t.balance : null,
+      // An empty tag set attributes nothing: left out.
+      ...(t.tags && Object.keys(t.tags).length > 0 && { keyDefaultTags: { ...t.tags } }),
       bucket: new Bucket(),
     });
     envCounts.set(t.environment, (envCounts.get(t.environment) ?? 0) + 1);
@@ -288,6 +293,7 @@ function rowsOf(rows: Map<string, Row>, envOrder: readonly string[]): TokenUsage
       managed: r.managed,
       budget: r.budget,
       balance: r.balance,
+      ...(r.keyDefaultTags && { keyDefaultTags: r.keyDefaultTags }),
       ...totalsOf(r.bucket),
     }));
 }

@@ -77,6 +77,12 @@ export interface TokenUsageRow {
   budget: number | null;
   /** USD left on the current generation; `null` when unlimited or not managed now. */
   balance: number | null;
+  /**
+   * The cost tags of the token's key now (v3 `default_tags`), when known and not empty: this row's cost is
+   * attributed to them. Eden has no API grouping usage by tag; these are the key's defaults, not
+   * per-call tags (a call may add or override tags, seen only in Eden's dashboard and CSV).
+   */
+  keyDefaultTags?: Record<string, string>;
   totalCost: number;
   totalCalls: number;
   avgCostPerCall: number;

@@ -43,7 +43,7 @@ function gone(name: string): NotFoundError {
 }
 
 /** Why a legacy key (no id) is listed but never changed. */
-export const LEGACY_KEY_NOTE =
+const LEGACY_KEY_NOTE =
   'legacy key without an id: the Management API cannot address it; regenerate it in the Eden AI dashboard to manage it';
 
 /** The port's view of a key: the v3-only fields dropped, the id kept when there is one. */

@@ -260,6 +260,9 @@ export function keyPath(id: string, tail = ''): string {
 /**
  * The tag key of the one-time creation marker: a create sends a random value under it, so that
  * after a lost answer the key that carries it is provably the one this create made.
+ *
+ * @example
+ * const own = Object.fromEntries(Object.entries(key.defaultTags ?? {}).filter(([k]) => k !== CREATE_MARKER_TAG));
  */
 export const CREATE_MARKER_TAG = 'etm-create';
 

@@ -11,6 +11,7 @@ import {
   normalizeTags,
   RotationManager,
   TokenRegistry,
+  UsageMonitor,
 } from 'edenai-token-manager';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BACKENDS, type BackendSetup } from '../helpers/backends.js';
@@ -86,7 +87,12 @@ describe('tags from policy on v3', () => {
 
   it('an invalid policy tag is a ConfigurationError at construction, naming the tag', async () => {
     const w = await world();
-    for (const tags of [{ 'eden:env': '{environment}' }, { env: 'has space' }, { env: '' }]) {
+    const bad: Record<string, string>[] = [
+      { 'eden:env': '{environment}' },
+      { env: 'has space' },
+      { env: '' },
+    ];
+    for (const tags of bad) {
       const build = () =>
         new TokenRegistry({ backend: w.backend, secrets: w.secrets, environments: { prod: { tags } } });
       expect(build).toThrow(ConfigurationError);
@@ -146,6 +152,25 @@ describe('tags from policy on v3', () => {
     expect(result.failed).toBe(0);
     expect(w.fake.keys()[0]!.tags).toEqual({ ...POLICY_TAGS, cost_center: 'cc-42' });
     expect((await w.registry.plan({ prod: { 'web-app': {} } })).actions).toEqual([]);
+  });
+});
+
+describe('reports', () => {
+  it("attribute each token's cost to its key's default_tags, labelled as such", async () => {
+    const w = await world();
+    await w.registry.create({ environment: 'prod', app: 'web-app', tags: { cost_center: 'cc-42' } });
+    expect(w.fake.simulateUsage({ token: 'prod-web-app', cost: 2.5, date: '2026-01-31' })).toEqual({
+      ok: true,
+    });
+    const monitor = new UsageMonitor({ registry: w.registry, source: w.usageSource, clock });
+    const report = await monitor.report({ from: '2026-01-01', to: '2026-01-31' });
+    expect(report.tokenRows).toEqual([
+      expect.objectContaining({
+        name: 'prod-web-app',
+        totalCost: 2.5,
+        keyDefaultTags: { ...POLICY_TAGS, cost_center: 'cc-42' },
+      }),
+    ]);
   });
 });
 

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigurationError } from '../../core/errors.js';
 import { costReport, credits, keyUsage, orgUsage } from './costs.js';
 import { faultAnswer } from './faults.js';
+import { CHAT_PATH, chatCompletion } from './inference.js';
 import { createKey, getKey, listKeys, revokeKey, rotateKey, updateKey, whoami } from './keys.js';
 import type { FakeContext } from './options.js';
 import { createToken, deleteToken, getToken, listTokens, updateToken } from './tokens.js';
@@ -52,6 +53,11 @@ async function serve(ctx: FakeContext, request: Request, url: URL, method: strin
     if (ctx.limiter) {
       const slot = ctx.limiter.acquire();
       if (!slot.ok) return throttled(slot.retryAfterSeconds);
+    }
+    // Inference takes a key's own value.
+    if (url.pathname === CHAT_PATH) {
+      if (method !== 'POST') return methodNotAllowed(method, ['POST']);
+      return await chatCompletion(ctx, request, bearer(request));
     }
     // v3 (/v3/manage/…) takes a management key; v2 the account API key.
     const v3 = url.pathname.startsWith('/v3/');
