@@ -1,15 +1,9 @@
 import { InvalidInputError } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
+import { formatCount, formatDecimal, formatUsd } from '../../src/core/format.js';
 import { formatUsageHtml } from '../../src/usage/format/html.js';
 import { formatUsageReport, USAGE_REPORT_FORMATS } from '../../src/usage/format/index.js';
-import {
-  formatCount,
-  formatDecimal,
-  formatUsageCsv,
-  formatUsageMarkdown,
-  formatUsageText,
-  formatUsd,
-} from '../../src/usage/format/text.js';
+import { formatUsageCsv, formatUsageMarkdown, formatUsageText } from '../../src/usage/format/text.js';
 import { fullReport, NASTY_NAMES, tutorialReport } from './fixtures.js';
 import { expectGolden } from './golden.js';
 

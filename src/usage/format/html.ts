@@ -3,10 +3,10 @@
 
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { formatDateTime } from '../../core/format.js';
+import { formatCount, formatDateTime, formatUsd } from '../../core/format.js';
 import { parseDay } from '../../core/time.js';
 import type { DailyUsage, DayRange, UsageReport } from '../types.js';
-import { formatCount, formatUsd, type Totals, totalIncludingUnmanaged } from './text.js';
+import { type Totals, totalIncludingUnmanaged } from './text.js';
 
 // After load, each chart records what the browser actually drew (its box, and how many bars
 // have a non-zero size) in `data-rendered`, so a headless browser can prove the charts render.
