@@ -1,6 +1,7 @@
 // The checks: each turns one token (and the rules of its environment) into at most a few alerts.
 // Pure and synchronous; `evaluate` runs them over the registry. Healthy tokens allocate nothing.
 
+import { formatPercent, formatUsd as usd } from '../core/format.js';
 import { DAY_MS } from '../core/time.js';
 import type { EdenToken, ResetPeriod } from '../ports/backend.js';
 import type { Alert, AlertKind, Severity } from '../ports/notifier.js';
@@ -77,14 +78,8 @@ export function append(list: Alert[] | undefined, alert: Alert | undefined): Ale
   return list;
 }
 
-/** `$1,234.50`-free tutorial style: `$1234.50`. */
-export function usd(amount: number): string {
-  return amount < 0 ? `-$${(-amount).toFixed(2)}` : `$${amount.toFixed(2)}`;
-}
-
-function percent(fraction: number): string {
-  return `${Math.round(fraction * 1000) / 10} %`;
-}
+// Money and percentages as the CLI and every report print them (core/format: `$1,000.00`, `84.5%`).
+export { usd };
 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -206,7 +201,7 @@ export function lowBalanceAlert(
   if (!byRatio && !byAmount) return undefined;
   const left =
     budget !== null
-      ? `${usd(balance)} left of ${usd(budget)} (${percent(Math.max(0, balance) / budget)})`
+      ? `${usd(balance)} left of ${usd(budget)} (${formatPercent(Math.max(0, balance) / budget)})`
       : `${usd(balance)} left (below ${usd(rule.amount ?? 0)})`;
   const period = ctx.periods[t.balanceResetPeriod];
   return tokenAlert(
@@ -240,11 +235,12 @@ export function budgetAlert(
   const spent = budget - Math.max(0, t.balance);
   const label = t.balanceResetPeriod === 'none' ? '' : `${t.balanceResetPeriod} `;
   const pct = Math.round(threshold * 1000) / 10;
+  // Says how much is used (84.5%), and which threshold that crossed (75%).
   return tokenAlert(
     t,
     'budget-threshold',
     threshold >= 1 ? 'critical' : threshold >= 0.75 ? 'warning' : 'info',
-    `${t.name} has used ${pct} % of its ${usd(budget)} ${label}budget (${usd(spent)} spent)`,
+    `${t.name} has used ${formatPercent(used)} of its ${usd(budget)} ${label}budget (${usd(spent)} spent; threshold ${formatPercent(threshold)})`,
     ctx,
     `${pct}pct`,
     period,

@@ -39,7 +39,9 @@ describe('budget thresholds', () => {
       ['budget-threshold:prod-api:g1:90pct:2024-05', 'warning'],
       ['budget-threshold:prod-api:g1:100pct:2024-05', 'critical'],
     ]);
-    expect(rec.all[1]!.message).toBe('prod-api has used 75 % of its $100.00 monthly budget ($75.00 spent)');
+    expect(rec.all[1]!.message).toBe(
+      'prod-api has used 75% of its $100.00 monthly budget ($75.00 spent; threshold 75%)',
+    );
 
     // 23:30 in Paris on May 31st: still the May period.
     clock.set('2024-05-31T21:30:00Z');
@@ -127,7 +129,7 @@ describe('low balance', () => {
       await alerts.run();
     }
     expect(rec.all.map((a) => [a.kind, a.severity, a.message])).toEqual([
-      ['low-balance', 'warning', 'prod-web balance is low: $15.00 left of $100.00 (15 %)'],
+      ['low-balance', 'warning', 'prod-web balance is low: $15.00 left of $100.00 (15%)'],
     ]);
     registry.update('prod-web', { balance: 90 }); // top-up
     await alerts.run();
@@ -180,6 +182,6 @@ describe('low balance', () => {
     const alerts = new AlertSystem({ registry, notifiers: [] });
     const [a] = await alerts.checkLowBalanceTokens();
     // Budget = the largest balance seen (4): the ratio rule does not fire, the amount does.
-    expect(a?.message).toBe('prod-a balance is low: $4.00 left of $4.00 (100 %)');
+    expect(a?.message).toBe('prod-a balance is low: $4.00 left of $4.00 (100%)');
   });
 });

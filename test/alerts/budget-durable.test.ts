@@ -63,7 +63,7 @@ describe.each(BACKENDS)('alerts against the allocated budget on $api', (api) => 
       kind: 'low-balance',
       balance: 150,
       budget: 1000,
-      message: 'prod-web-app balance is low: $150.00 left of $1000.00 (15 %)',
+      message: 'prod-web-app balance is low: $150.00 left of $1,000.00 (15%)',
     });
     const report = await fresh.run();
     expect(health(report, 'prod-web-app')).toMatchObject({
@@ -120,7 +120,7 @@ describe.each(WITH_GRACE)('rotate + finalize keeps the low-balance alert on $lab
       state: new MemoryStateStore(),
       clock: world.clock,
     });
-    const message = 'staging-web balance is low: $8.00 left of $50.00 (16 %)';
+    const message = 'staging-web balance is low: $8.00 left of $50.00 (16%)';
     expect((await alerts.checkLowBalanceTokens()).map((a) => a.message)).toEqual([message]);
 
     const manager = world.manager({ gracePeriodMs: HOUR });
@@ -163,10 +163,10 @@ describe.each(BACKENDS)('budgets against the account credits on $api', (api) => 
     expect(report.account?.alerts).toEqual(account);
     expect(account.map((a) => a.message)).toEqual([
       "The Eden AI account's credits are low: $200.00 left (below $250.00); requests are refused (402) once they run out",
-      "Allocated token budgets ($1800.00) exceed the account's credits ($200.00): tokens may be refused (402) before their budgets run out",
+      "Allocated token budgets ($1,800.00) exceed the account's credits ($200.00): tokens may be refused (402) before their budgets run out",
     ]);
     expect(formatHealthReport(report)).toContain(
-      '⚠️  Account credits: $200.00 (allocated token budgets: $1800.00)',
+      '⚠️  Account credits: $200.00 (allocated token budgets: $1,800.00)',
     );
     expect(JSON.parse(JSON.stringify(report)).account).toMatchObject({ credits: 200, allocated: 1800 });
     await alerts.run();

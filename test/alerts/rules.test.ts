@@ -54,7 +54,7 @@ describe('policy, unmanaged, rotation and forecast rules', () => {
     ]);
     expect(found[0]!.message).toBe('prod-forever has no expiry date; the prod policy requires one');
     expect(found[2]!.message).toBe(
-      'prod-big has a budget of $5000.00; the prod policy allows at most $2000.00',
+      'prod-big has a budget of $5,000.00; the prod policy allows at most $2,000.00',
     );
   });
 
