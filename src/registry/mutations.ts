@@ -43,18 +43,25 @@ export function storeName(secrets: SecretStore): string {
 
 /**
  * Proves the store can take a value at `key`'s neighbourhood before anything is written at Eden:
- * writes and deletes a throwaway entry at `{key}.pending`. Returns the failed step and its error.
+ * writes and deletes a throwaway entry at `{key}.pending`, each with compare-and-set, after `fence`
+ * (a rotation proving it still holds its lock). Returns the failed step and its error.
  */
 export async function probeStore(
   secrets: SecretStore,
   key: string,
-): Promise<{ doing: 'write' | 'delete'; key: string; error: unknown } | undefined> {
+  fence?: () => Promise<void>,
+): Promise<{ doing: 'read' | 'write' | 'delete'; key: string; error: unknown } | undefined> {
   const probe = `${key}.pending`;
-  let doing: 'write' | 'delete' = 'write';
+  let doing: 'read' | 'write' | 'delete' = 'read';
   try {
-    await secrets.set(probe, 'edenai-token-manager: write check');
+    const before = await secrets.get(probe);
+    await fence?.();
+    doing = 'write';
+    const { version } = await secrets.set(probe, 'edenai-token-manager: write check', {
+      ifVersion: before?.version ?? null,
+    });
     doing = 'delete';
-    await secrets.delete(probe);
+    await secrets.delete(probe, { ifVersion: version });
     return undefined;
   } catch (error) {
     return { doing, key: probe, error };

@@ -3,7 +3,9 @@
 // - the journal: one record per logical token, written before and after every step, so a new
 //   process can tell exactly how far a dead one got; and its public views (status, result);
 // - the lock: a per-token lease, renewed while working, taken over once it has passed on the
-//   injected clock.
+//   injected clock. Every acquisition gets a fencing number above any the lock or the journal has
+//   seen; a holder that takes over writes it into the journal before acting (`RotationRun.claim`),
+//   which changes the journal's version, so every later write of the holder it replaced is refused.
 import type { JsonValue } from 'type-fest';
 import { RotationInProgressError, VersionConflictError } from '../core/errors.js';
 import { fromCents } from '../core/money.js';
@@ -96,6 +98,8 @@ export interface Journal {
   newMayExist?: boolean;
   rollbackReason: string | null;
   error: JournalError | null;
+  /** The fencing number of the lock holder that wrote this record. Absent (older journals): 0. */
+  fence?: number;
 }
 
 /** A journal as loaded: the record and its store version (for compare-and-set). */
@@ -248,11 +252,12 @@ function usd(cents: number): string {
   return `$${fromCents(cents).toFixed(2)}`;
 }
 
-/** The journal of a rotation that has just taken its snapshot. */
-export function newJournal(plan: RotationPlan, gracePeriodMs: number, at: Date): Journal {
+/** The journal of a rotation that has just taken its snapshot, written by the holder of `fence`. */
+export function newJournal(plan: RotationPlan, gracePeriodMs: number, at: Date, fence: number): Journal {
   const now = at.toISOString();
   return {
     v: 1,
+    fence,
     rotationId: globalThis.crypto.randomUUID(),
     name: plan.name,
     environment: plan.environment,
@@ -303,6 +308,8 @@ interface LockRecord {
   rotationId: string | null;
   acquiredAt: string;
   leaseExpiresAt: string;
+  /** Fencing number: above every earlier holder's. Absent (older records): 0. */
+  fence?: number;
 }
 
 function lockKey(name: string): string {
@@ -319,11 +326,19 @@ export async function readLock(
   return { record: v as LockRecord, version: stored.version };
 }
 
+/** The highest fencing number the journal of `name` was written with (0 without one). */
+async function journalFence(state: StateStore, name: string): Promise<number> {
+  const stored = await state.get(journalKey(name));
+  const fence = (stored?.value as { fence?: unknown } | undefined)?.fence;
+  return typeof fence === 'number' && Number.isSafeInteger(fence) ? fence : 0;
+}
+
 /** One holder's lock on one logical token. */
 export class LeaseLock {
   #version: string | undefined;
   #rotationId: string | null = null;
   #acquiredAt = '';
+  #fence = 0;
 
   constructor(
     private readonly state: StateStore,
@@ -332,6 +347,11 @@ export class LeaseLock {
     private readonly leaseMs: number,
     private readonly clock: Clock,
   ) {}
+
+  /** This holder's fencing number (0 before `acquire`). */
+  get fence(): number {
+    return this.#fence;
+  }
 
   /** Takes the lock or throws `RotationInProgressError` (someone else holds a live lease). */
   async acquire(rotationId: string | null): Promise<void> {
@@ -346,6 +366,9 @@ export class LeaseLock {
       ) {
         throw new RotationInProgressError(this.name, current.record.rotationId ?? undefined);
       }
+      // Above both: a released lock is deleted, and a store may expire lock records (a TTL), so the
+      // journal remembers the last holder's number too.
+      this.#fence = Math.max(current?.record.fence ?? 0, await journalFence(this.state, this.name)) + 1;
       this.#acquiredAt = now.toISOString();
       try {
         this.#version = await this.#write(current?.version ?? null);
@@ -358,7 +381,10 @@ export class LeaseLock {
     throw new RotationInProgressError(this.name, rotationId ?? undefined);
   }
 
-  /** Extends the lease. Throws `RotationInProgressError` when another holder took the lock over. */
+  /**
+   * Extends the lease, proving that we still hold the lock (a compare-and-set on the record).
+   * Throws `RotationInProgressError` when another holder took the lock over.
+   */
   async renew(rotationId?: string): Promise<void> {
     if (rotationId) this.#rotationId = rotationId;
     if (this.#version === undefined)
@@ -390,6 +416,7 @@ export class LeaseLock {
       rotationId: this.#rotationId,
       acquiredAt: this.#acquiredAt,
       leaseExpiresAt: new Date(this.clock().getTime() + this.leaseMs).toISOString(),
+      fence: this.#fence,
     };
     const { version } = await this.state.set(lockKey(this.name), record as unknown as JsonValue, {
       ifVersion,

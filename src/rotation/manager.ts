@@ -482,7 +482,7 @@ export class RotationManager implements RotationFailureSource {
         throw new StaleSnapshot(`${name} was rotated after this run listed it`);
       const gracePeriodMs = options.gracePeriodMs ?? this.#o.gracePeriodMs;
       const plan = this.#plan(snapshot.token, options.expiresInDays, options.windowMs, gracePeriodMs);
-      const journal = newJournal(plan, gracePeriodMs, this.#o.clock());
+      const journal = newJournal(plan, gracePeriodMs, this.#o.clock(), lock.fence);
       const version = await this.#journals.save(journal, loaded?.version ?? null);
       handedOver = true;
       const run = new RotationRun(this.#deps, { journal, version }, lock, options.signal);

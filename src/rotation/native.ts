@@ -72,8 +72,10 @@ async function rotateStep(run: RotationRun): Promise<void> {
   const token = await backend.rotate(j.oldTokenName, run.requestOptions);
   // Landed: the value the entry holds is dead, so whatever fails from here, "nothing changed" is false.
   run.memo.mayHaveRotated = true;
-  // The one-time value, into the current entry before anything else: nothing that can fail first.
+  // The one-time value, into the current entry before anything else but the fence (a holder that
+  // lost its lock stores nothing: the holder that took over rotates again).
   try {
+    await run.fence();
     await secrets.set(j.secretRef, token.secret, {
       ifVersion: current?.version ?? null,
       metadata: metadataOf(j, current?.metadata),
@@ -84,7 +86,6 @@ async function rotateStep(run: RotationRun): Promise<void> {
   }
   run.memo.secret = token.secret;
   run.memo.newToken = token;
-  await run.lock.renew(j.rotationId);
   await run.done('rotate', { fingerprint: token.secret.fingerprint });
 }
 
@@ -106,6 +107,7 @@ async function settleConflict(run: RotationRun, token: EdenToken & { secret: Sec
       name: j.name,
       rotationId: j.rotationId,
     });
+    await run.fence();
     await secrets.set(j.secretRef, token.secret, {
       ifVersion: stored?.version ?? null,
       metadata: metadataOf(j, stored?.metadata),

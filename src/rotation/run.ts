@@ -20,7 +20,7 @@ import type { Clock, Logger, RequestOptions } from '../core/types.js';
 import type { EdenToken, TokenBackend, UpdateTokenInput } from '../ports/backend.js';
 import type { SecretStore } from '../ports/stores.js';
 import { probeStore, storeName } from '../registry/mutations.js';
-import type { Journal, JournalStore, LeaseLock, PendingRaise } from './journal.js';
+import { type Journal, type JournalStore, type LeaseLock, modeOf, type PendingRaise } from './journal.js';
 import type {
   RotationEventName,
   RotationEvents,
@@ -116,9 +116,73 @@ export class RotationRun {
     });
   }
 
-  /** Writes the journal with compare-and-set; a conflict means another holder took over. */
+  /**
+   * Proves that this run still holds the lock (renewing it with compare-and-set). A SecretStore
+   * write is fenced by reading the entry's version BEFORE this proof and writing with
+   * compare-and-set on it: a holder that takes over afterwards claims the journal first, and any
+   * write it makes to the entry changes the version, so this run's write is then refused.
+   */
+  fence(): Promise<void> {
+    return this.lock.renew(this.journal.rotationId);
+  }
+
+  /**
+   * A run that continues a journal it did not write (a takeover, a resume): writes its fencing
+   * number into the journal before acting. That write changes the journal's version, so the holder
+   * it replaced can no longer write it; a write that holder made in between is read and kept.
+   */
+  async claim(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.save({});
+        break;
+      } catch (error) {
+        if (!(error instanceof RotationInProgressError) || attempt >= 2) throw error;
+        const fresh = await this.deps.journals.load(this.journal.name);
+        if (fresh?.journal.rotationId !== this.journal.rotationId) throw error;
+        this.journal = fresh.journal;
+        this.#version = fresh.version;
+      }
+    }
+    // The entries the replaced holder may be about to write (it read their versions before its
+    // last fence): rewritten as they are, so their versions change and its writes are refused. The
+    // current entry only where a step writes it, so services watching it see no needless change.
+    const j = this.journal;
+    const writesCurrent =
+      j.stepState === 'started' && (j.step === 'promote' || (j.step === 'rotate' && modeOf(j) === 'native'));
+    await this.#touch(this.pendingRef);
+    if (writesCurrent) await this.#touch(j.secretRef);
+  }
+
+  /** Rewrites an entry unchanged (a new version), if it exists. */
+  async #touch(ref: string): Promise<void> {
+    const { secrets } = this.deps;
+    for (let attempt = 0; ; attempt++) {
+      const entry = await secrets.get(ref);
+      if (!entry) return;
+      try {
+        await secrets.set(ref, entry.value, {
+          ifVersion: entry.version,
+          ...(entry.metadata && { metadata: entry.metadata }),
+        });
+        return;
+      } catch (error) {
+        // A store that refuses writes (read-only now) cannot be written by the replaced holder
+        // either; a rollback must still get through.
+        if (isDefinitive(error)) return;
+        if (!(error instanceof VersionConflictError) || attempt >= 2) throw error;
+      }
+    }
+  }
+
+  /**
+   * Writes the journal with compare-and-set, stamped with this holder's fencing number; a conflict
+   * (or a journal already stamped by a later holder) means another holder took over.
+   */
   async save(patch: Partial<Journal>): Promise<void> {
-    const next: Journal = { ...this.journal, ...patch, updatedAt: this.deps.clock().toISOString() };
+    const fence = this.lock.fence;
+    const next: Journal = { ...this.journal, ...patch, fence, updatedAt: this.deps.clock().toISOString() };
+    if ((this.journal.fence ?? 0) > fence) throw new RotationInProgressError(next.name, next.rotationId);
     try {
       this.#version = await this.deps.journals.save(next, this.#version);
     } catch (error) {
@@ -178,8 +242,9 @@ export class RotationRun {
  */
 export async function checkSecretStore(run: RotationRun): Promise<void> {
   const { secrets } = run.deps;
-  const failed = await probeStore(secrets, run.journal.secretRef);
-  if (!failed) return;
+  const failed = await probeStore(secrets, run.journal.secretRef, () => run.fence());
+  // Fenced again: the step's call to Eden comes next.
+  if (!failed) return run.fence();
   if (!isDefinitive(failed.error)) throw failed.error;
   throw new ConfigurationError(
     `the SecretStore (${storeName(secrets)}) cannot ${failed.doing} ${failed.key} (${describe(failed.error)}), and a rotation writes the new value there, then deletes it. Nothing was changed at Eden: rotate where a writable store is configured`,

@@ -1,6 +1,6 @@
 // Drives a journaled rotation forward from wherever it stands, and turns failures into either a
 // rollback (definitive) or a paused journal that resume() continues (transient).
-import { RotationError, RotationInProgressError } from '../core/errors.js';
+import { RotationError, RotationInProgressError, VersionConflictError } from '../core/errors.js';
 import { type Journal, modeOf, toResult } from './journal.js';
 import { forwardNative, nativeValueStored } from './native.js';
 import { describe, isDefinitive, type RotationRun } from './run.js';
@@ -45,6 +45,7 @@ async function forward(run: RotationRun): Promise<void> {
  */
 export async function drive(run: RotationRun, finishNow: boolean): Promise<RotationResult> {
   try {
+    if (run.resumed) await run.claim();
     if (run.journal.status === 'failed') await run.save({ status: 'running', error: null });
     if (run.journal.status === 'rollingBack') {
       await rollback(run, run.journal.rollbackReason ?? 'resumed');
@@ -122,16 +123,24 @@ async function onFailure(run: RotationRun, error: unknown): Promise<RotationErro
   const where = native
     ? `Native rotation of ${j.name} (${j.oldTokenName})`
     : `Rotation of ${j.name} (${j.oldTokenName} → ${j.newTokenName})`;
-  if (error instanceof RotationInProgressError) {
-    // We lost the lock (our lease passed and another process took over): touch nothing more.
-    return failed(
+  // We lost the lock (our lease passed and another process took over): touch nothing more.
+  const tookOver = (cause: unknown) =>
+    failed(
       run,
       step,
       `${where} stopped at step "${step}": another process took over its lock`,
       true,
       false,
-      error,
+      cause,
     );
+  if (error instanceof RotationInProgressError) return tookOver(error);
+  // A store write refused by version: fenced out by a holder that took over, or another writer?
+  if (error instanceof VersionConflictError) {
+    const lost = await run.fence().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (lost instanceof RotationInProgressError) return tookOver(error);
   }
   const record = { step, message, at: run.deps.clock().toISOString() };
   if (native && j.status === 'running' && isDefinitive(error)) {
@@ -147,6 +156,8 @@ async function onFailure(run: RotationRun, error: unknown): Promise<RotationErro
       await rollback(run, message);
       await run.save({ error: { ...record, resumable: false } });
     } catch (rollbackError) {
+      // The failure itself may come from the takeover (the new holder already changed Eden).
+      if (rollbackError instanceof RotationInProgressError) return tookOver(rollbackError);
       const why = describe(rollbackError, run.memo.secret);
       await bestEffort(run, {
         error: { ...record, message: `${message}; rollback failed: ${why}`, resumable: true },

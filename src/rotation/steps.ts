@@ -113,11 +113,7 @@ export async function create(run: RotationRun): Promise<void> {
   }
   run.memo.newToken = token;
   // A backend that hands the value over only now (v3): keep it before anything else can fail.
-  // (Renewing first: a holder that stalled here and lost its lock must not write anything.)
-  if (token.secret) {
-    await run.lock.renew(j.rotationId);
-    await storePending(run, token.secret);
-  }
+  if (token.secret) await storePending(run, token.secret);
   await run.done('create', { created: true, fingerprint: token.secret?.fingerprint ?? j.fingerprint });
 }
 
@@ -140,14 +136,31 @@ function createInput(run: RotationRun): CreateTokenInput {
   return input;
 }
 
+/**
+ * Keeps the new value in the pending entry, fenced (see `RotationRun.fence`). Writing where nothing
+ * was cannot be fenced by a version: if the lock turns out lost right after, the entry this run
+ * created is deleted again (unless the new holder has written it since).
+ */
 async function storePending(run: RotationRun, secret: Secret): Promise<void> {
   const j = run.journal;
+  const { secrets } = run.deps;
   const metadata: SecretEntryMetadata = {
     tokenName: j.newTokenName,
     generation: j.newGeneration,
     rotationId: j.rotationId,
   };
-  await run.deps.secrets.set(run.pendingRef, secret, { metadata });
+  const before = await secrets.get(run.pendingRef);
+  await run.fence();
+  const { version } = await secrets.set(run.pendingRef, secret, {
+    ifVersion: before?.version ?? null,
+    metadata,
+  });
+  try {
+    await run.fence();
+  } catch (error) {
+    if (!before) await secrets.delete(run.pendingRef, { ifVersion: version }).catch(() => {});
+    throw error;
+  }
   run.memo.secret = secret;
 }
 
@@ -180,7 +193,6 @@ export async function read(run: RotationRun): Promise<'ok' | 'recreate'> {
     run.memo.newToken = token;
     secret = token.secret;
     if (!secret) return unreadable(run);
-    await run.lock.renew(j.rotationId);
     await storePending(run, secret);
   }
   await run.done('read', { fingerprint: secret.fingerprint });
@@ -275,6 +287,7 @@ export async function promote(run: RotationRun, gracePeriodMs: number): Promise<
       rotationId: j.rotationId,
     };
     try {
+      await run.fence();
       await secrets.set(j.secretRef, secret, { ifVersion: current?.version ?? null, metadata });
       break;
     } catch (error) {
@@ -402,7 +415,10 @@ export async function rollback(run: RotationRun, reason: string): Promise<void> 
 async function dropPending(run: RotationRun): Promise<void> {
   const { secrets, logger } = run.deps;
   try {
-    await secrets.delete(run.pendingRef);
+    const entry = await secrets.get(run.pendingRef);
+    if (!entry) return;
+    await run.fence();
+    await secrets.delete(run.pendingRef, { ifVersion: entry.version });
   } catch (error) {
     if (!isDefinitive(error)) throw error;
     if (!(await secrets.get(run.pendingRef))) return;

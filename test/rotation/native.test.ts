@@ -66,14 +66,17 @@ describe('a native rotation (v3, gracePeriodMs: 0)', () => {
     });
     await new RotationManager({ registry: world.registry, state, secrets, gracePeriodMs: 0 }).rotate(NAME);
     const at = log.indexOf('POST rotate');
-    expect(log.slice(at - 4, at + 3)).toEqual([
+    expect(log.slice(at - 7, at + 3)).toEqual([
       'state.set rotation/lock/prod-web-app', // renewed
       'journal rotate started', // intent, before the call
-      `secrets.set ${REF}.pending`, // the write check (a store that cannot write stops here)
+      `secrets.get ${REF}.pending`, // the write check: its version, then the fence
+      'state.set rotation/lock/prod-web-app',
+      `secrets.set ${REF}.pending`, // (a store that cannot write stops here)
+      'state.set rotation/lock/prod-web-app', // fenced again before the call to Eden
       `secrets.get ${REF}`, // the version the write will compare against
       'POST rotate',
-      `secrets.set ${REF}`, // first thing after the answer
-      'state.set rotation/lock/prod-web-app', // then the lock
+      'state.set rotation/lock/prod-web-app', // the fence: a holder that lost its lock stores nothing
+      `secrets.set ${REF}`, // first thing after it
     ]);
     // No pending entry: the value goes to the current entry (the write check's entry is deleted).
     expect(log.filter((l) => l.startsWith('secrets.set'))).toEqual([

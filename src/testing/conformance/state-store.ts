@@ -1,6 +1,7 @@
 import type { JsonValue } from 'type-fest';
 import type { StateStore } from '../../ports/stores.js';
 import * as assert from './assert.js';
+import { fencedTakeover } from './fencing.js';
 import { casIncrements, isConflict, rejectsWithConflict, type SuiteOptions, storeTest } from './harness.js';
 
 /**
@@ -14,7 +15,8 @@ export interface StateStoreConformanceOptions<S extends StateStore = StateStore>
 /**
  * The behaviour every `StateStore` must have, as tests for your framework: JSON round trips,
  * copies in and out, versions, compare-and-set on set and delete, sorted listing, concurrent
- * writers without lost updates, unicode and large values. Throws plain assertion errors, so it
+ * writers without lost updates, unicode and large values, and the rotation lock's fencing (a real
+ * rotation on the fake Eden AI, whose paused holder must be refused after a takeover). Throws plain assertion errors, so it
  * runs under any test runner, on any runtime.
  *
  * @example
@@ -154,6 +156,10 @@ export function stateStoreConformance<S extends StateStore>(options: StateStoreC
       await store.set(key, value);
       assert.deepEqual((await store.get(key))?.value, value);
       assert.deepEqual(await store.list('rotation/ключ'), [key]);
+    });
+
+    test('fenced rotation lock: a holder paused past its lease cannot write after a takeover', async (store) => {
+      await fencedTakeover(store);
     });
 
     test('large values', async (store) => {
