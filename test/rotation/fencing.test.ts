@@ -230,12 +230,14 @@ describe('fenced rotation locks', () => {
   it('the lock carries a fencing number that grows on every takeover, and the journal records it', async () => {
     world = await createWorld({ flavour: V2 });
     await world.registry.create({ environment: 'prod', app: 'web-app', budget: B / 100 });
-    const fences: number[] = [];
+    const fences: (number | undefined)[] = [];
+    const fenceOf = async (key: string) =>
+      ((await world.state.get(key))?.value as { fence?: number } | undefined)?.fence;
     const stores = pausingStores(world.state, world.secrets, 6, async () => {
-      fences.push(((await world.state.get(`rotation/lock/${NAME}`))?.value as { fence: number }).fence);
+      fences.push(await fenceOf(`rotation/lock/${NAME}`));
       world.advance(LEASE_MS + 1);
       await world.manager({ gracePeriodMs: 0 }).resume();
-      fences.push(((await world.state.get(`rotation/journal/${NAME}`))?.value as { fence: number }).fence);
+      fences.push(await fenceOf(`rotation/journal/${NAME}`));
     });
     await expect(
       world.manager({ gracePeriodMs: 0, state: stores.state, secrets: stores.secrets }).rotate(NAME),
@@ -245,7 +247,6 @@ describe('fenced rotation locks', () => {
     expect(await world.state.get(`rotation/lock/${NAME}`)).toBeUndefined();
     world.advance(LEASE_MS + 1);
     await world.manager({ gracePeriodMs: 0 }).rotate(NAME);
-    const journal = (await world.state.get(`rotation/journal/${NAME}`))?.value as { fence: number };
-    expect(journal.fence).toBe(3);
+    expect(await fenceOf(`rotation/journal/${NAME}`)).toBe(3);
   });
 });
