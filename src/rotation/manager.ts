@@ -309,6 +309,7 @@ export class RotationManager implements RotationFailureSource {
         holder: lock.record.holder,
         leaseExpiresAt,
         expired: leaseExpiresAt.getTime() <= this.#o.clock().getTime(),
+        fence: lock.record.fence ?? 0,
       };
     }
     return status;

@@ -244,8 +244,8 @@ export interface RotationStatus {
   /** USD the new generation was created with (null: no budget). */
   newBalance: number | null;
   error?: { step: RotationStep; message: string; at: Date; resumable: boolean };
-  /** The lock, when someone holds it. */
-  lock?: { holder: string; leaseExpiresAt: Date; expired: boolean };
+  /** The lock, when someone holds it; `fence` is its fencing number (higher for every new holder). */
+  lock?: { holder: string; leaseExpiresAt: Date; expired: boolean; fence: number };
 }
 
 /**

@@ -235,6 +235,7 @@ describe('fenced rotation locks', () => {
       ((await world.state.get(key))?.value as { fence?: number } | undefined)?.fence;
     const stores = pausingStores(world.state, world.secrets, 6, async () => {
       fences.push(await fenceOf(`rotation/lock/${NAME}`));
+      expect((await world.manager().status(NAME))?.lock).toMatchObject({ fence: 1, expired: false });
       world.advance(LEASE_MS + 1);
       await world.manager({ gracePeriodMs: 0 }).resume();
       fences.push(await fenceOf(`rotation/journal/${NAME}`));
@@ -243,6 +244,7 @@ describe('fenced rotation locks', () => {
       world.manager({ gracePeriodMs: 0, state: stores.state, secrets: stores.secrets }).rotate(NAME),
     ).rejects.toThrow(/took over/);
     expect(fences).toEqual([1, 2]);
+    expect((await world.manager().status(NAME))?.lock).toBeUndefined(); // released
     // A later rotation's holder starts above every number seen, although the released lock is gone.
     expect(await world.state.get(`rotation/lock/${NAME}`)).toBeUndefined();
     world.advance(LEASE_MS + 1);
