@@ -22,9 +22,19 @@ export interface CheckContext {
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, critical: 2 };
 
 /**
- * Stable dedupe id: kind, logical token, generation, then threshold and period when they matter.
- * Parts are URI-encoded so an id never contains `/` (it is part of a state key).
- * `expiring:prod-web-app:g2:7d`, `budget-threshold:prod-web-app:g1:75pct:2024-05`.
+ * Alerts about the budget: it belongs to the logical token and is carried across generations
+ * (invariant 9), so a rotation does not make them new.
+ */
+const BUDGET_KINDS: ReadonlySet<AlertKind> = new Set([
+  'low-balance',
+  'budget-threshold',
+  'exhaustion-forecast',
+]);
+
+/**
+ * Stable dedupe id: kind, logical token, generation (except for budget alerts), then threshold and
+ * period when they matter. Parts are URI-encoded so an id never contains `/` (it is part of a
+ * state key). `expiring:prod-web-app:g2:7d`, `budget-threshold:prod-web-app:75pct:2024-05`.
  */
 export function alertId(
   kind: AlertKind,
@@ -33,7 +43,8 @@ export function alertId(
   part1?: string,
   part2?: string,
 ): string {
-  let id = `${kind}:${safe(token)}:g${generation}`;
+  let id = `${kind}:${safe(token)}`;
+  if (!BUDGET_KINDS.has(kind)) id += `:g${generation}`;
   if (part1 !== undefined) id += `:${safe(part1)}`;
   if (part2 !== undefined) id += `:${safe(part2)}`;
   return id;

@@ -188,7 +188,7 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
     });
     attach(forecasts, alerts, byToken);
     // A forecast wavers with daily traffic. Once sent, it holds for the rest of its budget period
-    // (or generation) rather than being re-sent whenever the burn rate crosses the line again;
+    // (or allocation) rather than being re-sent whenever the burn rate crosses the line again;
     // this also keeps it while the forecaster fails.
     for (const t of forecastable) held.add(forecastAlertId(t, ctx));
   }
@@ -285,7 +285,7 @@ async function forecastAlerts(
   return alerts;
 }
 
-/** The id a token's forecast alert has in the current budget period (or generation). */
+/** The id a token's forecast alert has in the current budget period (or allocation). */
 function forecastAlertId(t: ManagedToken, ctx: CheckContext): string {
   return alertId('exhaustion-forecast', t.name, t.generation, ctx.periods[t.balanceResetPeriod]);
 }

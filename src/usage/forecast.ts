@@ -101,15 +101,15 @@ export function nextResetAt(
 
 /**
  * Keys of the budget period an instant falls in, in the reset time zone: the local day (daily),
- * the Monday of the local week (weekly), `YYYY-MM` (monthly), and `generation` for budgets that
- * never reset (one period per token generation). Built once per alert run: every token of a run
- * shares the same "now".
+ * the Monday of the local week (weekly), `YYYY-MM` (monthly), and `allocation` for budgets that
+ * never reset (one period per allocated budget, across generations: rotation carries it). Built
+ * once per alert run: every token of a run shares the same "now".
  */
 export function periodKeys(now: Date, timeZone: string): Record<ResetPeriod, string> {
   const today = zonedDay(now, timeZone);
   const day = formatDay(today);
   return {
-    none: 'generation',
+    none: 'allocation',
     daily: day,
     weekly: `week-${formatDay(today - weekday(today))}`,
     monthly: day.slice(0, 7),

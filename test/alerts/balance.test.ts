@@ -34,10 +34,10 @@ describe('budget thresholds', () => {
     };
     await spend([100, 60, 49, 40, 25, 24, 12, 9, 3, 0, 0]);
     expect(rec.all.map((a) => [a.id, a.severity])).toEqual([
-      ['budget-threshold:prod-api:g1:50pct:2024-05', 'info'],
-      ['budget-threshold:prod-api:g1:75pct:2024-05', 'warning'],
-      ['budget-threshold:prod-api:g1:90pct:2024-05', 'warning'],
-      ['budget-threshold:prod-api:g1:100pct:2024-05', 'critical'],
+      ['budget-threshold:prod-api:50pct:2024-05', 'info'],
+      ['budget-threshold:prod-api:75pct:2024-05', 'warning'],
+      ['budget-threshold:prod-api:90pct:2024-05', 'warning'],
+      ['budget-threshold:prod-api:100pct:2024-05', 'critical'],
     ]);
     expect(rec.all[1]!.message).toBe(
       'prod-api has used 75% of its $100.00 monthly budget ($75.00 spent; threshold 75%)',
@@ -53,12 +53,12 @@ describe('budget thresholds', () => {
     await alerts.run();
     await spend([45, 20]);
     expect(rec.ids().slice(4)).toEqual([
-      'budget-threshold:prod-api:g1:50pct:2024-06',
-      'budget-threshold:prod-api:g1:75pct:2024-06',
+      'budget-threshold:prod-api:50pct:2024-06',
+      'budget-threshold:prod-api:75pct:2024-06',
     ]);
   });
 
-  it('without a known budget, fire once per generation against the largest balance the token had', async () => {
+  it('without a known budget, fire once per allocation (across generations) against the largest balance the token had', async () => {
     const clock = fakeClock('2024-05-01T08:00:00Z');
     const state = new MemoryStateStore();
     const registry = stubRegistry({ staging: {} }, [
@@ -73,16 +73,16 @@ describe('budget thresholds', () => {
     registry.update('staging-web', { balance: 20 });
     await alerts.run();
     await alerts.run();
-    expect(rec.ids()).toEqual(['budget-threshold:staging-web:g1:50pct:generation']);
+    expect(rec.ids()).toEqual(['budget-threshold:staging-web:50pct:allocation']);
     // A rotation does not reset the baseline: the next generation is measured against $50 too.
     registry.update('staging-web', { generation: 2, balance: 18 });
     await alerts.run();
     registry.update('staging-web', { balance: 6 });
     await alerts.run();
+    // Nor does it make the budget's alerts new: 50 % was sent already; 75 % and low balance are new.
     expect(rec.ids().slice(1)).toEqual([
-      'budget-threshold:staging-web:g2:50pct:generation',
-      'low-balance:staging-web:g2:generation',
-      'budget-threshold:staging-web:g2:75pct:generation',
+      'low-balance:staging-web:allocation',
+      'budget-threshold:staging-web:75pct:allocation',
     ]);
     expect(await state.get('alerts/peaks/staging')).toMatchObject({
       value: { tokens: ['staging-web'], balances: [50] },
@@ -93,7 +93,7 @@ describe('budget thresholds', () => {
     // Monday 2024-05-13 00:30 in Paris is Sunday 22:30 UTC.
     const k = periodKeys(new Date('2024-05-12T22:30:00Z'), 'Europe/Paris');
     expect(k).toEqual({
-      none: 'generation',
+      none: 'allocation',
       daily: '2024-05-13',
       weekly: 'week-2024-05-13',
       monthly: '2024-05',

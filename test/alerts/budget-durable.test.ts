@@ -72,7 +72,7 @@ describe.each(BACKENDS)('alerts against the allocated budget on $api', (api) => 
       budget: 1000,
       budgetSource: 'recorded',
     });
-    expect(report.alerts.map((a) => a.id)).toContain('budget-threshold:prod-web-app:g1:75pct:generation');
+    expect(report.alerts.map((a) => a.id)).toContain('budget-threshold:prod-web-app:75pct:allocation');
   });
 
   it('unlimited tokens show no balance and no budget, in the report and its JSON', async () => {

@@ -70,10 +70,10 @@ describe.each(BACKENDS)(
       expect(fake.requests.filter((r) => usagePath.test(r.path))).toHaveLength(1);
       expect(payloads).toHaveLength(1);
       expect(payloads[0]!.data.alerts.map((a) => a.id).sort()).toEqual([
-        'budget-threshold:prod-api:g1:75pct:2024-05',
-        'exhaustion-forecast:prod-api:g1:2024-05', // $15 left at ~$12/day, from the usage source
+        'budget-threshold:prod-api:75pct:2024-05',
+        'exhaustion-forecast:prod-api:2024-05', // $15 left at ~$12/day, from the usage source
         'expiring:prod-web-app:g1:14d',
-        'low-balance:prod-api:g1:2024-05',
+        'low-balance:prod-api:2024-05',
       ]);
       for (let i = 0; i < 24; i++) {
         clock.advance(HOUR);

@@ -155,11 +155,11 @@ describe('policy, unmanaged, rotation and forecast rules', () => {
     expect(asked.sort()).toEqual(['prod-a', 'prod-b', 'prod-c', 'prod-d']);
     expect(found.map((a) => [a.id, a.message])).toEqual([
       [
-        'exhaustion-forecast:prod-a:g1:2024-03',
+        'exhaustion-forecast:prod-a:2024-03',
         'prod-a is forecast to run out of budget in about 4 days, before it expires',
       ],
       [
-        'exhaustion-forecast:prod-b:g1:2024-03',
+        'exhaustion-forecast:prod-b:2024-03',
         'prod-b is forecast to run out of budget in about 10 days, before its monthly reset',
       ],
     ]);
@@ -192,8 +192,8 @@ describe('policy, unmanaged, rotation and forecast rules', () => {
     await alerts.run();
     expect(calls).toEqual([['prod-a', 'prod-b']]);
     expect(rec.ids()).toEqual([
-      'exhaustion-forecast:prod-a:g1:generation',
-      'exhaustion-forecast:prod-b:g1:generation',
+      'exhaustion-forecast:prod-a:allocation',
+      'exhaustion-forecast:prod-b:allocation',
     ]);
     // A failed call, then an answer that leaves prod-b out: both keep their marks, nothing is re-sent.
     mode = 'throws';
@@ -229,13 +229,13 @@ describe('policy, unmanaged, rotation and forecast rules', () => {
       await alerts.run();
       clock.advance(DAY);
     }
-    expect(rec.ids()).toEqual(['exhaustion-forecast:prod-a:g1:2024-03']);
+    expect(rec.ids()).toEqual(['exhaustion-forecast:prod-a:2024-03']);
     clock.set('2024-04-02T09:00:00Z'); // a new budget period
     exhausts = true;
     await alerts.run();
     expect(rec.ids()).toEqual([
-      'exhaustion-forecast:prod-a:g1:2024-03',
-      'exhaustion-forecast:prod-a:g1:2024-04',
+      'exhaustion-forecast:prod-a:2024-03',
+      'exhaustion-forecast:prod-a:2024-04',
     ]);
   });
 
@@ -255,7 +255,7 @@ describe('policy, unmanaged, rotation and forecast rules', () => {
     await alerts.run();
     mode = 'exhausts';
     await alerts.run();
-    expect(rec.ids()).toEqual(['exhaustion-forecast:prod-a:g1:generation']);
+    expect(rec.ids()).toEqual(['exhaustion-forecast:prod-a:allocation']);
   });
 });
 
