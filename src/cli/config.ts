@@ -3,11 +3,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { EDEN_REQUESTS_PER_SECOND } from '../core/limits.js';
+import { safeParse } from '../core/zod.js';
 import { ConfigurationError } from '../index-node.js';
 import { plainObjectProblem, reservedNameProblem } from '../registry/naming.js';
 import { CliError, ExitCode } from './errors.js';
+import { type SecretsConfig, type StateConfig, secretsSchema, stateSchema, storeFields } from './stores.js';
 import { API_VERSIONS, closest, parseDurationMs } from './values.js';
 
 /**
@@ -50,65 +52,47 @@ export const defaultPaths = {
 /** Eden documents 10 requests per second per account: pace on the client, never retry into 429s. */
 export const DEFAULT_REQUESTS_PER_SECOND = EDEN_REQUESTS_PER_SECOND;
 
-const duration = z.union([z.number().int().nonnegative(), z.string()]);
-
-const secretsSchema = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('file'),
-    path: z.string().min(1),
-    /** Environment variable holding the passphrase; never put the passphrase in the file. */
-    keyEnv: z.string().min(1).default('EDENAI_TOKENS_KEY'),
-  }),
-  z.strictObject({ type: z.literal('env'), prefix: z.string().optional() }),
-  z.strictObject({ type: z.literal('memory') }),
-]);
-
-const stateSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('file'), path: z.string().min(1) }),
-  z.strictObject({ type: z.literal('memory') }),
-]);
+const duration = z.union([z.number().check(z.int(), z.nonnegative()), z.string()]);
 
 const notifierSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('console') }),
-  z.strictObject({ type: z.literal('webhook'), url: z.url(), secretEnv: z.string().min(1) }),
-  z.strictObject({ type: z.literal('slack'), webhookUrlEnv: z.string().min(1) }),
+  z.strictObject({ type: z.literal('webhook'), url: z.url(), secretEnv: z.string().check(z.minLength(1)) }),
+  z.strictObject({ type: z.literal('slack'), webhookUrlEnv: z.string().check(z.minLength(1)) }),
 ]);
+
+const apiSchema = z.strictObject({
+  /** Which API manages the tokens; `--api` and EDENAI_API_VERSION win over it. Default v2. */
+  version: z.optional(z.enum(API_VERSIONS)),
+  /** The v2 API's base URL (with `/v2`). */
+  baseUrl: z.optional(z.url()),
+  /** The v3 Management API's base URL (with `/v3`). */
+  managementBaseUrl: z.optional(z.url()),
+  maxRequestsPerSecond: z.optional(z.number().check(z.int(), z.positive())),
+  timeoutMs: z.optional(z.number().check(z.int(), z.positive())),
+  maxRetries: z.optional(z.number().check(z.int(), z.nonnegative())),
+});
+
+const rotationSchema = z.strictObject({
+  /** `24h`, `30m` or milliseconds. */
+  gracePeriod: z.optional(duration),
+  /** USD the old generation keeps during the grace period. */
+  graceAllowance: z.optional(z.number().check(z.nonnegative())),
+  concurrency: z.optional(z.number().check(z.int(), z.positive())),
+});
 
 /** The config file: every field optional. Secrets never live here, only the names of variables holding them. */
 export const configSchema = z.strictObject({
-  $schema: z.string().optional(),
-  environments: z.record(z.string(), z.unknown()).optional(),
-  desired: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
-  secrets: secretsSchema.optional(),
-  state: stateSchema.optional(),
-  api: z
-    .strictObject({
-      /** Which API manages the tokens; `--api` and EDENAI_API_VERSION win over it. Default v2. */
-      version: z.enum(API_VERSIONS).optional(),
-      /** The v2 API's base URL (with `/v2`). */
-      baseUrl: z.url().optional(),
-      /** The v3 Management API's base URL (with `/v3`). */
-      managementBaseUrl: z.url().optional(),
-      maxRequestsPerSecond: z.number().int().positive().optional(),
-      timeoutMs: z.number().int().positive().optional(),
-      maxRetries: z.number().int().nonnegative().optional(),
-    })
-    .optional(),
-  rotation: z
-    .strictObject({
-      /** `24h`, `30m` or milliseconds. */
-      gracePeriod: duration.optional(),
-      /** USD the old generation keeps during the grace period. */
-      graceAllowance: z.number().nonnegative().optional(),
-      concurrency: z.number().int().positive().optional(),
-    })
-    .optional(),
-  notifiers: z.array(notifierSchema).optional(),
+  $schema: z.optional(z.string()),
+  environments: z.optional(z.record(z.string(), z.unknown())),
+  desired: z.optional(z.record(z.string(), z.record(z.string(), z.unknown()))),
+  secrets: z.optional(secretsSchema),
+  state: z.optional(stateSchema),
+  api: z.optional(apiSchema),
+  rotation: z.optional(rotationSchema),
+  notifiers: z.optional(z.array(notifierSchema)),
 });
 
-export type NotifierConfig = z.infer<typeof notifierSchema>;
-export type SecretsConfig = z.infer<typeof secretsSchema>;
-export type StateConfig = z.infer<typeof stateSchema>;
+export type NotifierConfig = z.output<typeof notifierSchema>;
 
 /** The config after defaults, with paths resolved against the config file's folder. */
 export interface CliConfig {
@@ -120,7 +104,9 @@ export interface CliConfig {
   desired: Record<string, Record<string, unknown>> | undefined;
   secrets: SecretsConfig;
   state: StateConfig;
-  api: NonNullable<z.infer<typeof configSchema>['api']>;
+  /** Where a store is configured, for its errors: `config.json:7:5` (its `type`), a file, or the defaults. */
+  storeAt(store: 'secrets' | 'state'): string;
+  api: z.output<typeof apiSchema>;
   rotation: { gracePeriodMs?: number; graceAllowance?: number; concurrency?: number };
   notifiers: NotifierConfig[];
 }
@@ -216,27 +202,40 @@ function configDuration(text: string, at: string): number {
   }
 }
 
-const SCHEMA_KEYS: Record<string, readonly string[]> = {
-  '': Object.keys(configSchema.shape),
-  api: ['version', 'baseUrl', 'managementBaseUrl', 'maxRequestsPerSecond', 'timeoutMs', 'maxRetries'],
-  rotation: ['gracePeriod', 'graceAllowance', 'concurrency'],
-};
+/** The fields of the object at `path` (a store's, by its `type`), for a "did you mean". */
+function fieldsAt(path: string, raw: unknown): readonly string[] {
+  if (path === '') return Object.keys(configSchema.shape);
+  if (path === 'api') return Object.keys(apiSchema.shape);
+  if (path === 'rotation') return Object.keys(rotationSchema.shape);
+  if (path !== 'secrets' && path !== 'state') return [];
+  const type = (raw as Record<string, { type?: unknown } | undefined> | undefined)?.[path]?.type;
+  return storeFields[path][String(type)] ?? [];
+}
 
-/** The first schema mistake, located, with a "did you mean" for a misspelt field. */
+/** The first schema mistake, located, with a "did you mean" for a misspelt field or store type. */
 function schemaError(
-  error: z.ZodError,
+  error: z.core.$ZodError,
   file: { source: string | undefined; text: string | undefined; cwd: string },
+  raw: unknown,
 ): ConfigurationError {
   const issue = error.issues[0]!;
   const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
   const path = unknownKey === undefined ? issue.path : [...issue.path, unknownKey];
   const field = path.map(String).join('.');
-  const known = SCHEMA_KEYS[issue.path.map(String).join('.')] ?? [];
-  const near = unknownKey === undefined ? undefined : closest(unknownKey, known);
-  const problem =
-    unknownKey === undefined
-      ? `${field || 'the file'}: ${issue.message}`
-      : `unknown field "${field}"${near ? ` (did you mean "${near}"?)` : ''}`;
+  let problem = `${field || 'the file'}: ${issue.message}`;
+  if (unknownKey !== undefined) {
+    const near = closest(unknownKey, fieldsAt(issue.path.map(String).join('.'), raw));
+    problem = `unknown field "${field}"${near ? ` (did you mean "${near}"?)` : ''}`;
+  } else if (issue.code === 'invalid_union' && issue.discriminator !== undefined) {
+    // A `type` the union does not know: name it, and the one it most likely meant.
+    const given = path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], raw);
+    const known = ((issue as { options?: unknown[] }).options ?? []).map(String);
+    const near = typeof given === 'string' ? closest(given, known) : undefined;
+    problem =
+      given === undefined
+        ? `${field}: missing; use one of ${known.join(', ')}`
+        : `${field}: unknown ${JSON.stringify(given)}${near ? ` (did you mean "${near}"?)` : ''}; use one of ${known.join(', ')}`;
+  }
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
   const at = file.source ? ` in ${where(file, path)}` : '';
   return new ConfigurationError(`Invalid config${at}: ${problem}${more}`);
@@ -313,8 +312,8 @@ export function resolveConfig(
     throw new ConfigurationError(
       `Invalid config${file.source ? ` in ${where(file, dropped.path)}` : ''}: ${dropped.problem}`,
     );
-  const r = configSchema.safeParse(raw ?? {});
-  if (!r.success) throw schemaError(r.error, file);
+  const r = safeParse(configSchema, raw ?? {});
+  if (!r.success) throw schemaError(r.error, file, raw);
   const c = r.data;
   const base = source ? dirname(source) : cwd;
   const at = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
@@ -340,6 +339,7 @@ export function resolveConfig(
     desired: c.desired,
     secrets: secrets.type === 'file' ? { ...secrets, path: at(secrets.path) } : secrets,
     state: state.type === 'file' ? { ...state, path: at(state.path) } : state,
+    storeAt: (store) => (c[store] ? where(file, [store, 'type']) : 'the built-in defaults'),
     api: c.api ?? {},
     rotation,
     notifiers: c.notifiers ?? [],
@@ -376,6 +376,7 @@ export async function loadConfigWithOverride(
     desired: file.desired ?? base.desired,
     secrets: has('secrets') ? file.secrets : base.secrets,
     state: has('state') ? file.state : base.state,
+    storeAt: (store) => (has(store) ? file : base).storeAt(store),
     api: has('api') ? file.api : base.api,
     rotation: has('rotation') ? file.rotation : base.rotation,
     notifiers: has('notifiers') ? file.notifiers : base.notifiers,

@@ -10,29 +10,22 @@ import {
   ConsoleNotifier,
   CostClient,
   CustomTokenClient,
-  type DeleteOptions,
   type EnvironmentPolicyInput,
-  EnvSecretStore,
   FileSecretStore,
   FileStateStore,
   ManagementKeyBackend,
   ManagementKeyClient,
   type ManagementKeyClientOptions,
-  MemorySecretStore,
-  MemoryStateStore,
   type Notifier,
   RateLimiter,
   RotationManager,
-  type Secret,
   type SecretStore,
   SlackNotifier,
   type StateStore,
-  type StoredSecret,
   type TokenBackend,
   TokenRegistry,
   type UsageSource,
   WebhookNotifier,
-  type WriteOptions,
 } from '../index-node.js';
 import { createFakeEdenAI, type FakeEdenAI } from '../testing/index.js';
 import { MANAGEMENT_KEY_ENV } from '../v3/core.js';
@@ -47,6 +40,7 @@ import {
 } from './config.js';
 import type { Output } from './output.js';
 import type { CommandContext } from './spec.js';
+import { openSecretStore, openStateStore } from './stores.js';
 import type { ApiVersion } from './values.js';
 
 /** Everything a command needs. */
@@ -106,59 +100,6 @@ export function openApiClients(
 }
 
 /**
- * Builds the real store on first use. `list` or `usage` rarely touch secrets, so a missing
- * passphrase should fail only the commands that need one, with the store's own clear error.
- */
-class LazySecretStore implements SecretStore {
-  #store: SecretStore | undefined;
-  constructor(private readonly open: () => SecretStore) {}
-
-  private get store(): SecretStore {
-    this.#store ??= this.open();
-    return this.#store;
-  }
-
-  get(key: string): Promise<StoredSecret | undefined> {
-    return this.store.get(key);
-  }
-  set(key: string, value: Secret | string, options?: WriteOptions): Promise<{ version: string }> {
-    return this.store.set(key, value, options);
-  }
-  delete(key: string, options?: DeleteOptions): Promise<boolean> {
-    return this.store.delete(key, options);
-  }
-  list(prefix?: string): Promise<string[]> {
-    return this.store.list(prefix);
-  }
-  async dispose(): Promise<void> {
-    await this.#store?.dispose?.();
-  }
-}
-
-function secretStore(config: CliConfig, env: Record<string, string | undefined>, cwd: string): SecretStore {
-  const s = config.secrets;
-  const shown = shownPath(s.type === 'file' ? s.path : '', cwd);
-  if (s.type === 'memory') return new MemorySecretStore();
-  if (s.type === 'env')
-    return new EnvSecretStore({ ...(s.prefix === undefined ? {} : { prefix: s.prefix }), env });
-  return new LazySecretStore(() => {
-    const key = env[s.keyEnv];
-    if (!key) {
-      throw new ConfigurationError(
-        `Set ${s.keyEnv} to the passphrase of the secret store ${shown} (at least 16 characters)`,
-      );
-    }
-    try {
-      return new FileSecretStore({ path: s.path, key });
-    } catch (error) {
-      throw new ConfigurationError(
-        `${s.keyEnv} cannot open the secret store ${shown}: ${(error as Error).message}`,
-      );
-    }
-  });
-}
-
-/**
  * Proves the secret store can take a token value (writable; the passphrase set, long enough and
  * the one its file was written with) before a command changes anything at Eden: a value Eden
  * hands over once must have somewhere to go.
@@ -167,7 +108,7 @@ export async function checkSecrets(rt: Runtime, cwd: string): Promise<void> {
   const s = rt.fake ? undefined : rt.config.secrets;
   if (s?.type === 'env') {
     throw new ConfigurationError(
-      `The secret store is read-only (secrets.type "env"): this command stores token values, so give the config a "file" secret store`,
+      `The secret store is read-only (secrets.type "env"): this command stores token values, so give the config one that takes writes: "file", "aws", "vault", "azure", "gcp" or "kubernetes"`,
     );
   }
   try {
@@ -178,12 +119,6 @@ export async function checkSecrets(rt: Runtime, cwd: string): Promise<void> {
     const message = error.message.replaceAll(s.path, shownPath(s.path, cwd));
     throw new ConfigurationError(`${message} (the passphrase comes from ${s.keyEnv})`, { cause: error });
   }
-}
-
-function stateStore(config: CliConfig): StateStore {
-  return config.state.type === 'memory'
-    ? new MemoryStateStore()
-    : new FileStateStore({ path: config.state.path });
 }
 
 /** Reads a key from the environment only; never from the command line (shell history, `ps`). */
@@ -268,8 +203,9 @@ export async function openRuntime(ctx: CommandContext, preloaded?: CliConfig): P
     state = new FileStateStore({ path: files.state });
   } else {
     clients = realClients(api, config, ctx.env);
-    secrets = secretStore(config, ctx.env, ctx.cwd);
-    state = stateStore(config);
+    const stores = { env: ctx.env, shown: (path: string) => shownPath(path, ctx.cwd) };
+    secrets = await openSecretStore(config.secrets, { ...stores, at: config.storeAt('secrets') });
+    state = await openStateStore(config.state, { ...stores, at: config.storeAt('state') });
   }
   const { backend, usageSource } = clients;
   const audit = openAuditSink(ctx);
