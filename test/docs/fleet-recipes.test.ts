@@ -8,9 +8,6 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as sdk from 'edenai-token-manager';
-import * as aws from 'edenai-token-manager/aws';
-import * as redis from 'edenai-token-manager/redis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { resolveConfig } from '../../src/cli/config.js';
@@ -33,6 +30,17 @@ const workflow = yamlBlocks.flat().find((d) => d['jobs'])!;
 const manifests = yamlBlocks.flat().filter((d) => d['kind']);
 const ofKind = (kind: string) => manifests.filter((m) => m['kind'] === kind);
 
+/** Slack answers from 127.0.0.1: whatever a pass sends stays on this machine. */
+async function withSlack(body: (webhookUrl: string) => Promise<void>): Promise<void> {
+  const slack = createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((resolve) => slack.listen(0, '127.0.0.1', resolve));
+  try {
+    await body(`http://127.0.0.1:${(slack.address() as AddressInfo).port}/hook`);
+  } finally {
+    await new Promise((resolve) => slack.close(resolve));
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'fleet-recipes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -50,44 +58,43 @@ describe('docs/fleet.md', () => {
     );
   });
 
-  it("keeps the CronJob's config valid and its script on public names only", async () => {
+  it("keeps the CronJob's config valid, with stores that outlive the pod", () => {
     const [configMap] = ofKind('ConfigMap');
     const config = JSON.parse(configMap!['data']['fleet.json']);
-    expect(() => resolveConfig(config, join(dir, 'fleet.json'), dir)).not.toThrow();
-    const script: string = configMap!['data']['reconcile.mjs'];
-    const entries: Record<string, object> = {
-      'edenai-token-manager': sdk,
-      'edenai-token-manager/aws': aws,
-      'edenai-token-manager/redis': redis,
-    };
-    const imports = [...script.matchAll(/import \{([^}]+)\} from '([^']+)'/g)];
-    expect(imports.length).toBe(4);
-    for (const [, names, from] of imports) {
-      if (from === 'node:fs') continue;
-      for (const name of names!
-        .split(',')
-        .map((n) => n.trim())
-        .filter(Boolean)) {
-        expect(entries[from!], `${name} from ${from}`).toHaveProperty(name);
+    const resolved = resolveConfig(config, join(dir, 'fleet.json'), dir);
+    expect(resolved.secrets).toMatchObject({ type: 'aws' });
+    expect(resolved.state).toMatchObject({ type: 'redis' });
+    const [command] = ofKind('CronJob')[0]?.['spec'].jobTemplate.spec.template.spec.containers[0].command;
+    expect(command).toBe('npx');
+  });
+
+  it("runs the CronJob's command on the fake: the first run does the work, the second nothing", async () => {
+    const [configMap] = ofKind('ConfigMap');
+    // Its own folder: the fake keeps its state in the working directory.
+    const cwd = mkdtempSync(join(dir, 'cron-'));
+    writeFileSync(join(cwd, 'cron.json'), configMap!['data']['fleet.json']);
+    const command: string[] =
+      ofKind('CronJob')[0]?.['spec'].jobTemplate.spec.template.spec.containers[0].command;
+    expect(command.slice(0, 2)).toEqual(['npx', 'edenai-tokens']);
+    const args = command.slice(2).map((a) => (a === '/etc/edenai/fleet.json' ? 'cron.json' : a));
+    await withSlack(async (SLACK_WEBHOOK_URL) => {
+      for (const round of [1, 2]) {
+        // --fake: the fake's own stores stand in for AWS and Redis.
+        const r = await runCli(['--fake', ...args], { cwd, env: { SLACK_WEBHOOK_URL } });
+        expect(r.code, `${command.join(' ')}\n${r.stderr}`).toBe(0);
+        expect(r.stdout + r.stderr).not.toMatch(FAKE_VALUE);
+        const summary = JSON.parse(r.stdout);
+        expect(summary.changed).toBe(round === 1);
+        expect(summary.failures).toEqual([]);
       }
-    }
-    expect(ofKind('CronJob')[0]?.['spec'].jobTemplate.spec.template.spec.containers[0].command).toEqual([
-      'node',
-      '/etc/edenai/reconcile.mjs',
-    ]);
+    });
   });
 
   it('runs the workflow commands on the fake: the first run does the work, the second nothing', async () => {
     const [config] = blocks('json config');
     writeFileSync(join(dir, 'fleet.json'), config!);
-    // Slack answers from 127.0.0.1: whatever the pass sends stays on this machine.
-    const slack = createServer((_req, res) => res.end('ok'));
-    await new Promise<void>((resolve) => slack.listen(0, '127.0.0.1', resolve));
-    const env = {
-      EDENAI_TOKENS_KEY: 'a-passphrase-for-the-recipes-test',
-      SLACK_WEBHOOK_URL: `http://127.0.0.1:${(slack.address() as AddressInfo).port}/hook`,
-    };
-    try {
+    await withSlack(async (SLACK_WEBHOOK_URL) => {
+      const env = { EDENAI_TOKENS_KEY: 'a-passphrase-for-the-recipes-test', SLACK_WEBHOOK_URL };
       const lines = workflow['jobs'].reconcile.steps
         .flatMap((s: Doc) => String(s['run'] ?? '').split('\n'))
         .map((l: string) => l.trim())
@@ -106,8 +113,6 @@ describe('docs/fleet.md', () => {
           expect(summary.failures).toEqual([]);
         }
       }
-    } finally {
-      await new Promise((resolve) => slack.close(resolve));
-    }
+    });
   });
 });
