@@ -285,6 +285,24 @@ describe('AwsSecretsManagerStore on the wire', () => {
     expect(() => new AwsSecretsManagerStore({ client: {} as never })).toThrow(ConfigurationError);
   });
 
+  it('no region anywhere is a ConfigurationError that says where to set one', async () => {
+    const { region: _, ...config } = awsClientConfig(fake);
+    const saved = {
+      AWS_REGION: process.env['AWS_REGION'],
+      AWS_DEFAULT_REGION: process.env['AWS_DEFAULT_REGION'],
+    };
+    delete process.env['AWS_REGION'];
+    delete process.env['AWS_DEFAULT_REGION'];
+    try {
+      const s = new AwsSecretsManagerStore({ clientConfig: config, prefix: `t${++run}/` });
+      const error = await s.get('k').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as Error).message).toMatch(/Set a region: AWS_REGION/);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+    }
+  });
+
   it('bad credentials give an AuthenticationError that shows neither the value nor the secret key', async () => {
     const config = {
       ...awsClientConfig(fake),

@@ -76,6 +76,12 @@ export function toStoreError(error: unknown, operation: string, key: string): Er
   const name = e.name ?? 'Error';
   const status = e.$metadata?.httpStatusCode;
   const what = `AWS Secrets Manager ${operation} of "${key}" failed: ${name}${e.message ? `: ${e.message}` : ''}`;
+  // The client could not even build a request: no region anywhere (not a connection problem).
+  if (status === undefined && /region is missing/i.test(e.message ?? ''))
+    return new ConfigurationError(
+      `${what}. Set a region: AWS_REGION, the profile's region, or clientConfig.region`,
+      { cause: error },
+    );
   const init = { status, requestId: e.$metadata?.requestId, cause: error };
   let Class: typeof APIError;
   if (AUTH.has(name)) Class = AuthenticationError;
