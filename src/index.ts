@@ -113,6 +113,15 @@ export {
   type WebhookVerificationReason,
 } from './notifiers/webhook.js';
 // The interfaces users implement, and what they carry.
+// What the configured keys can do at Eden AI (docs/moving-to-v3.md).
+export {
+  type DiagnoseOptions,
+  type Diagnosis,
+  type DiagnosisApi,
+  type DiagnosisCheck,
+  type DiagnosisStatus,
+  diagnose,
+} from './operations/doctor.js';
 // The scheduled pass (docs/fleet.md).
 export { ListCacheBackend } from './operations/list-cache.js';
 export {

@@ -264,6 +264,21 @@ export const commands: CommandSpec[] = [
     load: async () => (await import('./reconcile.js')).reconcileCommand,
   },
   {
+    name: 'doctor',
+    summary:
+      'what the configured keys can do at Eden AI (v2 tokens, v3 scopes, cost, credits), and what to change',
+    details: [
+      "Read-only: lists tokens or keys, reads today's costs and the credits, and asks the v3 API which",
+      'scopes the management key has; it changes nothing. Every key set is tried (EDENAI_API_KEY,',
+      'EDENAI_MANAGEMENT_KEY), and the verdict says which API the registry should use',
+      '(docs/moving-to-v3.md). Exit 0: all good; 9: token management works, an optional check',
+      '(cost, credits) failed; 3: token management is refused or not set up on the API in use;',
+      '7: Eden AI could not be reached.',
+    ],
+    examples: ['edenai-tokens doctor', 'edenai-tokens --api v3 doctor --json'],
+    load: async () => (await import('./doctor.js')).doctor,
+  },
+  {
     name: 'demo',
     summary: "the tutorial's story in a few seconds, on an in-process fake (no API key, no files)",
     options: {

@@ -43,7 +43,7 @@ export const exitCodeHelp: readonly [number, string][] = [
   [ExitCode.conflict, 'conflict: a rotation is already in progress, or a concurrent write'],
   [
     ExitCode.unhealthy,
-    'alerts: health found alerts at or above --fail-on, or reconcile finished with alerts',
+    'warnings: health found alerts at or above --fail-on, reconcile finished with alerts, or doctor found an optional API refused',
   ],
 ];
 

@@ -84,6 +84,7 @@ export function generalHelp(style: Style, version: string, commands: readonly Co
     `  ${BIN} --fake create prod web-app  try any command without an API key`,
     `  ${BIN} --api v3 demo              the same story on the v3 Management API`,
     `  ${BIN} help rotate                help for one command (or: rotate --help)`,
+    `  ${BIN} doctor                     what your keys can do at Eden AI, and what to change`,
     '',
     style.bold('Docs:'),
     `  ${docsPath('cli.md')}`,

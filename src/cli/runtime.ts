@@ -128,29 +128,42 @@ function requireKey(env: Record<string, string | undefined>, name: string, what:
   return key;
 }
 
-/** The real API's clients: keys from the environment, one rate limiter shared by every client. */
+/**
+ * The real API's client options from the config, for a key from the environment (where keys
+ * live), with one rate limiter shared by every client: they all spend the account's request budget.
+ */
+export function realClientOptions(config: CliConfig): {
+  v2(apiKey: string): ClientOptions;
+  v3(managementKey: string): ManagementKeyClientOptions;
+} {
+  const { baseUrl, managementBaseUrl, timeoutMs, maxRetries } = config.api;
+  const rateLimiter = new RateLimiter({
+    perSecond: config.api.maxRequestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND,
+  });
+  const shared = { timeoutMs, maxRetries, rateLimiter };
+  return {
+    v2: (apiKey) => ({ ...shared, baseUrl, apiKey }),
+    v3: (managementKey) => ({ ...shared, baseUrl: managementBaseUrl, apiKey: managementKey }),
+  };
+}
+
+/** The real API's clients: keys from the environment. */
 function realClients(
   api: ApiVersion,
   config: CliConfig,
   env: Record<string, string | undefined>,
 ): ApiClients {
-  const { baseUrl, managementBaseUrl, timeoutMs, maxRetries } = config.api;
-  // One pace for the whole runtime: every client spends the account's request budget.
-  const rateLimiter = new RateLimiter({
-    perSecond: config.api.maxRequestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND,
-  });
-  const shared = { timeoutMs, maxRetries, rateLimiter };
+  const options = realClientOptions(config);
   return openApiClients(api, {
-    v2: () => ({ ...shared, baseUrl, apiKey: requireKey(env, 'EDENAI_API_KEY', 'your Eden AI API key') }),
-    v3: () => ({
-      ...shared,
-      baseUrl: managementBaseUrl,
-      apiKey: requireKey(
-        env,
-        MANAGEMENT_KEY_ENV,
-        'an Eden AI management key (mgmt-eden-…, scopes manage:read and manage:write) for --api v3',
+    v2: () => options.v2(requireKey(env, 'EDENAI_API_KEY', 'your Eden AI API key')),
+    v3: () =>
+      options.v3(
+        requireKey(
+          env,
+          MANAGEMENT_KEY_ENV,
+          'an Eden AI management key (mgmt-eden-…, scopes manage:read and manage:write) for --api v3',
+        ),
       ),
-    }),
   });
 }
 

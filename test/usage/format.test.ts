@@ -1,11 +1,18 @@
-import { InvalidInputError } from 'edenai-token-manager';
+import { InvalidInputError, MemoryUsageSource, UsageMonitor, type UsageReport } from 'edenai-token-manager';
 import { describe, expect, it } from 'vitest';
 import { formatCount, formatDecimal, formatUsd } from '../../src/core/format.js';
 import { formatUsageHtml } from '../../src/usage/format/html.js';
 import { formatUsageReport, USAGE_REPORT_FORMATS } from '../../src/usage/format/index.js';
-import { formatUsageCsv, formatUsageMarkdown, formatUsageText } from '../../src/usage/format/text.js';
-import { fullReport, NASTY_NAMES, tutorialReport } from './fixtures.js';
+import {
+  formatUsageCsv,
+  formatUsageJson,
+  formatUsageMarkdown,
+  formatUsageText,
+} from '../../src/usage/format/text.js';
+import { fullReport, JANUARY, NASTY_NAMES, tutorialReport } from './fixtures.js';
 import { expectGolden } from './golden.js';
+import { rec } from './records.js';
+import { managed, stubRegistry } from './stub-registry.js';
 
 // The tutorial's expected output (seeds/000, "Complete Example Output"), verbatim.
 const TUTORIAL_BLOCK = `============================================================
@@ -110,6 +117,75 @@ describe('html', () => {
     expect(html).toMatch(/Generated \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
     expect(html).toContain('<h2>By feature</h2>');
     expect(html).toContain('<h2>By provider</h2>');
+  });
+});
+
+/** A v3 month: two prod keys carry default tags (one tag value tries to break the markup), dev's none. */
+async function taggedReport(): Promise<UsageReport> {
+  const registry = stubRegistry(
+    ['dev', 'prod'],
+    [
+      managed('prod-web-app', { tags: { team: 'payments', env: 'prod' } }),
+      managed('prod-batch', { tags: { team: '<b>data</b>|x' } }),
+      managed('dev-test'),
+    ],
+  );
+  const source = new MemoryUsageSource([
+    rec('prod-web-app', '2024-01-03', 12.5, 10),
+    rec('prod-batch', '2024-01-04', 2, 4),
+    rec('dev-test', '2024-01-05', 0, 3),
+  ]);
+  return new UsageMonitor({ registry, source, clock: () => new Date('2024-02-01T08:00:00Z') }).report(
+    JANUARY,
+  );
+}
+
+describe('key default tags', () => {
+  it('text lists each tagged token with its cost and its key default tags, before the totals', async () => {
+    const text = formatUsageText(await taggedReport());
+    expect(text).toContain(
+      [
+        "Key default tags (a token's cost is attributed to its key's default tags):",
+        '    prod-batch           $2.00  team=<b>data</b>|x',
+        '    prod-web-app        $12.50  env=prod, team=payments',
+        '',
+        'TOTAL COST (ALL ENVIRONMENTS): $14.50',
+      ].join('\n'),
+    );
+    expect(text).not.toMatch(/dev-test.*=/);
+  });
+
+  it('html, markdown and csv add a "Key default tags" column, escaped; json keeps the objects', async () => {
+    const report = await taggedReport();
+    const html = formatUsageHtml(report);
+    expect(html).toContain('<th>Key default tags</th>');
+    expect(html).toContain('<td>env=prod, team=payments</td>');
+    expect(html).toContain('<td>team=&lt;b&gt;data&lt;/b&gt;|x</td>');
+    expect(html).not.toContain('<b>data');
+    const md = formatUsageMarkdown(report);
+    expect(md).toContain('| Avg Cost/Call | Key default tags |');
+    expect(md).toMatch(
+      /\| prod-web-app \| prod \| yes \| \$12\.50 \| 10 \| \$1\.2500 \| env=prod, team=payments \|/,
+    );
+    expect(md).toContain('team=&lt;b&gt;data&lt;/b&gt;\\|x');
+    expect(md).toMatch(/\| dev-test \| dev \| yes \| \$0\.00 \| 3 \| \$0\.0000 \| {2}\|/);
+    const csv = formatUsageCsv(report).split('\r\n');
+    expect(csv[0]).toBe(
+      'environment,token,app,managed,total_cost,total_calls,avg_cost_per_call,key_default_tags',
+    );
+    expect(csv.find((l) => l.includes('prod-web-app'))).toMatch(/,10,[0-9.]+,"env=prod, team=payments"$/);
+    expect(csv.find((l) => l.includes('dev-test'))).toMatch(/,3,[0-9.]+,$/);
+    const rows = JSON.parse(formatUsageJson(report)).tokenRows as { name: string; keyDefaultTags?: object }[];
+    expect(rows.find((r) => r.name === 'prod-web-app')!.keyDefaultTags).toEqual({
+      team: 'payments',
+      env: 'prod',
+    });
+  });
+
+  it('a report without tags shows no tag section or column', async () => {
+    const report = await fullReport();
+    for (const f of USAGE_REPORT_FORMATS)
+      expect(formatUsageReport(report, f)).not.toMatch(/key[ _]default[ _]tags/i);
   });
 });
 

@@ -71,6 +71,8 @@ export async function createFakeEdenAI(options?: FakeEdenAIOptions): Promise<Fak
     now,
     apiKey: o.apiKey,
     managementKey: o.managementKey,
+    managementScopes: o.managementScopes,
+    v2TokenManagement: o.v2TokenManagement,
     keys: new FakeKeyIndex(store, now, OWNER),
     latencyMs: o.latencyMs,
     sleep: o.sleep ?? waitOrAbort,

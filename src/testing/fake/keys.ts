@@ -166,13 +166,12 @@ export function rotateKey(ctx: FakeContext, id: string): Response {
 // /v3/manage/whoami/: the organization and scopes of the management key.
 
 const ORGANIZATION = { id: '00000000-0000-4000-8000-00000000ed00', name: 'Fake Eden AI organization' };
-const SCOPES = ['manage:read', 'manage:write'];
 
 export function whoami(ctx: FakeContext): Response {
   return json(200, {
     organization: ORGANIZATION,
     key: { id: null, name: 'fake-management-key', masked: `mgmt-eden-…${ctx.managementKey.slice(-4)}` },
-    scopes: SCOPES,
+    scopes: [...ctx.managementScopes],
     expire_time: null,
   });
 }

@@ -16,6 +16,8 @@ import type {
 export interface ResolvedOptions {
   apiKey: string;
   managementKey: string;
+  managementScopes: readonly string[];
+  v2TokenManagement: 'api-key' | 'session-only';
   listen: boolean;
   port: number;
   clock: (() => Date) | undefined;
@@ -33,6 +35,10 @@ function fail(message: string): never {
   throw new ConfigurationError(`createFakeEdenAI: ${message}`);
 }
 
+/** The scopes Eden gives management keys (its Management API guide). */
+const MANAGEMENT_SCOPES: readonly string[] = ['manage:read', 'manage:write', 'manage:mint'];
+const DEFAULT_SCOPES = ['manage:read', 'manage:write'];
+
 const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n > 0;
 
 export function resolveOptions(o: FakeEdenAIOptions = {}): ResolvedOptions {
@@ -44,6 +50,11 @@ export function resolveOptions(o: FakeEdenAIOptions = {}): ResolvedOptions {
   const apiKey = o.apiKey ?? 'fake-edenai-api-key';
   const managementKey = o.managementKey ?? 'mgmt-eden-fake-management-key';
   if (managementKey === apiKey) fail('`managementKey` must differ from `apiKey`');
+  const scopes = o.managementScopes ?? DEFAULT_SCOPES;
+  if (!Array.isArray(scopes) || !scopes.every((s) => MANAGEMENT_SCOPES.includes(s)))
+    fail(`\`managementScopes\` must be an array of ${MANAGEMENT_SCOPES.join(', ')}`);
+  if (o.v2TokenManagement !== undefined && !['api-key', 'session-only'].includes(o.v2TokenManagement))
+    fail("`v2TokenManagement` must be 'api-key' or 'session-only'");
   if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535))
     fail('`port` must be an integer from 0 to 65535');
   if (o.clock !== undefined && typeof o.clock !== 'function')
@@ -71,6 +82,8 @@ export function resolveOptions(o: FakeEdenAIOptions = {}): ResolvedOptions {
   return {
     apiKey,
     managementKey,
+    managementScopes: [...new Set(scopes)],
+    v2TokenManagement: o.v2TokenManagement ?? 'api-key',
     listen: o.listen ?? true,
     port: o.port ?? 0,
     clock: o.clock,
@@ -121,6 +134,10 @@ export interface FakeContext {
   apiKey: string;
   /** The v3 Management API's bearer (`mgmt-eden-…`). */
   managementKey: string;
+  /** Its scopes: whoami reports them, the v3 endpoints enforce them. */
+  managementScopes: readonly string[];
+  /** `session-only`: v2 token management refuses the API key (401). */
+  v2TokenManagement: 'api-key' | 'session-only';
   /** The v3 view of the store's tokens (ids, revoked keys). */
   keys: FakeKeyIndex;
   latencyMs: number;

@@ -64,9 +64,12 @@ async function serve(ctx: FakeContext, request: Request, url: URL, method: strin
     const methods = v3 ? routeV3(url.pathname) : route(url.pathname);
     if (!methods) return notFound();
     if (v3) {
-      const denied = managementAuth(ctx, request);
+      const denied = managementAuth(ctx, request) ?? missingScope(ctx, method, url.pathname);
       if (denied) return denied;
     } else if (!authorized(request, ctx.apiKey)) return unauthorized();
+    // Eden's newer rule: token management takes a dashboard session, never an API key.
+    else if (ctx.v2TokenManagement === 'session-only' && url.pathname.startsWith(TOKENS_PATH))
+      return unauthorized();
     const endpoint = methods[method];
     if (!endpoint) return methodNotAllowed(method, Object.keys(methods));
     return await endpoint(ctx, request, url);
@@ -96,6 +99,17 @@ function managementAuth(ctx: FakeContext, request: Request): Response | undefine
   if (key && (key === ctx.apiKey || key.startsWith('sk-eden-')))
     return json(401, { detail: 'This endpoint needs a management key' }, { 'www-authenticate': 'Bearer' });
   return unauthorized();
+}
+
+/**
+ * `undefined` when the management key has the scope the call needs (whoami: none; reads:
+ * `manage:read`; writes: `manage:write`); otherwise the 403 naming the missing scope.
+ */
+function missingScope(ctx: FakeContext, method: string, path: string): Response | undefined {
+  if (path === '/v3/manage/whoami/') return undefined;
+  const scope = method === 'GET' ? 'manage:read' : 'manage:write';
+  if (ctx.managementScopes.includes(scope)) return undefined;
+  return json(403, { detail: `This management key lacks the ${scope} scope.` });
 }
 
 /**
@@ -136,12 +150,13 @@ function tokenRoute(name: string): Methods {
   };
 }
 
+const TOKENS_PATH = '/v2/user/custom_token/';
 const TOKEN_PATH = /^\/v2\/user\/custom_token\/([^/]+)\/$/;
 
 /** The endpoint's methods for a URL path, or `undefined` (404). */
 function route(path: string): Methods | undefined {
   switch (path) {
-    case '/v2/user/custom_token/':
+    case TOKENS_PATH:
       return tokens;
     case '/v2/cost_management/':
       return costs;

@@ -30,6 +30,19 @@ export interface FakeEdenAIOptions {
    * Eden's 401 "This endpoint needs a management key".
    */
   managementKey?: string;
+  /**
+   * The scopes of the management key, as `/v3/manage/whoami/` reports them and the v3 endpoints
+   * enforce them: reads need `manage:read`, writes (create, update, rotate, revoke) `manage:write`;
+   * a missing scope is a 403 naming it. Any of `manage:read`, `manage:write`, `manage:mint`.
+   * Default `['manage:read', 'manage:write']`.
+   */
+  managementScopes?: readonly string[];
+  /**
+   * Who may manage v2 custom tokens (`/v2/user/custom_token/…`): `'api-key'` (default, Eden's
+   * documented behaviour) or `'session-only'`, Eden's newer rule, where those endpoints answer the
+   * API key with 401 (a dashboard session only) while cost and credits still accept it.
+   */
+  v2TokenManagement?: 'api-key' | 'session-only';
   /** Serve HTTP on 127.0.0.1 (default `true`). With `false`, only `fake.fetch` serves requests. */
   listen?: boolean;
   /** Port to listen on (default 0: any free port). */

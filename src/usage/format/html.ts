@@ -6,7 +6,7 @@ import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { formatCount, formatDateTime, formatUsd } from '../../core/format.js';
 import { parseDay } from '../../core/time.js';
 import type { DailyUsage, DayRange, UsageReport } from '../types.js';
-import { type Totals, totalIncludingUnmanaged } from './text.js';
+import { type Totals, taggedRows, tagText, totalIncludingUnmanaged } from './text.js';
 
 // After load, each chart records what the browser actually drew (its box, and how many bars
 // have a non-zero size) in `data-rendered`, so a headless browser can prove the charts render.
@@ -99,15 +99,18 @@ export function formatUsageHtml(report: UsageReport): string {
   }
 
   if (report.tokenRows.length > 0) {
+    // The tags column only when some key has default tags: a v2 report stays as it was.
+    const tags = taggedRows(report).length > 0;
     body.push('<h2>Tokens</h2>', '<table class="tokens">');
     body.push(
-      `<thead><tr><th>Token</th><th>Environment</th><th>Managed</th>${moneyHead()}</tr></thead>`,
+      `<thead><tr><th>Token</th><th>Environment</th><th>Managed</th>${moneyHead()}${tags ? '<th>Key default tags</th>' : ''}</tr></thead>`,
       '<tbody>',
     );
     for (const r of report.tokenRows) {
       const env = r.environment === null ? '<span class="muted">unmanaged</span>' : escapeHtml(r.environment);
+      const tagCell = tags ? `<td>${r.keyDefaultTags ? escapeHtml(tagText(r.keyDefaultTags)) : ''}</td>` : '';
       body.push(
-        `<tr><td>${escapeHtml(r.name)}</td><td>${env}</td><td>${r.managed ? 'yes' : 'no'}</td>${moneyCells(r)}</tr>`,
+        `<tr><td>${escapeHtml(r.name)}</td><td>${env}</td><td>${r.managed ? 'yes' : 'no'}</td>${moneyCells(r)}${tagCell}</tr>`,
       );
     }
     body.push('</tbody>', '</table>');

@@ -3,7 +3,7 @@
 
 import { formatCount, formatDecimal, formatUsd } from '../../core/format.js';
 import { averagePerCall, fromNanos, toNanos } from '../../core/money.js';
-import type { UsageReport } from '../types.js';
+import type { TokenUsageRow, UsageReport } from '../types.js';
 
 /** Money columns of a summary line. */
 export type Totals = { totalCost: number; totalCalls: number; avgCostPerCall: number };
@@ -58,6 +58,7 @@ export function formatUsageText(report: UsageReport, options: TextFormatOptions 
     if (options.tokens) tokenLines(lines, report, null);
     lines.push('');
   }
+  tagLines(lines, report);
   lines.push(`TOTAL COST (ALL ENVIRONMENTS): ${formatUsd(report.totalCost)}`);
   if (report.unmanaged) {
     lines.push(
@@ -77,6 +78,33 @@ function tokenLines(lines: string[], report: UsageReport, environment: string | 
       `    ${oneLine(r.name).padEnd(width)}  ${formatUsd(r.totalCost).padStart(12)}  ${formatCount(r.totalCalls).padStart(10)} call${r.totalCalls === 1 ? '' : 's'}${flag}`,
     );
   }
+}
+
+/** A row's key default tags as Eden's header writes them, sorted: `env=prod, team=payments`. */
+export function tagText(tags: Record<string, string>): string {
+  return Object.keys(tags)
+    .sort()
+    .map((k) => `${k}=${tags[k]}`)
+    .join(', ');
+}
+
+/** The rows whose keys carry default tags: their cost is attributed to those tags. */
+export function taggedRows(report: UsageReport): TokenUsageRow[] {
+  return report.tokenRows.filter((r) => r.keyDefaultTags !== undefined);
+}
+
+/** Each tagged token's cost and its key's default tags, when any key has some. */
+function tagLines(lines: string[], report: UsageReport): void {
+  const rows = taggedRows(report);
+  if (rows.length === 0) return;
+  const width = Math.max(...rows.map((r) => oneLine(r.name).length));
+  lines.push("Key default tags (a token's cost is attributed to its key's default tags):");
+  for (const r of rows) {
+    lines.push(
+      `    ${oneLine(r.name).padEnd(width)}  ${formatUsd(r.totalCost).padStart(12)}  ${oneLine(tagText(r.keyDefaultTags!))}`,
+    );
+  }
+  lines.push('');
 }
 
 /** Names come from Eden (unmanaged ones are free text): keep one entry on one line. */
@@ -110,7 +138,18 @@ export function formatUsageCsv(report: UsageReport, options: CsvFormatOptions = 
     if (report.unmanaged)
       rows.push(['unmanaged', String(report.unmanaged.tokens), ...csvMoney(report.unmanaged)]);
   } else {
-    rows.push(['environment', 'token', 'app', 'managed', 'total_cost', 'total_calls', 'avg_cost_per_call']);
+    // The keys' default tags (v3) as a last column, only when some key has tags.
+    const tags = taggedRows(report).length > 0;
+    rows.push([
+      'environment',
+      'token',
+      'app',
+      'managed',
+      'total_cost',
+      'total_calls',
+      'avg_cost_per_call',
+      ...(tags ? ['key_default_tags'] : []),
+    ]);
     for (const r of report.tokenRows) {
       rows.push([
         csvText(r.environment ?? ''),
@@ -118,6 +157,7 @@ export function formatUsageCsv(report: UsageReport, options: CsvFormatOptions = 
         csvText(r.app ?? ''),
         String(r.managed),
         ...csvMoney(r),
+        ...(tags ? [csvText(r.keyDefaultTags ? tagText(r.keyDefaultTags) : '')] : []),
       ]);
     }
   }
@@ -163,9 +203,13 @@ export function formatUsageMarkdown(report: UsageReport): string {
     out.push(row(['**Total including unmanaged**', formatCount(tokens + u.tokens), ...mdMoney(all)]));
   }
   if (report.tokenRows.length > 0) {
+    // The tags column only when some key has default tags: a v2 report stays as it was.
+    const tags = taggedRows(report).length > 0;
     out.push('', '## Tokens', '');
-    out.push('| Token | Environment | Managed | Total Cost | Total Calls | Avg Cost/Call |');
-    out.push('| --- | --- | :---: | ---: | ---: | ---: |');
+    out.push(
+      `| Token | Environment | Managed | Total Cost | Total Calls | Avg Cost/Call |${tags ? ' Key default tags |' : ''}`,
+    );
+    out.push(`| --- | --- | :---: | ---: | ---: | ---: |${tags ? ' --- |' : ''}`);
     for (const r of report.tokenRows) {
       out.push(
         row([
@@ -173,6 +217,7 @@ export function formatUsageMarkdown(report: UsageReport): string {
           r.environment === null ? '*unmanaged*' : cell(r.environment),
           r.managed ? 'yes' : 'no',
           ...mdMoney(r),
+          ...(tags ? [r.keyDefaultTags ? cell(tagText(r.keyDefaultTags)) : ''] : []),
         ]),
       );
     }
