@@ -1,5 +1,7 @@
 // How requests leave the SDK: through ky as `fetch(request)`, one abort signal per attempt that a
-// timeout or the caller's abort fires (so sockets close), and any fetch-shaped transport plugs in.
+// timeout or the caller's abort fires (so sockets close), answers read to the end (so the keep-alive
+// socket serves the next call), and any fetch-shaped transport plugs in.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { inspect } from 'node:util';
@@ -150,6 +152,50 @@ describe('a server that never answers', () => {
     await expect(client.list()).rejects.toBeInstanceOf(APITimeoutError);
     expect(sockets).toHaveLength(1);
     await closed[0]; // without the abort the socket would stay open until undici's 300 s timeout
+  });
+});
+
+describe('keep-alive', () => {
+  it('sequential calls reuse the keep-alive connections: error answers, retries and user hooks included', async () => {
+    const fake = await createFakeEdenAI();
+    const port = Number(new URL(fake.baseUrl).port);
+    let accepted = 0;
+    const onSocket = (message: unknown) => {
+      if ((message as { socket: Socket }).socket.localPort === port) accepted++;
+    };
+    subscribe('net.server.socket', onSocket);
+    try {
+      const { options } = fastOptions(fake.clientOptions);
+      const client = new CustomTokenClient(options);
+      // A user afterResponse hook makes ky clone the answer: the SDK hands it an already-read copy.
+      const hooked = new CustomTokenClient({ ...options, hooks: { afterResponse: [() => undefined] } });
+      await client.create({ name: 'kept-alive', balance: 1 });
+      // A list answer of ~300 KB: unlike a small one, it would hold its socket until read.
+      const state = fake.exportState();
+      const seed = state.tokens[0]!;
+      const bulk = Array.from({ length: 1500 }, (_, i) => ({
+        ...seed,
+        name: `bulk-${i}`,
+        value: `${seed.value}-${i}`,
+      }));
+      fake.importState({ ...state, tokens: [seed, ...bulk] });
+      for (let i = 0; i < 10; i++) await client.get('kept-alive');
+      await hooked.get('kept-alive');
+      for (let i = 0; i < 3; i++) expect(await client.list()).toHaveLength(1501);
+      await expect(client.get('missing')).rejects.toMatchObject({ status: 404 });
+      fake.inject({ kind: 'status', status: 503, match: { method: 'GET' } });
+      await client.get('kept-alive'); // a 503, then the retry
+      await client.update('kept-alive', { balance: 2 });
+      await client.delete('kept-alive');
+      expect(fake.requests).toHaveLength(20);
+      // undici frees a socket a tick after its answer is read, so a call made at once opens a second
+      // one (raw fetch does the same); both then serve in turn. A large answer left unread would hold
+      // its socket until garbage collection: a new connection for each call after it.
+      expect(accepted).toBeLessThanOrEqual(2);
+    } finally {
+      unsubscribe('net.server.socket', onSocket);
+      await fake.close();
+    }
   });
 });
 
