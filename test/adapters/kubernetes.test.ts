@@ -78,6 +78,10 @@ describe('KubernetesSecretStore on the wire', () => {
     const { version } = await s.set('edenai/prod-web-app', 'generation-2');
     expect(fake.data(ns, 'edenai.prod-web-app')).toEqual({ value: 'generation-2', previous: 'generation-1' });
     expect((await s.get('edenai/prod-web-app'))?.version).toBe(version);
+    // The same value written again (a rotation that took over does) keeps the history as it is.
+    const { version: again } = await s.set('edenai/prod-web-app', 'generation-2', { ifVersion: version });
+    expect(again).not.toBe(version);
+    expect(fake.data(ns, 'edenai.prod-web-app')).toEqual({ value: 'generation-2', previous: 'generation-1' });
     await s.forgetPrevious('edenai/prod-web-app');
     expect(fake.data(ns, 'edenai.prod-web-app')).toEqual({ value: 'generation-2' });
     expect((await s.get('edenai/prod-web-app'))?.value.reveal()).toBe('generation-2');

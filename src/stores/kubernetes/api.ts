@@ -121,8 +121,10 @@ export function nextSecret(
   const annotations: Record<string, string> = { ...current?.metadata?.annotations, [KEY_ANNOTATION]: key };
   delete annotations[METADATA_ANNOTATION];
   if (metadata) annotations[METADATA_ANNOTATION] = JSON.stringify(metadata);
-  const data: Record<string, string> = { [VALUE]: Buffer.from(value, 'utf8').toString('base64') };
-  const previous = current?.data?.[VALUE];
+  const encoded = Buffer.from(value, 'utf8').toString('base64');
+  const data: Record<string, string> = { [VALUE]: encoded };
+  // The same value written again (a rotation taking over rewrites it) keeps the history as it is.
+  const previous = current?.data?.[VALUE] === encoded ? current.data[PREVIOUS] : current?.data?.[VALUE];
   if (previous !== undefined) data[PREVIOUS] = previous;
   const bytes = Object.values(data).reduce((n, b64) => n + Buffer.from(b64, 'base64').length, 0);
   if (bytes > MAX_DATA_BYTES)
