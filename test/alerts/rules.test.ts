@@ -233,10 +233,7 @@ describe('policy, unmanaged, rotation and forecast rules', () => {
     clock.set('2024-04-02T09:00:00Z'); // a new budget period
     exhausts = true;
     await alerts.run();
-    expect(rec.ids()).toEqual([
-      'exhaustion-forecast:prod-a:2024-03',
-      'exhaustion-forecast:prod-a:2024-04',
-    ]);
+    expect(rec.ids()).toEqual(['exhaustion-forecast:prod-a:2024-03', 'exhaustion-forecast:prod-a:2024-04']);
   });
 
   it("keeps a forecast alert's mark while the forecaster fails, so it is not re-sent when it recovers", async () => {

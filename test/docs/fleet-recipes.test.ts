@@ -64,8 +64,8 @@ describe('docs/fleet.md', () => {
     const resolved = resolveConfig(config, join(dir, 'fleet.json'), dir);
     expect(resolved.secrets).toMatchObject({ type: 'aws' });
     expect(resolved.state).toMatchObject({ type: 'redis' });
-    const [command] = ofKind('CronJob')[0]?.['spec'].jobTemplate.spec.template.spec.containers[0].command;
-    expect(command).toBe('npx');
+    const [cron] = ofKind('CronJob');
+    expect(cron?.['spec'].jobTemplate.spec.template.spec.containers[0].command[0]).toBe('npx');
   });
 
   it("runs the CronJob's command on the fake: the first run does the work, the second nothing", async () => {
