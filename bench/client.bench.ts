@@ -35,8 +35,9 @@ async function shippedClient(): Promise<typeof Client> {
   return import(`${pathToFileURL(outfile).href}?t=${Date.now()}`);
 }
 
-const CALLS = 5_000;
-const ROUNDS = 100;
+/** Loopback: calls per side per round (long enough that one GC pause does not decide a round), and rounds. */
+const LOOPBACK_CALLS_PER_ROUND = 200;
+const LOOPBACK_ROUNDS = { first: 30, step: 15, max: 150, halfWidth: 0.02 };
 const WARMUP = 300;
 
 interface Cost {
@@ -116,6 +117,21 @@ function sideBySide(sides: Record<string, () => Promise<unknown>>, perRound: num
   };
 }
 
+/** Runs rounds until the `a / b` ratio is known within ±`halfWidth` (95 %), or `max` rounds. */
+async function untilPrecise(
+  compare: ReturnType<typeof sideBySide>,
+  a: string,
+  b: string,
+  rounds: { first: number; step: number; max: number; halfWidth: number },
+): Promise<void> {
+  await compare.run(rounds.first);
+  const precise = () => {
+    const { low, high } = compare.ratio(a, b);
+    return (high - low) / 2 <= rounds.halfWidth;
+  };
+  while (!precise() && compare.rounds < rounds.max) await compare.run(rounds.step);
+}
+
 /** Counts the TCP connections a server on `baseUrl`'s port accepts (Node's `net.server.socket` channel). */
 function acceptedConnections(baseUrl: string): { count: () => number; stop: () => void } {
   const port = Number(new URL(baseUrl).port);
@@ -141,13 +157,13 @@ async function overKy(): Promise<void> {
     });
     const compare = sideBySide(
       { sdk: () => client.get('bench-token'), ky: () => bare.get('user/custom_token/bench-token/').json() },
-      CALLS / ROUNDS,
+      LOOPBACK_CALLS_PER_ROUND,
     );
     await compare.warm(WARMUP);
-    await compare.run(ROUNDS);
+    await untilPrecise(compare, 'sdk', 'ky', LOOPBACK_ROUNDS);
     const ratio = compare.ratio('sdk', 'ky');
     console.log(
-      `loopback, sequential get × ${CALLS} per side: SDK ${compare.perCallUs('sdk').toFixed(0)} µs/call, bare ky ${compare.perCallUs('ky').toFixed(0)} µs/call`,
+      `loopback, sequential get × ${compare.rounds * LOOPBACK_CALLS_PER_ROUND} per side (${compare.rounds} alternating rounds): SDK ${compare.perCallUs('sdk').toFixed(0)} µs/call, bare ky ${compare.perCallUs('ky').toFixed(0)} µs/call`,
     );
     console.log(
       `  our work: SDK / bare ky = ${showRatio(ratio)} (target ≤ 1.10) ${ratio.median <= 1.1 ? 'OK' : 'MISSED'}`,
@@ -191,12 +207,7 @@ async function atLatency(): Promise<void> {
       accepted.count,
     );
     await compare.warm(20);
-    await compare.run(LATENCY_ROUNDS.first);
-    const precise = () => {
-      const { low, high } = compare.ratio('sdk', 'raw');
-      return (high - low) / 2 <= LATENCY_ROUNDS.halfWidth;
-    };
-    while (!precise() && compare.rounds < LATENCY_ROUNDS.max) await compare.run(LATENCY_ROUNDS.step);
+    await untilPrecise(compare, 'sdk', 'raw', LATENCY_ROUNDS);
     const calls = compare.rounds * LATENCY_CALLS_PER_ROUND;
     const ms = (name: string, key: 'wall' | 'cpu' = 'wall') =>
       (compare.perCallUs(name, key) / 1000).toFixed(2);

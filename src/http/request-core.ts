@@ -241,12 +241,15 @@ export class RequestCore {
     let status: number | undefined;
     let failure: string | undefined;
     try {
-      const response = await settleOnAbort(
-        (this.#o.fetch ?? globalThis.fetch)(request, init),
-        request.signal,
-      );
+      // The platform's fetch ends the request and its body on abort; a custom one may not.
+      const custom = this.#o.fetch;
+      const response = custom
+        ? await settleOnAbort(custom(request, init), request.signal)
+        : await globalThis.fetch(request, init);
       status = response.status;
-      state.text = await settleOnAbort(readBody(response, state.ctx), request.signal);
+      state.text = custom
+        ? await settleOnAbort(readBody(response, state.ctx), request.signal)
+        : await readBody(response, state.ctx);
       if (!this.#rewrap) return response;
       const empty = state.text === '' || status === 204 || status === 205 || status === 304;
       return new Response(empty ? null : state.text, response);

@@ -153,6 +153,25 @@ describe('a server that never answers', () => {
     expect(sockets).toHaveLength(1);
     await closed[0]; // without the abort the socket would stay open until undici's 300 s timeout
   });
+
+  it('a body that stops half-way times out too, and its connection is closed', async () => {
+    const closed: Promise<void>[] = [];
+    server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('[{"name":'); // …and never the rest
+    });
+    server.on('connection', (socket) => closed.push(new Promise((r) => socket.once('close', () => r()))));
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const client = new CustomTokenClient({
+      apiKey: API_KEY,
+      baseUrl: `http://127.0.0.1:${port}/v2`,
+      timeoutMs: 50,
+      maxRetries: 0,
+    });
+    await expect(client.list()).rejects.toBeInstanceOf(APITimeoutError);
+    await closed[0];
+  });
 });
 
 describe('keep-alive', () => {
