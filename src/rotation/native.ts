@@ -163,6 +163,6 @@ async function finishStep(run: RotationRun): Promise<void> {
     await run.deps.backend.update(j.newTokenName, { expireTime }, run.requestOptions);
   }
   // The rotate revoked the old value: stores that keep history drop it too.
-  await run.deps.secrets.forgetPrevious?.(j.secretRef);
+  await run.forgetPrevious();
   await run.done('finish', { status: 'completed', error: null });
 }

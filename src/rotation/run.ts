@@ -127,6 +127,17 @@ export class RotationRun {
   }
 
   /**
+   * Stores that keep history (versions, a `previous` key) drop the revoked generation's value.
+   * Fenced: once another holder took over, a later rotation's history is not this run's to drop.
+   */
+  async forgetPrevious(): Promise<void> {
+    const { secrets } = this.deps;
+    if (!secrets.forgetPrevious) return;
+    await this.fence();
+    await secrets.forgetPrevious(this.journal.secretRef);
+  }
+
+  /**
    * A run that continues a journal it did not write (a takeover, a resume): writes its fencing
    * number into the journal before acting. That write changes the journal's version, so the holder
    * it replaced can no longer write it; a write that holder made in between is read and kept.

@@ -327,8 +327,7 @@ export async function finish(run: RotationRun): Promise<void> {
   if (j.budgeted && leftover > 0)
     await raiseOnce(run, j.newTokenName, (current) => toNanos(current.balance) + leftover);
   await dropPending(run);
-  // Stores that keep history (versions, a `previous` key) drop the revoked generation's value.
-  await run.deps.secrets.forgetPrevious?.(j.secretRef);
+  await run.forgetPrevious();
   await run.done('finish', { status: 'completed', error: null });
 }
 
