@@ -2,7 +2,7 @@
 // timeout or the caller's abort fires (so sockets close), answers read to the end (so the keep-alive
 // socket serves the next call), and any fetch-shaped transport plugs in.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { APIConnectionError, APITimeoutError, CostClient, CustomTokenClient } from 'edenai-token-manager';
@@ -133,14 +133,13 @@ describe('a server that never answers', () => {
     await new Promise((r) => server?.close(r));
   });
 
-  it('gets its connection closed when the attempt times out (the global fetch honours our signal)', async () => {
-    const sockets: Socket[] = [];
+  /** A client (50 ms per attempt, no retry) of a server on 127.0.0.1, and the close of each socket. */
+  async function clientOf(handler: RequestListener) {
     const closed: Promise<void>[] = [];
-    server = createServer(() => {}); // never responds
-    server.on('connection', (socket) => {
-      sockets.push(socket);
-      closed.push(new Promise((r) => socket.once('close', () => r())));
-    });
+    server = createServer(handler);
+    server.on('connection', (socket: Socket) =>
+      closed.push(new Promise((r) => socket.once('close', () => r()))),
+    );
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     const { port } = server.address() as AddressInfo;
     const client = new CustomTokenClient({
@@ -149,25 +148,20 @@ describe('a server that never answers', () => {
       timeoutMs: 50,
       maxRetries: 0,
     });
+    return { client, closed };
+  }
+
+  it('gets its connection closed when the attempt times out (the global fetch honours our signal)', async () => {
+    const { client, closed } = await clientOf(() => {}); // never responds
     await expect(client.list()).rejects.toBeInstanceOf(APITimeoutError);
-    expect(sockets).toHaveLength(1);
+    expect(closed).toHaveLength(1);
     await closed[0]; // without the abort the socket would stay open until undici's 300 s timeout
   });
 
   it('a body that stops half-way times out too, and its connection is closed', async () => {
-    const closed: Promise<void>[] = [];
-    server = createServer((_req, res) => {
+    const { client, closed } = await clientOf((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('[{"name":'); // …and never the rest
-    });
-    server.on('connection', (socket) => closed.push(new Promise((r) => socket.once('close', () => r()))));
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as AddressInfo;
-    const client = new CustomTokenClient({
-      apiKey: API_KEY,
-      baseUrl: `http://127.0.0.1:${port}/v2`,
-      timeoutMs: 50,
-      maxRetries: 0,
     });
     await expect(client.list()).rejects.toBeInstanceOf(APITimeoutError);
     await closed[0];
