@@ -1,6 +1,5 @@
 // What AzureKeyVaultStore needs of Key Vault, kept apart from the store's logic: loading the
 // optional SDKs, store keys ↔ secret names, metadata ↔ tags, and errors.
-import { createHash } from 'node:crypto';
 import type { SecretClient } from '@azure/keyvault-secrets';
 import {
   APIConnectionError,
@@ -13,6 +12,7 @@ import {
 } from '../../core/errors.js';
 import type { Metadata } from '../../ports/stores.js';
 import { copyMetadata } from '../cas.js';
+import { serviceName } from '../names.js';
 
 export type AzureSdk = typeof import('@azure/keyvault-secrets');
 /** What Key Vault clients authenticate with: any `@azure/identity` credential, or your own. */
@@ -41,7 +41,6 @@ export const MISSING_SDK =
 export const MISSING_IDENTITY =
   'AzureKeyVaultStore needs @azure/identity for its default credential: npm install @azure/identity, or pass `credential`';
 
-const SIMPLE_SEGMENT = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const MAX_NAME = 127;
 
 /**
@@ -52,22 +51,7 @@ const MAX_NAME = 127;
  * key itself is kept in a tag.
  */
 export function secretName(prefix: string, key: string): string {
-  const segments = key.split('/');
-  const plain = prefix + segments.join('--');
-  if (segments.every((s) => SIMPLE_SEGMENT.test(s)) && plain.length <= MAX_NAME) return plain;
-  const hash = createHash('sha256').update(key).digest('hex').slice(0, 20);
-  const slug = segments
-    .map((s) =>
-      s
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, ''),
-    )
-    .filter(Boolean)
-    .join('--')
-    .slice(0, MAX_NAME - prefix.length - hash.length - 4)
-    .replace(/-+$/, '');
-  return `${prefix}${slug || 'k'}---${hash}`;
+  return serviceName(key, { prefix, join: '--', mark: '---', max: MAX_NAME, fallback: 'k' });
 }
 
 /** Validates the name prefix once, at construction. */

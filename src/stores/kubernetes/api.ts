@@ -1,6 +1,5 @@
 // What KubernetesSecretStore needs of the cluster, kept apart from the compare-and-set logic:
 // loading the optional client, store keys ↔ Secret names, Secret objects ↔ entries, and errors.
-import { createHash } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
 import {
   APIConnectionError,
@@ -13,6 +12,7 @@ import {
 } from '../../core/errors.js';
 import type { Metadata } from '../../ports/stores.js';
 import { copyMetadata } from '../cas.js';
+import { serviceName } from '../names.js';
 
 export type KubernetesSdk = typeof import('@kubernetes/client-node');
 
@@ -42,7 +42,6 @@ export const VALUE = 'value';
 export const PREVIOUS = 'previous';
 
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const SIMPLE_SEGMENT = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const MAX_NAME = 253;
 /** The API server's limit on a Secret's data (value + previous), in bytes. */
 export const MAX_DATA_BYTES = 1024 * 1024;
@@ -54,22 +53,7 @@ export const MAX_DATA_BYTES = 1024 * 1024;
  * SHA-256: `edenai.prod-web-app-pending--3f9a…`.
  */
 export function secretName(prefix: string, key: string): string {
-  const segments = key.split('/');
-  const plain = prefix + segments.join('.');
-  if (segments.every((s) => SIMPLE_SEGMENT.test(s)) && plain.length <= MAX_NAME) return plain;
-  const hash = createHash('sha256').update(key).digest('hex').slice(0, 20);
-  const slug = segments
-    .map((s) =>
-      s
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, ''),
-    )
-    .filter(Boolean)
-    .join('.')
-    .slice(0, MAX_NAME - prefix.length - hash.length - 2)
-    .replace(/[-.]+$/, '');
-  return `${prefix}${slug || 'key'}--${hash}`;
+  return serviceName(key, { prefix, join: '.', mark: '--', max: MAX_NAME, fallback: 'key' });
 }
 
 /** Validates the name prefix once, at construction. */
