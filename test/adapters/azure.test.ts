@@ -13,7 +13,8 @@ import { AzureKeyVaultStore, type AzureKeyVaultStoreOptions } from 'edenai-token
 import { createFakeEdenAI, secretStoreConformance } from 'edenai-token-manager/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { azureSecrets, createAndRotate } from '../../examples/fleet-stores.js';
-import { type AzureIdentity, loadOptional, MISSING_IDENTITY } from '../../src/stores/azure/api.js';
+import { type AzureIdentity, MISSING_IDENTITY } from '../../src/stores/azure/api.js';
+import { loadOptional } from '../../src/stores/optional.js';
 import {
   createFakeAzureKeyVault,
   type FakeAzureKeyVault,

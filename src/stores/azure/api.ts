@@ -21,21 +21,6 @@ export interface AzureIdentity {
   DefaultAzureCredential: new () => TokenCredential;
 }
 
-const isModuleNotFound = (error: unknown) => {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
-};
-
-/** Imports an optional SDK; `importer` is replaceable so tests can simulate a missing install. */
-export async function loadOptional<T>(importer: () => Promise<T>, missing: string): Promise<T> {
-  try {
-    return await importer();
-  } catch (error) {
-    if (isModuleNotFound(error)) throw new ConfigurationError(missing, { cause: error });
-    throw error;
-  }
-}
-
 export const MISSING_SDK =
   'AzureKeyVaultStore needs @azure/keyvault-secrets: npm install @azure/keyvault-secrets';
 export const MISSING_IDENTITY =

@@ -9,13 +9,13 @@ import type {
   WriteOptions,
 } from '../../ports/stores.js';
 import { assertIfVersion, assertKey, assertPrefix, copyMetadata, rawValue, toStored } from '../cas.js';
+import { loadOptional } from '../optional.js';
 import {
   type AzureIdentity,
   type AzureSdk,
   checkPrefix,
   innerCode,
   KEY_TAG,
-  loadOptional,
   MANAGED_BY,
   MISSING_IDENTITY,
   MISSING_SDK,

@@ -6,7 +6,6 @@ import {
   type APIError,
   AuthenticationError,
   BadRequestError,
-  ConfigurationError,
   ConflictError,
   InternalServerError,
   isEdenAIError,
@@ -14,6 +13,7 @@ import {
   PermissionDeniedError,
   RateLimitError,
 } from '../../core/errors.js';
+import { loadOptional } from '../optional.js';
 
 export type GoogleSdk = typeof import('@google-cloud/secret-manager');
 
@@ -21,17 +21,10 @@ const MISSING =
   'GoogleSecretManagerStore needs @google-cloud/secret-manager: npm install @google-cloud/secret-manager';
 
 /** Imports the client; `importer` is replaceable so tests can simulate a missing install. */
-export async function loadGoogleSdk(
+export function loadGoogleSdk(
   importer: () => Promise<GoogleSdk> = () => import('@google-cloud/secret-manager'),
 ): Promise<GoogleSdk> {
-  try {
-    return await importer();
-  } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND')
-      throw new ConfigurationError(MISSING, { cause: error });
-    throw error;
-  }
+  return loadOptional(importer, MISSING);
 }
 
 const GRPC_STATUS = [

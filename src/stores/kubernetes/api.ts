@@ -13,23 +13,17 @@ import {
 import type { Metadata } from '../../ports/stores.js';
 import { copyMetadata } from '../cas.js';
 import { serviceName } from '../names.js';
+import { loadOptional } from '../optional.js';
 
 export type KubernetesSdk = typeof import('@kubernetes/client-node');
 
 const MISSING = 'KubernetesSecretStore needs @kubernetes/client-node: npm install @kubernetes/client-node';
 
 /** Imports the client; `importer` is replaceable so tests can simulate a missing install. */
-export async function loadKubernetesSdk(
+export function loadKubernetesSdk(
   importer: () => Promise<KubernetesSdk> = () => import('@kubernetes/client-node'),
 ): Promise<KubernetesSdk> {
-  try {
-    return await importer();
-  } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND')
-      throw new ConfigurationError(MISSING, { cause: error });
-    throw error;
-  }
+  return loadOptional(importer, MISSING);
 }
 
 /** The label every Secret of this store carries; `list` selects on it. */

@@ -4,6 +4,7 @@ import type { JsonValue } from 'type-fest';
 import { ConfigurationError, InvalidInputError, VersionConflictError } from '../../core/errors.js';
 import type { DeleteOptions, StateStore, StoredState } from '../../ports/stores.js';
 import { assertIfVersion, assertKey, assertPrefix, cloneJson } from '../cas.js';
+import { loadOptional } from '../optional.js';
 
 /**
  * Options of {@link RedisStateStore}.
@@ -257,15 +258,8 @@ function redisClass(mod: IoRedis): RedisClass {
 const MISSING = 'RedisStateStore needs ioredis: npm install ioredis';
 
 /** Imports ioredis; `importer` is replaceable so tests can simulate a missing install. */
-export async function loadIoRedis(
+export function loadIoRedis(
   importer: () => Promise<IoRedis> = () => import('ioredis') as Promise<IoRedis>,
 ): Promise<IoRedis> {
-  try {
-    return await importer();
-  } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND')
-      throw new ConfigurationError(MISSING, { cause: error });
-    throw error;
-  }
+  return loadOptional(importer, MISSING);
 }
